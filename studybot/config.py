@@ -1,0 +1,458 @@
+"""The study's configuration: pydantic models for ``config/study.yml`` and its loader.
+
+Every problem in a file is collected and raised at once as one :class:`ConfigError`,
+each with ``file:line:column`` taken from the YAML node the problem is about.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import string
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+import pytz
+import yaml
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
+
+MAX_CONFIG_BYTES = 256 * 1024
+
+_DURATION = re.compile(r"^\s*(?:(\d+)\s*d)?\s*(?:(\d+)\s*h)?\s*(?:(\d+)\s*m)?\s*$")
+
+
+def parse_duration(value: Any) -> dt.timedelta:
+    """Read ``12h``, ``30m``, ``1d``, ``1h30m`` (or a timedelta) as a timedelta."""
+    if isinstance(value, dt.timedelta):
+        return value
+    match = _DURATION.match(str(value)) if isinstance(value, str) else None
+    if not match or not any(match.groups()):
+        raise ValueError("write a duration such as 12h, 30m, 1d or 1h30m")
+    days, hours, minutes = (int(part or 0) for part in match.groups())
+    return dt.timedelta(days=days, hours=hours, minutes=minutes)
+
+
+def _parse_local_datetime(value: Any) -> dt.datetime:
+    if isinstance(value, dt.datetime):
+        parsed = value
+    elif isinstance(value, dt.date):
+        parsed = dt.datetime.combine(value, dt.time())
+    elif isinstance(value, str):
+        try:
+            parsed = dt.datetime.fromisoformat(value.strip())
+        except ValueError:
+            raise ValueError("write a local date and time such as 2022-04-13 00:00") from None
+    else:
+        raise ValueError("write a local date and time such as 2022-04-13 00:00")
+    if parsed.tzinfo is not None:
+        raise ValueError(
+            "write the local time without an offset; study.timezone gives the zone"
+        )
+    return parsed
+
+
+Duration = Annotated[dt.timedelta, BeforeValidator(parse_duration)]
+LocalDateTime = Annotated[dt.datetime, BeforeValidator(_parse_local_datetime)]
+Name = Annotated[str, Field(min_length=1, max_length=100)]
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+
+class StudyInfo(_Model):
+    name: Name
+    language: Literal["ko", "en"] = "ko"
+    timezone: str = "Asia/Seoul"
+    currency: str = Field("KRW", pattern=r"^[A-Z]{3}$")
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        if value not in pytz.all_timezones_set:
+            raise ValueError(f"{value!r} is not an IANA time zone; write one such as Asia/Seoul")
+        return value
+
+
+class Break(_Model):
+    start: dt.date = Field(alias="from")
+    end: dt.date = Field(alias="to")
+    name: str = ""
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Break:
+        if self.end < self.start:
+            raise ValueError("a break's 'to' must not come before its 'from'")
+        return self
+
+    def covers(self, day: dt.date) -> bool:
+        return self.start <= day <= self.end
+
+
+class ScheduleConfig(_Model):
+    first_week: int = Field(1, ge=0)
+    weeks: int = Field(ge=1, le=520)
+    first_deadline: LocalDateTime
+    late_window: Duration = dt.timedelta(hours=12)
+    breaks: list[Break] = []
+
+    @field_validator("late_window")
+    @classmethod
+    def _below_a_week(cls, value: dt.timedelta) -> dt.timedelta:
+        if not dt.timedelta(0) <= value < dt.timedelta(days=7):
+            raise ValueError("late_window must be between 0h and less than 7d")
+        return value
+
+
+class Fines(_Model):
+    late: int = Field(ge=0)
+    absent: int = Field(ge=0)
+
+
+class SettlementConfig(_Model):
+    exclude: Literal["last_place", "none"] = "last_place"
+
+
+class Member(_Model):
+    name: Name
+    github: str | None = Field(None, pattern=r"^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})$")
+    maintainer: bool = False
+    joined_week: int | None = None
+    left_week: int | None = None
+    emails: list[str] = []
+
+    @model_validator(mode="after")
+    def _range(self) -> Member:
+        if (
+            self.joined_week is not None
+            and self.left_week is not None
+            and self.left_week < self.joined_week
+        ):
+            raise ValueError("left_week must not come before joined_week")
+        return self
+
+    def active_in(self, week: int) -> bool:
+        """Whether the member takes part in ``week`` (``left_week`` is the first week missed)."""
+        if self.joined_week is not None and week < self.joined_week:
+            return False
+        return self.left_week is None or week < self.left_week
+
+
+class ReadmeSource(_Model):
+    enabled: bool = True
+    path: str = "README.md"
+    week_column: Name = "주차"
+    column: Name = "과제"
+
+
+class IssueSource(_Model):
+    enabled: bool = True
+
+
+class FolderSource(_Model):
+    enabled: bool = False
+    pattern: str = "{week}주차/{name}/"
+
+    @field_validator("pattern")
+    @classmethod
+    def _fields(cls, value: str) -> str:
+        _check_template(value, {"week", "name", "github"})
+        if not value.endswith("/"):
+            raise ValueError("the folder pattern must end with '/'")
+        return value
+
+
+class Submissions(_Model):
+    readme: ReadmeSource = ReadmeSource()
+    issues: IssueSource = IssueSource()
+    folders: FolderSource = FolderSource()
+    timing: Literal["landed", "authored"] = "landed"
+
+
+class BlogSwap(_Model):
+    week: int
+    member: Name
+
+
+class TeamBlog(_Model):
+    order: list[Name] = Field(min_length=1)
+    readme_column: Name = "팀블로그"
+    swaps: list[BlogSwap] = []
+
+
+class RotationConfig(_Model):
+    team_blog: TeamBlog | None = None
+
+
+class QnA(_Model):
+    title: str = "[{week}주차] Q&A"
+    labels: list[str] = ["Q&A"]
+    close_labeled: list[str] = ["question"]
+    reminder_before: Duration | None = dt.timedelta(hours=6)
+
+    @field_validator("title")
+    @classmethod
+    def _title(cls, value: str) -> str:
+        _check_template(value, {"week"})
+        return value
+
+
+class Excuse(_Model):
+    week: int
+    member: Name
+    reason: str = ""
+
+
+class Output(_Model):
+    readme: str = "README.md"
+    ledger: str = ".studybot/ledger.json"
+
+
+class StudyConfig(_Model):
+    study: StudyInfo
+    schedule: ScheduleConfig
+    fines: Fines
+    settlement: SettlementConfig = SettlementConfig()
+    members: list[Member] = Field(min_length=1)
+    submissions: Submissions = Submissions()
+    rotation: RotationConfig = RotationConfig()
+    qna: QnA = QnA()
+    excuses: list[Excuse] = []
+    output: Output = Output()
+
+    @model_validator(mode="after")
+    def _references(self) -> StudyConfig:
+        problems: list[tuple[tuple[Any, ...], str]] = []
+        names = [member.name for member in self.members]
+        logins = [member.github.lower() for member in self.members if member.github]
+        for index, name in enumerate(names):
+            if name in names[:index]:
+                problems.append((("members", index, "name"), f"member {name!r} is listed twice"))
+        for index, member in enumerate(self.members):
+            if member.github and member.github.lower() in logins[:index]:
+                problems.append(
+                    (("members", index, "github"), f"GitHub login {member.github!r} is listed twice")
+                )
+        known = set(names)
+        last_week = self.schedule.first_week + self.schedule.weeks - 1
+        graded = range(self.schedule.first_week, last_week + 1)
+        if self.rotation.team_blog:
+            for index, name in enumerate(self.rotation.team_blog.order):
+                if name not in known:
+                    problems.append(
+                        (("rotation", "team_blog", "order", index), _unknown_member(name, names))
+                    )
+            for index, swap in enumerate(self.rotation.team_blog.swaps):
+                if swap.member not in known:
+                    problems.append(
+                        (("rotation", "team_blog", "swaps", index, "member"),
+                         _unknown_member(swap.member, names))
+                    )
+                if swap.week not in graded:
+                    problems.append(
+                        (("rotation", "team_blog", "swaps", index, "week"),
+                         _outside(swap.week, graded))
+                    )
+        for index, excuse in enumerate(self.excuses):
+            if excuse.member not in known:
+                problems.append((("excuses", index, "member"), _unknown_member(excuse.member, names)))
+            if excuse.week not in graded:
+                problems.append((("excuses", index, "week"), _outside(excuse.week, graded)))
+        if problems:
+            raise _CrossFieldErrors(problems)
+        return self
+
+    @property
+    def last_week(self) -> int:
+        return self.schedule.first_week + self.schedule.weeks - 1
+
+    def member(self, name: str) -> Member | None:
+        return next((member for member in self.members if member.name == name), None)
+
+
+def _unknown_member(name: str, names: list[str]) -> str:
+    return f"{name!r} is not a member; use one of the names under members: {', '.join(names)}"
+
+
+def _outside(week: int, graded: range) -> str:
+    return f"week {week} is not a graded week; use {graded.start}–{graded.stop - 1}"
+
+
+def _check_template(template: str, allowed: set[str]) -> None:
+    """Allow plain ``{field}`` placeholders only: no attribute access, indexing or formats."""
+    try:
+        parts = list(string.Formatter().parse(template))
+    except ValueError:
+        raise ValueError("the template has an unbalanced '{' or '}'; write {{ or }} for a brace") from None
+    for _, field, spec, conversion in parts:
+        if field is None:
+            continue
+        if field not in allowed or spec or conversion:
+            fields = ", ".join("{" + name + "}" for name in sorted(allowed))
+            raise ValueError(f"the template may use only {fields}, not {{{field}}}")
+
+
+class _CrossFieldErrors(ValueError):
+    """Problems found across sections, each with the path of the value it is about."""
+
+    def __init__(self, problems: list[tuple[tuple[Any, ...], str]]):
+        super().__init__("; ".join(message for _, message in problems))
+        self.problems = problems
+
+
+# ---------------------------------------------------------------- loading
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with a config file, located at a line and column (1-based)."""
+
+    file: str
+    line: int
+    column: int
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}:{self.column}: {self.message}"
+
+
+class ConfigError(Exception):
+    """Everything wrong with a config file, raised once."""
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = problems
+        super().__init__("\n".join(str(problem) for problem in problems))
+
+
+class _Loader(yaml.SafeLoader):
+    """A safe loader that keeps timestamps as text, so pydantic reads them in the study's zone."""
+
+
+_Loader.yaml_implicit_resolvers = {
+    key: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for key, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
+def load_config(path: str | Path) -> StudyConfig:
+    """Read and validate a config file; raise :class:`ConfigError` with every problem."""
+    path = Path(path)
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise ConfigError([Problem(str(path), 1, 1, "config file not found; create it or pass --config PATH")]) from None
+    except OSError as error:
+        raise ConfigError([Problem(str(path), 1, 1, f"cannot read the config file: {error.strerror}")]) from None
+    return parse_config(raw, str(path))
+
+
+def parse_config(raw: bytes | str, filename: str = "config/study.yml") -> StudyConfig:
+    """Validate config text; raise :class:`ConfigError` with every problem."""
+    if isinstance(raw, bytes):
+        if len(raw) > MAX_CONFIG_BYTES:
+            raise ConfigError([Problem(filename, 1, 1, f"the config file is larger than {MAX_CONFIG_BYTES // 1024} KiB")])
+        try:
+            text = raw.decode("utf-8-sig")
+        except UnicodeDecodeError as error:
+            raise ConfigError([Problem(filename, 1, 1, f"the config file is not UTF-8 ({error.reason}); save it as UTF-8")]) from None
+    else:
+        text = raw
+    try:
+        node = yaml.compose(text, Loader=_Loader)
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        raise ConfigError([Problem(filename, line, column, f"YAML syntax: {error.problem}")]) from None
+    if node is None or not isinstance(node, yaml.MappingNode):
+        raise ConfigError([Problem(filename, 1, 1, "the config must be a mapping with study:, schedule:, fines: and members:")])
+    data = _Loader(text).construct_document(node)
+    duplicate = _duplicate_keys(node, filename)
+    try:
+        config = StudyConfig.model_validate(data)
+    except ValidationError as error:
+        raise ConfigError(duplicate + _problems(error, node, filename)) from None
+    if duplicate:
+        raise ConfigError(duplicate)
+    return config
+
+
+def _duplicate_keys(node: yaml.Node, filename: str) -> list[Problem]:
+    found: list[Problem] = []
+    if isinstance(node, yaml.MappingNode):
+        seen: set[str] = set()
+        for key, value in node.value:
+            if key.value in seen:
+                found.append(_at(key, filename, f"{key.value!r} is given twice; keep one"))
+            seen.add(key.value)
+            found += _duplicate_keys(value, filename)
+    elif isinstance(node, yaml.SequenceNode):
+        for item in node.value:
+            found += _duplicate_keys(item, filename)
+    return found
+
+
+def _problems(error: ValidationError, root: yaml.Node, filename: str) -> list[Problem]:
+    problems: list[Problem] = []
+    for item in error.errors(include_url=False):
+        context = item.get("ctx", {}).get("error")
+        if isinstance(context, _CrossFieldErrors):
+            for loc, message in context.problems:
+                problems.append(_located(root, loc, filename, message))
+            continue
+        loc = tuple(part for part in item["loc"] if not _is_union_tag(part))
+        problems.append(_located(root, loc, filename, _sentence(item, loc)))
+    return sorted(problems, key=lambda problem: (problem.line, problem.column))
+
+
+def _is_union_tag(part: Any) -> bool:
+    # pydantic names union branches (e.g. 'function-before[...]', 'int'); they are not YAML keys.
+    return isinstance(part, str) and ("[" in part or part in {"int", "str", "none"})
+
+
+def _sentence(item: dict[str, Any], loc: tuple[Any, ...]) -> str:
+    where = ".".join(str(part) for part in loc) or "the file"
+    kind = item["type"]
+    if kind == "extra_forbidden":
+        return f"unknown key {loc[-1]!r} in {'.'.join(map(str, loc[:-1])) or 'the top level'}; check its spelling or remove it"
+    if kind == "missing":
+        return f"{where} is required; add it"
+    message = item["msg"]
+    if message.startswith("Value error, "):
+        message = message[len("Value error, "):]
+    return f"{where}: {message}"
+
+
+def _located(root: yaml.Node, loc: tuple[Any, ...], filename: str, message: str) -> Problem:
+    node, key = root, None
+    for part in loc:
+        child = _child(node, part)
+        if child is None:
+            break
+        key, node = child
+    # An unknown key points at the key itself; anything else at its value.
+    target = key if key is not None and message.startswith("unknown key") else node
+    return _at(target, filename, message)
+
+
+def _child(node: yaml.Node, part: Any) -> tuple[yaml.Node | None, yaml.Node] | None:
+    if isinstance(node, yaml.MappingNode):
+        for key, value in node.value:
+            if key.value == part:
+                return key, value
+    if isinstance(node, yaml.SequenceNode) and isinstance(part, int) and part < len(node.value):
+        return None, node.value[part]
+    return None
+
+
+def _at(node: yaml.Node, filename: str, message: str) -> Problem:
+    mark = node.start_mark
+    return Problem(filename, mark.line + 1, mark.column + 1, message)

@@ -1,0 +1,150 @@
+"""What the core knows of GitHub: plain records and the gateway protocol the shell supplies.
+
+The core never sees a PyGithub object; :mod:`studybot.gateway` turns them into these records,
+and tests supply a fake that implements :class:`Gateway` in memory.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Protocol
+
+
+class IssueState(enum.StrEnum):
+    OPEN = "open"
+    CLOSED = "closed"
+
+
+@dataclass(frozen=True)
+class Issue:
+    number: int
+    title: str
+    body: str
+    state: IssueState
+    labels: tuple[str, ...]
+    author: str
+    created_at: dt.datetime
+    updated_at: dt.datetime
+    closed_at: dt.datetime | None = None
+    is_pull_request: bool = False
+
+
+@dataclass(frozen=True)
+class Comment:
+    id: int
+    issue_number: int
+    author: str
+    body: str
+    created_at: dt.datetime
+    updated_at: dt.datetime
+
+
+@dataclass(frozen=True)
+class Activity:
+    """One item of ``GET /repos/{o}/{r}/activity``: a server-timed change of a ref."""
+
+    id: int
+    kind: str  # push | force_push | pr_merge | branch_creation | branch_deletion | merge_queue_merge
+    ref: str
+    before: str
+    after: str
+    actor: str | None
+    timestamp: dt.datetime
+
+
+@dataclass(frozen=True)
+class ActivityPage:
+    items: tuple[Activity, ...]
+    cursor: str | None  # opaque; pass back as ``after`` to read only newer items
+
+
+class Permission(enum.StrEnum):
+    ADMIN = "admin"
+    MAINTAIN = "maintain"
+    WRITE = "write"
+    TRIAGE = "triage"
+    READ = "read"
+    NONE = "none"
+
+
+class RefMoved(Exception):
+    """The branch moved while a commit was being made; re-read, re-render and try again."""
+
+
+class GatewayError(Exception):
+    """A GitHub request failed for good; ``sentence`` says what the leader can do about it."""
+
+    def __init__(self, sentence: str, status: int | None = None):
+        super().__init__(sentence)
+        self.sentence = sentence
+        self.status = status
+
+
+@dataclass(frozen=True)
+class FileChange:
+    """New content for a path in a commit (None deletes the path)."""
+
+    path: str
+    content: str | None
+
+
+class Gateway(Protocol):
+    """Everything studybot asks of GitHub. Times are aware datetimes (UTC)."""
+
+    def default_branch(self) -> str: ...
+
+    def branch_head(self, branch: str) -> str:
+        """The commit SHA the branch points at."""
+        ...
+
+    def read_file(self, path: str, ref: str) -> str | None:
+        """A text file at a commit, or None when it does not exist there."""
+        ...
+
+    def commit_files(self, branch: str, parent: str, changes: list[FileChange], message: str) -> str:
+        """Make one commit on ``parent`` with ``changes`` and move ``branch`` to it (no force).
+
+        Raises :class:`RefMoved` when the branch no longer points at ``parent``.
+        Returns the new commit SHA.
+        """
+        ...
+
+    def list_issues(self, since: dt.datetime | None = None, labels: tuple[str, ...] = ()) -> list[Issue]:
+        """All issues (open and closed, no pull requests), updated at or after ``since``."""
+        ...
+
+    def list_comments(self, since: dt.datetime | None = None) -> list[Comment]:
+        """Issue comments of the whole repository updated at or after ``since``, oldest first."""
+        ...
+
+    def list_activity(self, branch: str, after: str | None = None) -> ActivityPage:
+        """Server-timed pushes and merges of ``branch``, newer than cursor ``after``."""
+        ...
+
+    def permission(self, login: str) -> Permission: ...
+
+    def create_issue(self, title: str, body: str, labels: tuple[str, ...]) -> Issue: ...
+
+    def update_issue(
+        self,
+        number: int,
+        *,
+        body: str | None = None,
+        state: IssueState | None = None,
+        state_reason: str | None = None,
+    ) -> None: ...
+
+    def create_comment(self, issue_number: int, body: str) -> Comment: ...
+
+    def update_comment(self, comment_id: int, body: str) -> None: ...
+
+    def add_reaction(self, comment_id: int, content: str) -> None:
+        """React to an issue comment (``+1``, ``confused``, …)."""
+        ...
+
+    def request_count(self) -> Mapping[str, int]:
+        """Requests made so far, by endpoint label."""
+        ...
