@@ -1,0 +1,194 @@
+"""The command line: ``studybot check | calendar | report | run | demo``.
+
+Only this module reads the environment and the clock; everything it calls takes them as
+arguments. Heavy imports happen inside the commands so ``--help`` stays fast.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TextIO
+
+EXIT_OK, EXIT_FAILED, EXIT_CONFIG = 0, 1, 2
+
+
+class Failure(Exception):
+    """A run that cannot go on; ``sentence`` tells the reader what to do."""
+
+    def __init__(self, sentence: str, code: int = EXIT_FAILED, annotations: Sequence[object] = ()):
+        super().__init__(sentence)
+        self.sentence = sentence
+        self.code = code
+        self.annotations = annotations
+
+
+def fail(error: Failure, out: TextIO, environ: dict[str, str]) -> int:
+    """The one place errors leave the program: a clear sentence, annotations in Actions, a code."""
+    in_actions = environ.get("GITHUB_ACTIONS") == "true"
+    for problem in error.annotations:
+        if in_actions:
+            from studybot.workflow import error as annotate
+
+            annotate(problem.message, file=problem.file, line=problem.line, col=problem.column, out=out)
+        else:
+            print(problem, file=out)
+    if in_actions and not error.annotations:
+        from studybot.workflow import error as annotate
+
+        annotate(error.sentence, out=out)
+    else:
+        print(f"studybot: {error.sentence}", file=out)
+    return error.code
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="studybot",
+        description="Runs a weekly study group kept in a GitHub repository.",
+    )
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    check = commands.add_parser("check", help="validate the study config")
+    check.add_argument("--config", help="config file (default: <repo-path>/config/study.yml)")
+    check.add_argument("--repo-path", default=".", help="the study repository checkout (default: .)")
+
+    calendar = commands.add_parser("calendar", help="print the graded weeks and their deadlines")
+    calendar.add_argument("--config", default="config/study.yml", help="config file")
+    calendar.add_argument("--format", choices=("table", "json"), default="table")
+
+    report = commands.add_parser("report", help="judge every week from a local checkout (offline)")
+    report.add_argument("--config", help="config file (default: <repo-path>/config/study.yml)")
+    report.add_argument("--repo-path", default=".", help="the study repository checkout (default: .)")
+    report.add_argument("--now", help="judge as of this ISO 8601 instant (default: now)")
+    report.add_argument("--format", choices=("markdown", "json"), default="markdown")
+
+    run = commands.add_parser("run", help="do the week's work on GitHub (inside Actions)")
+    run.add_argument("--dry-run", action="store_true", help="print the planned operations, write nothing")
+
+    commands.add_parser("demo", help="run the bundled example study (no network, no token)")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None, out: TextIO | None = None, environ: dict[str, str] | None = None) -> int:
+    out = out or sys.stdout
+    environ = dict(os.environ if environ is None else environ)
+    arguments = _parser().parse_args(argv)
+    now = dt.datetime.now(dt.timezone.utc)
+    try:
+        if arguments.command == "check":
+            return _check(arguments, out)
+        if arguments.command == "calendar":
+            return _calendar(arguments, out)
+        if arguments.command == "report":
+            return _report(arguments, out, now)
+        if arguments.command == "demo":
+            from studybot.demo import run_demo
+
+            return run_demo(out)
+        if arguments.command == "run":
+            from studybot.runner import run_action
+
+            return run_action(environ, now, dry_run=arguments.dry_run, out=out)
+    except Failure as error:
+        return fail(error, sys.stderr if out is sys.stdout else out, environ)
+    raise AssertionError(arguments.command)  # argparse allows only the commands above
+
+
+def _config_path(arguments: argparse.Namespace) -> Path:
+    if arguments.config:
+        return Path(arguments.config)
+    return Path(getattr(arguments, "repo_path", ".")) / "config" / "study.yml"
+
+
+def load(path: Path):  # noqa: ANN201 - the config type is imported lazily
+    """Load the config or fail with every problem as an annotation (exit 2)."""
+    from studybot.config import ConfigError, load_config
+
+    try:
+        return load_config(path)
+    except ConfigError as error:
+        from studybot.messages import messages_for
+
+        count = len(error.problems)
+        raise Failure(
+            messages_for("en").t("check.failed", path=path, count=count),
+            EXIT_CONFIG,
+            error.problems,
+        ) from None
+
+
+def _check(arguments: argparse.Namespace, out: TextIO) -> int:
+    from studybot.messages import messages_for
+    from studybot.schedule import build_schedule
+
+    path = _config_path(arguments)
+    config = load(path)
+    schedule = build_schedule(config)
+    messages = messages_for(config.study.language)
+    print(
+        messages.t(
+            "check.ok",
+            path=path,
+            study=config.study.name,
+            members=len(config.members),
+            weeks=len(schedule.weeks),
+            first=messages.when(schedule.local(schedule.weeks[0].deadline)),
+            last=messages.when(schedule.local(schedule.weeks[-1].deadline)),
+        ),
+        file=out,
+    )
+    return EXIT_OK
+
+
+def _calendar(arguments: argparse.Namespace, out: TextIO) -> int:
+    from studybot.messages import messages_for
+    from studybot.render import calendar_json, render_calendar
+    from studybot.schedule import build_schedule
+
+    config = load(Path(arguments.config))
+    schedule = build_schedule(config)
+    if arguments.format == "json":
+        print(json.dumps(calendar_json(schedule), ensure_ascii=False, indent=2), file=out)
+    else:
+        print(render_calendar(schedule, config.study.name, messages_for(config.study.language)), end="", file=out)
+    return EXIT_OK
+
+
+def parse_now(text: str | None, now: dt.datetime) -> dt.datetime:
+    """``--now`` as an aware instant; a value without offset is taken as UTC."""
+    if not text:
+        return now
+    try:
+        parsed = dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        raise Failure(f"--now {text!r} is not an ISO 8601 instant such as 2022-05-26T00:00:00+09:00") from None
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=dt.timezone.utc)
+
+
+def _report(arguments: argparse.Namespace, out: TextIO, now: dt.datetime) -> int:
+    from studybot.collect import CheckoutError, read_checkout
+    from studybot.messages import messages_for
+    from studybot.render import render_report
+    from studybot.report import build_report, report_json
+    from studybot.schedule import build_schedule
+
+    config = load(_config_path(arguments))
+    at = parse_now(arguments.now, now)
+    schedule = build_schedule(config)
+    try:
+        checkout = read_checkout(config, schedule, arguments.repo_path)
+    except CheckoutError as error:
+        raise Failure(str(error)) from None
+    report = build_report(config, schedule, checkout.evidence, at)
+    messages = messages_for(config.study.language)
+    if arguments.format == "json":
+        print(json.dumps(report_json(report, schedule, messages), ensure_ascii=False, indent=2), file=out)
+    else:
+        print(render_report(report, schedule, messages), end="", file=out)
+    return EXIT_OK

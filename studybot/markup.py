@@ -1,0 +1,38 @@
+"""Safe Markdown out of text members control: no raw HTML, no broken tables, no stray mentions."""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import quote
+
+_SPECIAL = re.compile(r"([\\`*_{}\[\]()#!|~>])")
+_ENTITIES = {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;"}
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\u202a-\u202e\u2066-\u2069]")
+
+
+def escape(text: str) -> str:
+    """Member text shown literally inside Markdown (also inside a table cell)."""
+    text = _CONTROL.sub("", text.replace("\r", " ").replace("\n", " "))
+    text = "".join(_ENTITIES.get(char, char) for char in text)
+    text = _SPECIAL.sub(r"\\\1", text)
+    # A zero-width space after '@' keeps GitHub from turning member text into a mention.
+    return text.replace("@", "@&#8203;")
+
+
+def safe_url(url: str) -> str:
+    """A URL fit for ``[text](url)``: spaces, brackets and quotes percent-encoded."""
+    return quote(url.strip(), safe="/:?#[]@!$&'*+,;=%~-._")  # keeps what is already encoded
+
+
+def link(text: str, url: str | None) -> str:
+    """A Markdown link with escaped text, or the escaped text alone when there is no URL."""
+    if not url:
+        return escape(text)
+    return f"[{escape(text)}]({safe_url(url).replace('(', '%28').replace(')', '%29')})"
+
+
+def mention(login: str | None, fallback: str) -> str:
+    """An intended @mention of a configured GitHub login (never of member-written text)."""
+    if login and re.fullmatch(r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})", login):
+        return f"@{login}"
+    return escape(fallback)

@@ -1,0 +1,64 @@
+"""User-facing text. Each language module holds the same templates; this picks one."""
+
+from __future__ import annotations
+
+import datetime as dt
+import importlib
+from types import ModuleType
+
+from studybot.evidence import Notice
+from studybot.rules import Verdict
+
+LANGUAGES = ("ko", "en")
+
+
+class Messages:
+    """The templates of one language, filled in with ``t(key, **fields)``."""
+
+    def __init__(self, module: ModuleType):
+        self.language = module.__name__.rsplit(".", 1)[-1]
+        self._module = module
+        self.text: dict[str, str] = module.TEXT
+
+    def t(self, key: str, **fields: object) -> str:
+        return self.text[key].format(**fields)
+
+    def money(self, amount: int, currency: str) -> str:
+        return self._module.money(amount, currency)
+
+    def weekday(self, day: dt.date) -> str:
+        return self._module.WEEKDAYS[day.weekday()]
+
+    def when(self, instant: dt.datetime) -> str:
+        """A local instant as members read it, e.g. ``2022-04-13 (수) 00:00``."""
+        return f"{instant:%Y-%m-%d} ({self.weekday(instant.date())}) {instant:%H:%M}"
+
+    def verdict(self, verdict: Verdict) -> str:
+        return self.text[f"verdict.{verdict.value}"]
+
+    def notice(self, notice: Notice) -> str:
+        where = self.t("notice.where", week=notice.week) if notice.week is not None else ""
+        return self.t(
+            f"notice.{notice.problem.value}",
+            where=where,
+            week=notice.week,
+            member=notice.member or "",
+            detail=notice.detail,
+            ref=notice.ref[:7],
+        ).strip()
+
+
+MARKS = {
+    Verdict.ON_TIME: "✅",
+    Verdict.LATE: "⏰",
+    Verdict.ABSENT: "❌",
+    Verdict.PENDING: "⏳",
+    Verdict.EXCUSED: "🙏",
+    Verdict.NOT_MEMBER: "·",
+}
+
+
+def messages_for(language: str) -> Messages:
+    if language not in LANGUAGES:
+        raise ValueError(f"no messages for language {language!r}")
+    return Messages(importlib.import_module(f"studybot.messages.{language}"))

@@ -1,0 +1,60 @@
+"""English messages."""
+
+WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+
+
+def money(amount: int, currency: str) -> str:
+    return f"{currency} {amount:,}"
+
+
+TEXT = {
+    "verdict.on_time": "on time",
+    "verdict.late": "late",
+    "verdict.absent": "absent",
+    "verdict.pending": "pending",
+    "verdict.excused": "excused",
+    "verdict.not_member": "not a member",
+    "check.ok": "✅ {path}: the config is valid — {study}, {members} members, {weeks} weeks (first deadline {first}, last {last}).",
+    "check.failed": "❌ {path}: {count} problem(s) in the config. Fix them and run again.",
+    "calendar.title": "## {study} calendar ({timezone})",
+    "calendar.head": "| Week | Due before | Late until |",
+    "calendar.break": "| — | {deadline} | break: {name} |",
+    "report.title": "# {study} homework",
+    "report.now": "As of {now} ({timezone})",
+    "report.week": "## Week {week} — due {deadline}, late until {late_until}{state}",
+    "report.final": " (final)",
+    "report.open": " (open)",
+    "report.member_head": "| Member | Verdict | Fine | Link | Time |",
+    "report.untrusted": " (commit date)",
+    "report.blog": "Team blog: {member} — {status}",
+    "report.blog_done": "done",
+    "report.blog_todo": "not yet",
+    "report.warnings": "## To check",
+    "fines.title": "### Fines",
+    "fines.legend": "✅ on time · ⏰ late · ❌ absent · 🙏 excused · ⏳ pending · `·` not a member",
+    "fines.member": "Member",
+    "fines.week": "W{week}",
+    "fines.total": "Fines",
+    "fines.paid": "Paid",
+    "fines.owed": "Owed",
+    "fines.updated": "Last updated: {now}",
+    "settlement.title": "### Settlement (pot split among all but last place){state}",
+    "settlement.projection": " — projection",
+    "settlement.final": " — final",
+    "settlement.summary": "Pot {pot} · excluded: {excluded} · each {each} · remainder {remainder}",
+    "settlement.nobody": "nobody",
+    "settlement.head": "| Member | Fines | Payout | Net |",
+    "rotation.title": "### Team blog rotation",
+    "rotation.head": "| Week | Due | Writer | Done |",
+    "rotation.nobody": "—",
+    "notice.where": "Week {week}",
+    "notice.bad_link": "{where} {member}: the link is not valid, so it does not count ({detail}). Use an http(s) address.",
+    "notice.unknown_name": "{where}: '{detail}' in the table is not a member. Match the names under members in the config.",
+    "notice.duplicate_name": "{where}: {member} has two entries. Only the first link counts.",
+    "notice.duplicate_week": "{where} has two rows ('{detail}'). Keep one.",
+    "notice.unknown_week": "The row '{detail}' is not a graded week and was skipped.",
+    "notice.not_owner": "{where}: {detail}, who is neither {member} nor a maintainer, changed {member}'s entry (commit {ref}). The change does not count.",
+    "notice.no_table": "No submission table found in the README (it needs the headers {detail}).",
+    "notice.mangled_row": "A table row could not be read: {detail}",
+    "notice.limit": "A limit was reached; only part was read: {detail}",
+}

@@ -1,0 +1,177 @@
+"""Markdown the bot writes: the README's fines and rotation tables, the report, the calendar."""
+
+from __future__ import annotations
+
+from studybot.markup import escape, link
+from studybot.messages import MARKS, Messages
+from studybot.report import Report
+from studybot.schedule import Schedule, Week
+
+
+def _row(cells: list[str]) -> str:
+    return "| " + " | ".join(cells) + " |"
+
+
+def render_fines(report: Report, schedule: Schedule, messages: Messages) -> str:
+    """Members × weeks with marks, totals, and the settlement underneath."""
+    money = lambda amount: messages.money(amount, report.currency)  # noqa: E731
+    weeks = report.weeks
+    show_paid = bool(report.paid)
+    head = [messages.t("fines.member")] + [messages.t("fines.week", week=w.week.number) for w in weeks]
+    head.append(messages.t("fines.total"))
+    if show_paid:
+        head += [messages.t("fines.paid"), messages.t("fines.owed")]
+    lines = [messages.t("fines.title"), "", _row(head), _row([":---"] + [":---:"] * (len(head) - 1))]
+    for name, tally in report.tallies.items():
+        cells = [escape(name)] + [MARKS[week.members[name].verdict] for week in weeks] + [money(tally.fines)]
+        if show_paid:
+            paid = report.paid.get(name, 0)
+            cells += [money(paid), money(max(tally.fines - paid, 0))]
+        lines.append(_row(cells))
+    lines += ["", messages.t("fines.legend"), ""]
+    lines += render_settlement(report, messages)
+    lines += ["", messages.t("fines.updated", now=messages.when(schedule.local(report.now)))]
+    return "\n".join(lines)
+
+
+def render_settlement(report: Report, messages: Messages) -> list[str]:
+    money = lambda amount: messages.money(amount, report.currency)  # noqa: E731
+    settlement = report.settlement
+    state = messages.t("settlement.final" if report.finished else "settlement.projection")
+    excluded = ", ".join(escape(name) for name in settlement.excluded) or messages.t("settlement.nobody")
+    lines = [
+        messages.t("settlement.title", state=state),
+        "",
+        messages.t(
+            "settlement.summary",
+            pot=money(settlement.pot),
+            excluded=excluded,
+            each=money(settlement.payout_each),
+            remainder=money(settlement.remainder),
+        ),
+        "",
+        messages.t("settlement.head"),
+        "| :--- | ---: | ---: | ---: |",
+    ]
+    for name, share in settlement.members.items():
+        net = money(abs(share.net))
+        lines.append(
+            _row([escape(name), money(share.fines), money(share.payout), ("+" if share.net >= 0 else "−") + net])
+        )
+    return lines
+
+
+def render_rotation(report: Report, schedule: Schedule, writers: dict[int, str | None], messages: Messages) -> str:
+    """Every graded week: its deadline date, the writer, and whether the post is linked."""
+    done = {week.week.number: week.blog for week in report.weeks}
+    lines = [messages.t("rotation.title"), "", messages.t("rotation.head"), "| :---: | :---: | :---: | :---: |"]
+    for week in schedule.weeks:
+        deadline = schedule.local(week.deadline)
+        writer = writers.get(week.number)
+        post = done.get(week.number)
+        lines.append(
+            _row(
+                [
+                    messages.t("fines.week", week=week.number),
+                    f"{deadline:%m-%d} ({messages.weekday(deadline.date())})",
+                    escape(writer) if writer else messages.t("rotation.nobody"),
+                    link("✅", post.url) if post else "",
+                ]
+            )
+        )
+    return "\n".join(lines)
+
+
+def render_report(report: Report, schedule: Schedule, messages: Messages) -> str:
+    """The whole report as Markdown, for the terminal and the job summary."""
+    lines = [
+        messages.t("report.title", study=escape(report.study)),
+        "",
+        messages.t("report.now", now=messages.when(schedule.local(report.now)), timezone=report.timezone),
+    ]
+    for week in report.weeks:
+        lines += [
+            "",
+            messages.t(
+                "report.week",
+                week=week.week.number,
+                deadline=messages.when(schedule.local(week.week.deadline)),
+                late_until=messages.when(schedule.local(week.week.late_until)),
+                state=messages.t("report.final" if week.final else "report.open"),
+            ),
+            "",
+            messages.t("report.member_head"),
+            "| :--- | :---: | ---: | :--- | :--- |",
+        ]
+        for name, judgement in week.members.items():
+            submission = judgement.submission
+            at = ""
+            if submission:
+                at = messages.when(schedule.local(submission.at))
+                if not submission.trusted:
+                    at += messages.t("report.untrusted")
+            lines.append(
+                _row(
+                    [
+                        escape(name),
+                        f"{MARKS[judgement.verdict]} {messages.verdict(judgement.verdict)}",
+                        messages.money(judgement.fine, report.currency) if judgement.fine else "",
+                        link(submission.source.value, submission.url) if submission else escape(judgement.note),
+                        at,
+                    ]
+                )
+            )
+        if week.blog_member:
+            status = link(messages.t("report.blog_done"), week.blog.url) if week.blog else messages.t("report.blog_todo")
+            lines += ["", messages.t("report.blog", member=escape(week.blog_member), status=status)]
+    lines += [""] + render_settlement(report, messages)
+    if report.warnings:
+        lines += ["", messages.t("report.warnings"), ""]
+        lines += [f"- {escape(messages.notice(warning))}" for warning in report.warnings]
+    return "\n".join(lines) + "\n"
+
+
+def render_calendar(schedule: Schedule, study: str, messages: Messages) -> str:
+    """The calendar as a table with local weekday names, breaks shown where they fall."""
+    lines = [
+        messages.t("calendar.title", study=escape(study), timezone=schedule.timezone),
+        "",
+        messages.t("calendar.head"),
+        "| :---: | :--- | :--- |",
+    ]
+    entries = [(week.deadline, week) for week in schedule.weeks] + [(skip.deadline, skip) for skip in schedule.skipped]
+    for _, item in sorted(entries, key=lambda entry: entry[0]):
+        if isinstance(item, Week):
+            lines.append(
+                _row(
+                    [
+                        messages.t("fines.week", week=item.number),
+                        messages.when(schedule.local(item.deadline)),
+                        messages.when(schedule.local(item.late_until)),
+                    ]
+                )
+            )
+        else:
+            lines.append(
+                messages.t("calendar.break", deadline=messages.when(schedule.local(item.deadline)), name=escape(item.break_name))
+            )
+    return "\n".join(lines) + "\n"
+
+
+def calendar_json(schedule: Schedule) -> dict[str, object]:
+    """The calendar in the JSON shape of SPEC §9."""
+    return {
+        "timezone": schedule.timezone,
+        "weeks": [
+            {
+                "week": week.number,
+                "deadline": schedule.local(week.deadline).isoformat(),
+                "late_until": schedule.local(week.late_until).isoformat(),
+            }
+            for week in schedule.weeks
+        ],
+        "breaks": [
+            {"from": item.start.isoformat(), "to": item.end.isoformat(), "name": item.name}
+            for item in schedule.breaks
+        ],
+    }

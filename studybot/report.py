@@ -1,0 +1,188 @@
+"""The report: every visible week judged for every member, tallies and settlement, as data."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from studybot.config import StudyConfig
+from studybot.evidence import BlogPost, Evidence, Notice, Submission
+from studybot.rotation import assign_blog
+from studybot.rules import Tally, Verdict, fine_for, judge
+from studybot.schedule import Schedule, Week
+from studybot.settlement import Settlement, settle
+
+
+@dataclass(frozen=True)
+class Judgement:
+    """One member's verdict for one week, with the submission it rests on."""
+
+    verdict: Verdict
+    fine: int
+    submission: Submission | None = None
+    note: str = ""  # why, for excused weeks and overrides
+
+
+@dataclass(frozen=True)
+class WeekReport:
+    week: Week
+    final: bool
+    blog_member: str | None
+    blog: BlogPost | None
+    members: dict[str, Judgement]
+
+
+@dataclass(frozen=True)
+class Report:
+    study: str
+    timezone: str
+    currency: str
+    now: dt.datetime
+    weeks: tuple[WeekReport, ...]
+    tallies: dict[str, Tally]
+    settlement: Settlement
+    warnings: tuple[Notice, ...]
+    github: dict[str, str | None] = field(default_factory=dict)
+    paid: dict[str, int] = field(default_factory=dict)
+    finished: bool = False  # every graded week is final: the settlement is no projection
+
+
+def excuses_of(config: StudyConfig) -> dict[tuple[str, int], str]:
+    return {(excuse.member, excuse.week): excuse.reason for excuse in config.excuses}
+
+
+def build_report(
+    config: StudyConfig,
+    schedule: Schedule,
+    evidence: Evidence,
+    now: dt.datetime,
+    *,
+    frozen: Mapping[tuple[str, int], Judgement] | None = None,
+    excuses: Mapping[tuple[str, int], str] | None = None,
+    blog_fixed: Mapping[int, str] | None = None,
+    blog_overrides: Mapping[int, str] | None = None,
+    paid: Mapping[str, int] | None = None,
+) -> Report:
+    """Judge every week due by ``now`` + 7 days for every member.
+
+    ``frozen`` holds final verdicts from the ledger, which win over fresh evidence; ``excuses``
+    adds waivers beyond the config's; ``blog_fixed`` keeps past rotation weeks as they were.
+    """
+    frozen = frozen or {}
+    waivers = excuses_of(config) | dict(excuses or {})
+    visible = schedule.visible(now)
+    team_blog = config.rotation.team_blog
+    writers: Mapping[int, str | None] = {}
+    if team_blog:
+        overrides = {swap.week: swap.member for swap in team_blog.swaps} | dict(blog_overrides or {})
+        writers = assign_blog(
+            [week.number for week in schedule.weeks], team_blog.order, config.members,
+            overrides, blog_fixed,
+        )
+    tallies = {member.name: Tally() for member in config.members}
+    weeks: list[WeekReport] = []
+    for week in visible:
+        judgements: dict[str, Judgement] = {}
+        for member in config.members:
+            key = (member.name, week.number)
+            if key in frozen:
+                judgement = frozen[key]
+            else:
+                excused = key in waivers
+                verdict = judge(week, member, evidence.submissions.get(key), now, excused)
+                submission = evidence.submissions.get(key) if verdict in (Verdict.ON_TIME, Verdict.LATE) else None
+                judgement = Judgement(
+                    verdict, fine_for(verdict, config.fines), submission,
+                    waivers.get(key, "") if excused else "",
+                )
+            judgements[member.name] = judgement
+            tallies[member.name] = tallies[member.name].add(judgement.verdict, judgement.fine)
+        weeks.append(
+            WeekReport(week, week.is_final(now), writers.get(week.number), evidence.blog.get(week.number), judgements)
+        )
+    settlement = settle(
+        {name: tally.fines for name, tally in tallies.items()},
+        config.settlement.exclude == "last_place",
+    )
+    return Report(
+        study=config.study.name,
+        timezone=config.study.timezone,
+        currency=config.study.currency,
+        now=now,
+        weeks=tuple(weeks),
+        tallies=tallies,
+        settlement=settlement,
+        warnings=tuple(evidence.warnings),
+        github={member.name: member.github for member in config.members},
+        paid=dict(paid or {}),
+        finished=bool(schedule.weeks) and schedule.weeks[-1].is_final(now),
+    )
+
+
+def report_json(report: Report, schedule: Schedule, messages: Any) -> dict[str, Any]:
+    """The stable JSON shape of SPEC §9 (field names are a contract)."""
+
+    def local(instant: dt.datetime | None) -> str | None:
+        return schedule.local(instant).isoformat() if instant else None
+
+    weeks = []
+    for week in report.weeks:
+        members = {}
+        for name, judgement in week.members.items():
+            submission = judgement.submission
+            members[name] = {
+                "verdict": judgement.verdict.value,
+                "fine": judgement.fine,
+                "source": submission.source.value if submission else None,
+                "url": submission.url if submission else None,
+                "at": local(submission.at) if submission else None,
+                "trusted": submission.trusted if submission else None,
+            }
+            if judgement.note:
+                members[name]["note"] = judgement.note
+        weeks.append(
+            {
+                "week": week.week.number,
+                "deadline": local(week.week.deadline),
+                "late_until": local(week.week.late_until),
+                "final": week.final,
+                "blog": {
+                    "member": week.blog_member,
+                    "done": week.blog is not None,
+                    "url": week.blog.url if week.blog else None,
+                },
+                "members": members,
+            }
+        )
+    settlement = report.settlement
+    return {
+        "study": report.study,
+        "timezone": report.timezone,
+        "now": local(report.now),
+        "weeks": weeks,
+        "members": {
+            name: {
+                "github": report.github.get(name),
+                "on_time": tally.on_time,
+                "late": tally.late,
+                "absent": tally.absent,
+                "excused": tally.excused,
+                "fines": tally.fines,
+            }
+            for name, tally in report.tallies.items()
+        },
+        "settlement": {
+            "pot": settlement.pot,
+            "excluded": list(settlement.excluded),
+            "payout_each": settlement.payout_each,
+            "remainder": settlement.remainder,
+            "final": report.finished,
+            "members": {
+                name: {"fines": share.fines, "payout": share.payout, "net": share.net}
+                for name, share in settlement.members.items()
+            },
+        },
+        "warnings": [messages.notice(warning) for warning in report.warnings],
+    }

@@ -1,0 +1,18 @@
+"""Shared test helpers: paths and instants in the seed study's zone."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytz
+
+ROOT = Path(__file__).resolve().parent.parent
+SEED_CONFIG = ROOT / "config" / "study.yml"
+SHARED = ROOT.parent / "shared"
+SEOUL = pytz.timezone("Asia/Seoul")
+
+
+def kst(*parts: int) -> dt.datetime:
+    """An aware instant in Seoul from year, month, day[, hour, minute, second, microsecond]."""
+    return SEOUL.localize(dt.datetime(*parts))

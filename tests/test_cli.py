@@ -1,0 +1,96 @@
+"""The command line contract of SPEC §9: commands, exit codes, JSON shapes."""
+
+from __future__ import annotations
+
+import io
+import json
+import subprocess
+import sys
+
+from helpers import SEED_CONFIG
+
+from studybot.cli import main
+
+BROKEN = """\
+study: {name: X, language: fr}
+schedule: {weeks: 0, first_deadline: 2024-01-03 00:00}
+fines: {late: 1, absent: 2}
+members: [{name: A, github: "not a login"}]
+extra: true
+"""
+
+
+def run(*argv: str, environ: dict[str, str] | None = None) -> tuple[int, str]:
+    out = io.StringIO()
+    code = main(list(argv), out=out, environ=environ or {})
+    return code, out.getvalue()
+
+
+def test_check_accepts_the_seed_config():
+    """`studybot check` on the shipped config exits 0 and says so in Korean."""
+    code, text = run("check", "--config", str(SEED_CONFIG))
+    assert code == 0
+    assert "설정이 올바릅니다" in text and "Study-MLOps" in text
+
+
+def test_check_reports_every_problem_and_exits_2(tmp_path):
+    """A broken config exits 2 with one line per problem, each with file:line:column."""
+    path = tmp_path / "study.yml"
+    path.write_text(BROKEN)
+    code, text = run("check", "--config", str(path))
+    assert code == 2
+    lines = [line for line in text.splitlines() if line.startswith(str(path) + ":")]
+    assert [line.split(":")[1] for line in lines] == ["1", "2", "4", "5"]
+    assert "4 problem(s)" in text
+
+
+def test_check_in_actions_writes_error_annotations(tmp_path):
+    """Inside GitHub Actions each config problem becomes an ::error annotation at its line."""
+    path = tmp_path / "study.yml"
+    path.write_text(BROKEN)
+    code, text = run("check", "--config", str(path), environ={"GITHUB_ACTIONS": "true"})
+    assert code == 2
+    assert f"::error file={path},line=5,col=1::" in text.replace("%3A", ":")
+
+
+def test_check_defaults_to_the_repo_paths_config(tmp_path):
+    """Without --config, check reads <repo-path>/config/study.yml and names it when missing."""
+    code, text = run("check", "--repo-path", str(tmp_path))
+    assert code == 2
+    assert str(tmp_path / "config" / "study.yml") in text
+
+
+def test_calendar_json_lists_the_twelve_graded_weeks():
+    """`calendar --format json` has the SPEC's shape and the seed deadlines."""
+    code, text = run("calendar", "--config", str(SEED_CONFIG), "--format", "json")
+    assert code == 0
+    data = json.loads(text)
+    assert data["timezone"] == "Asia/Seoul"
+    assert [week["week"] for week in data["weeks"]] == list(range(1, 13))
+    assert data["weeks"][0] == {
+        "week": 1, "deadline": "2022-04-13T00:00:00+09:00", "late_until": "2022-04-13T12:00:00+09:00",
+    }
+    assert data["weeks"][1]["deadline"] == "2022-05-04T00:00:00+09:00"
+    assert data["breaks"][0] == {"from": "2022-04-18", "to": "2022-04-29", "name": "중간고사"}
+
+
+def test_calendar_table_shows_local_weekdays_and_breaks():
+    """The table form names the weekday in the study's language and shows the breaks."""
+    code, text = run("calendar", "--config", str(SEED_CONFIG))
+    assert code == 0
+    assert "| 1주차 | 2022-04-13 (수) 00:00 | 2022-04-13 (수) 12:00 |" in text
+    assert "휴식: 중간고사" in text
+
+
+def test_report_rejects_a_bad_now(tmp_path):
+    """A malformed --now is a sentence, not a traceback."""
+    code, text = run("report", "--config", str(SEED_CONFIG), "--repo-path", str(tmp_path), "--now", "yesterday")
+    assert code == 1 and "ISO 8601" in text
+
+
+def test_module_entry_point_and_help():
+    """`python -m studybot --help` lists the commands."""
+    done = subprocess.run([sys.executable, "-m", "studybot", "--help"], capture_output=True, text=True, check=False)
+    assert done.returncode == 0
+    for command in ("check", "calendar", "report", "run", "demo"):
+        assert command in done.stdout
