@@ -1,0 +1,248 @@
+"""How one ``studybot run`` is configured: the action's inputs and GitHub's environment, read once.
+
+The caller passes the environment mapping (``os.environ`` in production); this module never
+reads the process environment itself, so every test states exactly what it feeds in.
+"""
+
+from __future__ import annotations
+
+import enum
+import json
+import re
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, SecretStr
+
+# The action's inputs that this module reads, in action.yml's kebab-case spelling.
+INPUT_NAMES = ("github-token", "config", "dry-run", "command", "week", "report")
+
+DEFAULT_CONFIG = "config/study.yml"
+DEFAULT_REPORT = "studybot-report.json"
+DEFAULT_API_URL = "https://api.github.com"
+DEFAULT_SERVER_URL = "https://github.com"
+
+MAX_EVENT_BYTES = 25 * 1024 * 1024
+
+_TRUE = frozenset({"true", "yes", "1"})
+_FALSE = frozenset({"false", "no", "0"})
+_REPOSITORY = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})/[A-Za-z0-9._-]{1,100}$")
+_URL = re.compile(r"^https?://[^\s/?#]+(?:/[^\s?#]*)?$")
+_WEEK = re.compile(r"^[0-9]{1,6}$")
+
+
+class Command(enum.StrEnum):
+    """What ``studybot run`` is asked to do; an empty input means ``run``."""
+
+    RUN = "run"
+    RECHECK = "recheck"
+
+
+class SettingsError(Exception):
+    """Everything wrong with the action's inputs and environment, raised once."""
+
+    def __init__(self, problems: list[str]):
+        self.problems = list(problems)
+        super().__init__("\n".join(self.problems))
+
+
+class Settings(BaseModel):
+    """The inputs and GitHub environment of one run, parsed and checked once."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    token: SecretStr | None = None
+    config: str = DEFAULT_CONFIG
+    dry_run: bool = False
+    command: Command = Command.RUN
+    week: int | None = None
+    repository: str | None = None
+    api_url: str = DEFAULT_API_URL
+    server_url: str = DEFAULT_SERVER_URL
+    event_name: str = ""
+    event_path: Path | None = None
+    workspace: Path = Path(".")
+    ref_name: str = ""
+    step_summary: Path | None = None
+    output_file: Path | None = None
+    report_path: str = DEFAULT_REPORT
+    actions: bool = False
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str], *, require_repository: bool = True) -> Settings:
+        """Read every setting from ``env``; raise :class:`SettingsError` listing all problems."""
+        problems: list[str] = []
+
+        def take(result: tuple[Any, str | None]) -> Any:
+            value, problem = result
+            if problem:
+                problems.append(problem)
+            return value
+
+        dry_run_text = take(_input(env, "dry-run"))
+        command_text = take(_input(env, "command"))
+        week_text = take(_input(env, "week"))
+        config = take(_input(env, "config")) or DEFAULT_CONFIG
+        report = take(_input(env, "report")) or DEFAULT_REPORT
+        # A token input wins over the job's GITHUB_TOKEN so a leader can pass a PAT.
+        token = take(_input(env, "github-token")) or _value(env, "GITHUB_TOKEN")
+
+        values = {
+            "token": SecretStr(token) if token else None,
+            "config": config,
+            "dry_run": take(parse_bool("dry-run", dry_run_text)),
+            "command": take(parse_command(command_text)),
+            "week": take(parse_week(week_text)),
+            "repository": take(
+                parse_repository(_value(env, "GITHUB_REPOSITORY"), require_repository)
+            ),
+            "api_url": take(
+                parse_url("GITHUB_API_URL", _value(env, "GITHUB_API_URL"), DEFAULT_API_URL)
+            ),
+            "server_url": take(
+                parse_url("GITHUB_SERVER_URL", _value(env, "GITHUB_SERVER_URL"), DEFAULT_SERVER_URL)
+            ),
+            "event_name": _value(env, "GITHUB_EVENT_NAME"),
+            "event_path": _path(env, "GITHUB_EVENT_PATH"),
+            "workspace": _path(env, "GITHUB_WORKSPACE") or Path("."),
+            "ref_name": _value(env, "GITHUB_REF_NAME"),
+            "step_summary": _path(env, "GITHUB_STEP_SUMMARY"),
+            "output_file": _path(env, "GITHUB_OUTPUT"),
+            "report_path": report,
+            "actions": env.get("GITHUB_ACTIONS", "") == "true",
+        }
+        if problems:
+            raise SettingsError(problems)
+        return cls(**values)
+
+    @property
+    def owner(self) -> str:
+        """The repository's owner, or '' when no repository is known."""
+        return self.repository.split("/", 1)[0] if self.repository else ""
+
+    @property
+    def name(self) -> str:
+        """The repository's name without its owner, or '' when no repository is known."""
+        return self.repository.split("/", 1)[1] if self.repository else ""
+
+    @property
+    def config_path(self) -> Path:
+        """The config file, resolved against the workspace unless given as an absolute path."""
+        return self.workspace / self.config
+
+    @property
+    def report_file(self) -> Path:
+        """The JSON report file, resolved against the workspace unless given as an absolute path."""
+        return self.workspace / self.report_path
+
+    def secret_values(self) -> tuple[str, ...]:
+        """The raw secrets of this run, for masking in logs and redacting from text."""
+        return (self.token.get_secret_value(),) if self.token else ()
+
+
+def input_env_names(name: str) -> tuple[str, str]:
+    """Both variable names of an input: ``INPUT_DRY_RUN`` (composite) and ``INPUT_DRY-RUN``."""
+    upper = name.upper()
+    return f"INPUT_{upper.replace('-', '_')}", f"INPUT_{upper}"
+
+
+def _input(env: Mapping[str, str], name: str) -> tuple[str, str | None]:
+    """An input's stripped value under either spelling, or a problem when the two disagree."""
+    keys = dict.fromkeys(input_env_names(name))  # one key when the name has no hyphen
+    found = {key: env[key].strip() for key in keys if env.get(key, "").strip()}
+    values = set(found.values())
+    if len(values) > 1:
+        keys = " and ".join(found)
+        return "", f"input {name}: {keys} are both set and differ; set only one of them"
+    return (values.pop() if values else ""), None
+
+
+def _value(env: Mapping[str, str], key: str) -> str:
+    return env.get(key, "").strip()
+
+
+def _path(env: Mapping[str, str], key: str) -> Path | None:
+    value = _value(env, key)
+    return Path(value) if value else None
+
+
+def parse_bool(name: str, text: str) -> tuple[bool, str | None]:
+    """Read a true/false input (also yes/no, 1/0, any case); empty means false."""
+    lowered = text.strip().lower()
+    if lowered in _TRUE:
+        return True, None
+    if not lowered or lowered in _FALSE:
+        return False, None
+    return False, f"input {name}: write true or false, not {text!r}"
+
+
+def parse_command(text: str) -> tuple[Command, str | None]:
+    """Read the command input; empty means ``run``."""
+    lowered = text.strip().lower()
+    if not lowered:
+        return Command.RUN, None
+    try:
+        return Command(lowered), None
+    except ValueError:
+        allowed = " or ".join(command.value for command in Command)
+        return Command.RUN, f"input command: write {allowed} (or leave it empty), not {text!r}"
+
+
+def parse_week(text: str) -> tuple[int | None, str | None]:
+    """Read the week input as a whole number 0 or above; empty means every due week."""
+    stripped = text.strip()
+    if not stripped:
+        return None, None
+    # ASCII digits only: int() would also accept other scripts' digits and '1_000'.
+    if _WEEK.match(stripped):
+        return int(stripped), None
+    return None, (
+        f"input week: write a week number such as 3 (0 or above), or leave it empty, not {text!r}"
+    )
+
+
+def parse_repository(text: str, required: bool) -> tuple[str | None, str | None]:
+    """Read ``GITHUB_REPOSITORY`` as ``owner/name``."""
+    if not text:
+        if required:
+            return None, (
+                "GITHUB_REPOSITORY is not set: run studybot inside GitHub Actions, "
+                "or set it to owner/name"
+            )
+        return None, None
+    if _REPOSITORY.match(text):
+        return text, None
+    return None, f"GITHUB_REPOSITORY: write owner/name such as octocat/study, not {text!r}"
+
+
+def parse_url(key: str, text: str, default: str) -> tuple[str, str | None]:
+    """Read an http(s) base URL without its trailing slash; empty means ``default``."""
+    if not text:
+        return default, None
+    if _URL.match(text):
+        return text.rstrip("/"), None
+    return default, f"{key}: write an http(s) URL such as {default}, not {text!r}"
+
+
+def read_event(path: str | Path | None) -> tuple[dict[str, Any], str | None]:
+    """Load the webhook event JSON; on any trouble return ``{}`` and a sentence saying why."""
+    if path is None or str(path) == "":
+        return {}, None
+    try:
+        with open(path, "rb") as handle:
+            # One byte past the limit is enough to know the file is too big.
+            raw = handle.read(MAX_EVENT_BYTES + 1)
+    except OSError as error:
+        return {}, f"GITHUB_EVENT_PATH: cannot read {str(path)!r} ({error.strerror or error})"
+    if len(raw) > MAX_EVENT_BYTES:
+        limit = MAX_EVENT_BYTES // (1024 * 1024)
+        return {}, f"GITHUB_EVENT_PATH: {str(path)!r} is larger than {limit} MiB"
+    try:
+        payload = json.loads(raw.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError, RecursionError):
+        return {}, f"GITHUB_EVENT_PATH: {str(path)!r} is not valid JSON"
+    if not isinstance(payload, dict):
+        kind = type(payload).__name__
+        return {}, f"GITHUB_EVENT_PATH: {str(path)!r} holds {kind}, not a JSON object"
+    return payload, None
