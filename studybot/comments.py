@@ -1,0 +1,397 @@
+"""What an issue comment says: homework links, `/blog` posts and maintainer commands."""
+
+from __future__ import annotations
+
+import bisect
+import enum
+import re
+import unicodedata
+from collections.abc import Callable
+from dataclasses import dataclass
+
+MAX_REASON = 200
+MAX_AMOUNT = 10_000_000  # exclusive: a payment this large is a typo, not a fine
+MAX_LOGIN = 39
+
+SUBMIT_WORDS = ("제출", "submit", "/submit")
+BLOG_WORDS = ("/blog", "/블로그")
+
+
+class Verb(enum.StrEnum):
+    """What a maintainer command asks for."""
+
+    EXCUSE = "excuse"
+    UNEXCUSE = "unexcuse"
+    SWAP_BLOG = "swap-blog"
+    PAID = "paid"
+    RECHECK = "recheck"
+    HELP = "help"
+
+
+VERB_ALIASES: dict[str, Verb] = {
+    "excuse": Verb.EXCUSE,
+    "면제": Verb.EXCUSE,
+    "unexcuse": Verb.UNEXCUSE,
+    "면제취소": Verb.UNEXCUSE,
+    "swap-blog": Verb.SWAP_BLOG,
+    "블로그교체": Verb.SWAP_BLOG,
+    "paid": Verb.PAID,
+    "납부": Verb.PAID,
+    "recheck": Verb.RECHECK,
+    "재확인": Verb.RECHECK,
+    "help": Verb.HELP,
+    "도움말": Verb.HELP,
+}
+
+
+class CommandProblem(enum.StrEnum):
+    """Why a `/studybot` line was refused; messages modules turn these into sentences."""
+
+    UNKNOWN_VERB = "unknown_verb"
+    MISSING_USER = "missing_user"
+    BAD_USER = "bad_user"
+    SAME_USER = "same_user"
+    MISSING_WEEK = "missing_week"
+    BAD_WEEK = "bad_week"
+    MISSING_AMOUNT = "missing_amount"
+    BAD_AMOUNT = "bad_amount"
+    MISSING_REASON = "missing_reason"
+    EXTRA_TEXT = "extra_text"
+
+
+@dataclass(frozen=True)
+class Command:
+    """One understood `/studybot` line."""
+
+    verb: Verb
+    line: str
+    login: str | None = None
+    other: str | None = None
+    week: int | None = None
+    amount: int | None = None
+    reason: str = ""
+
+
+@dataclass(frozen=True)
+class CommandError:
+    """One `/studybot` line that could not be understood, with the reason in a short key."""
+
+    line: str
+    problem: str
+    verb: Verb | None = None
+
+
+class _Kind(enum.Enum):
+    TEXT = "text"
+    QUOTE = "quote"
+    CODE = "code"
+
+
+def _spellings(word: str) -> str:
+    # Hangul typed on some systems arrives decomposed (NFD); both forms must match.
+    forms = dict.fromkeys(unicodedata.normalize(form, word) for form in ("NFC", "NFD"))
+    return "|".join(re.escape(form) for form in forms)
+
+
+def _keywords(words: tuple[str, ...]) -> str:
+    # Latin words must end there ("submitted" is prose); Korean ones may take endings ("제출합니다").
+    return "|".join(f"(?:{_spellings(word)})" + (r"\b" if word.isascii() else "") for word in words)
+
+
+_BOT_MARKER = re.compile(r"<!--\s*studybot:", re.IGNORECASE)
+_FENCE = re.compile(r"\s*(`{3,}|~{3,})(.*)")
+_BACKTICKS = re.compile(r"`+")
+_TARGET = r"[^\s()]*(?:\([^\s()]*\)[^\s()]*)*"  # balanced parentheses, one level, as in wiki URLs
+_LINK = re.compile(
+    # Images come first so that a screenshot's address is consumed and never read as a link.
+    r"!\[[^\[\]\n]*\]\([^()\n]*(?:\([^()\n]*\)[^()\n]*)*\)"
+    r"|(?<!!)\[[^\[\]\n]*\]\(\s*(?:<(?P<angled>[^<>\n]*)>|(?P<target>" + _TARGET + r"))"
+    r"(?:\s+(?:\"[^\"\n]*\"|'[^'\n]*'|\([^()\n]*\)))?\s*\)"
+    r"|<(?P<auto>[A-Za-z][A-Za-z0-9+.\-]{1,31}:[^\s<>]*)>"
+    r"|(?<![A-Za-z0-9+.\-])(?P<bare>(?:[A-Za-z][A-Za-z0-9+.\-]{0,31}://|www\.|(?i:javascript|data|vbscript):)"
+    r"[^\s<>]+)"
+)
+_BULLET = r"\s*(?:[-*+]\s+|[0-9]{1,3}[.)]\s+)?(?:\*\*|__)?"
+_SUBMIT = re.compile(_BULLET + r"(?:" + _keywords(SUBMIT_WORDS) + r")(?:\*\*|__)?\s*:?", re.IGNORECASE)
+_BLOG = re.compile(r"\s*(?:" + _keywords(BLOG_WORDS) + r")(?=[\s:]|$):?", re.IGNORECASE)
+_COMMAND = re.compile(r"\s*/studybot(?=\s|$)", re.IGNORECASE)
+_LOGIN = re.compile(r"@?([A-Za-z0-9](?:-?[A-Za-z0-9])*),?")
+_WEEK = re.compile(
+    r"\s*(?:(?:week|wk|w)\.?\s*([0-9]{1,4})|([0-9]{1,4})\s*(?:" + _spellings("주차") + "|" + _spellings("주") + r")?)"
+    r"(?=\s|,|$)",
+    re.IGNORECASE,
+)
+_AMOUNT = re.compile(
+    r"\s*(?:(?:krw|₩|￦)\s*)?([0-9]{1,3}(?:,[0-9]{3})+|[0-9]{1,12})\s*(?:" + _spellings("원") + r"|krw)?\s*",
+    re.IGNORECASE,
+)
+_CLOSERS = {")": "(", "]": "["}
+_TRAILING = ".,:;!?'\"*_~"
+
+
+def _without_html_comments(text: str) -> str:
+    """The text without `<!-- … -->` spans, keeping their line breaks so lines stay lines."""
+    # Hidden comments (issue-template hints) are invisible on GitHub, so they say nothing.
+    pieces: list[str] = []
+    cursor = 0
+    while (start := text.find("<!--", cursor)) != -1:
+        end = text.find("-->", start + 4)
+        if end == -1:
+            break
+        pieces += [text[cursor:start], "\n" * text.count("\n", start, end)]
+        cursor = end + 3
+    pieces.append(text[cursor:])
+    return "".join(pieces)
+
+
+def _lines(body: str) -> list[tuple[_Kind, str]]:
+    """The comment's lines, each marked as the author's own text, a quote, or code."""
+    text = body.replace("\r\n", "\n").replace("\r", "\n")
+    text = _without_html_comments(text)
+    lines: list[tuple[_Kind, str]] = []
+    fence: str | None = None
+    for line in text.split("\n"):
+        match = _FENCE.match(line)
+        if fence is not None:
+            closes = match and match.group(1)[0] == fence[0] and len(match.group(1)) >= len(fence)
+            if closes and not match.group(2).strip():
+                fence = None
+            lines.append((_Kind.CODE, line))
+        elif match and not (match.group(1)[0] == "`" and "`" in match.group(2)):
+            fence = match.group(1)
+            lines.append((_Kind.CODE, line))
+        elif line.lstrip().startswith(">"):
+            lines.append((_Kind.QUOTE, line))
+        else:
+            lines.append((_Kind.TEXT, line))
+    return lines
+
+
+def _without_inline_code(line: str) -> str:
+    """The line with every `code span` blanked out (pairs backtick runs of equal length, linearly)."""
+    runs = [match.span() for match in _BACKTICKS.finditer(line)]
+    by_length: dict[int, list[int]] = {}
+    for index, (start, end) in enumerate(runs):
+        by_length.setdefault(end - start, []).append(index)
+    pieces: list[str] = []
+    cursor = index = 0
+    while index < len(runs):
+        start, end = runs[index]
+        same = by_length[end - start]
+        later = bisect.bisect_right(same, index)
+        if later == len(same):
+            index += 1
+            continue
+        close = same[later]
+        pieces += [line[cursor:start], " "]
+        cursor = runs[close][1]
+        index = close + 1
+    pieces.append(line[cursor:])
+    return "".join(pieces)
+
+
+def _own_text(body: str) -> tuple[list[str], bool]:
+    """The author's own lines with inline code blanked, and whether the comment holds code blocks."""
+    lines = _lines(body)
+    own = [_without_inline_code(text) for kind, text in lines if kind is _Kind.TEXT]
+    return own, any(kind is _Kind.CODE for kind, _ in lines)
+
+
+def _trim_bare(url: str) -> str:
+    """A bare URL without the sentence punctuation or unbalanced brackets that follow it."""
+    counts = {closer: url.count(closer) - url.count(opener) for closer, opener in _CLOSERS.items()}
+    end = len(url)
+    while end:
+        char = url[end - 1]
+        if char in _TRAILING:
+            end -= 1
+        elif char in _CLOSERS and counts[char] > 0:
+            counts[char] -= 1
+            end -= 1
+        else:
+            break
+    return url[:end]
+
+
+def _target(match: re.Match[str]) -> str:
+    """The link target a `_LINK` match names, as written; empty for an image."""
+    if match.group("bare") is not None:
+        return _trim_bare(match.group("bare"))
+    return (match.group("angled") or match.group("target") or match.group("auto") or "").strip()
+
+
+def _unique(targets: list[str]) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(target for target in targets if target))
+
+
+def submission_links(body: str) -> tuple[str, ...]:
+    """The link targets a Q&A comment hands in (SPEC §3 source 2), valid or not, in order."""
+    if _BOT_MARKER.search(body):
+        return ()
+    own, has_code = _own_text(body)
+    written = [line.strip() for line in own if line.strip()]
+    if len(written) == 1 and not has_code:
+        only = _LINK.fullmatch(written[0])
+        if only:
+            return _unique([_target(only)])
+    found: list[str] = []
+    for line in own:
+        keyword = _SUBMIT.match(line)
+        if keyword:
+            found += [_target(match) for match in _LINK.finditer(line, keyword.end())]
+    return _unique(found)
+
+
+def blog_link(body: str) -> str | None:
+    """The target of the first `/blog <link>` (or `/블로그`) line that names one, valid or not."""
+    if _BOT_MARKER.search(body):
+        return None
+    for line in _own_text(body)[0]:
+        command = _BLOG.match(line)
+        if command:
+            for match in _LINK.finditer(line, command.end()):
+                if target := _target(match):
+                    return target
+    return None
+
+
+class _Refused(Exception):
+    """Raised while reading arguments; turned into a CommandError for the line."""
+
+    def __init__(self, problem: CommandProblem) -> None:
+        super().__init__(problem)
+        self.problem = problem
+
+
+def _split(args: str) -> tuple[str, str]:
+    parts = args.split(maxsplit=1)
+    return (parts[0], parts[1] if len(parts) > 1 else "") if parts else ("", "")
+
+
+def _take_login(args: str) -> tuple[str, str]:
+    """The leading login (with or without '@') and what follows it."""
+    token, rest = _split(args)
+    # Without '@' a week-looking token ("3", "W3", "Week 3") is a week, so the user is missing.
+    if not token or (not token.startswith("@") and _WEEK.match(args)):
+        raise _Refused(CommandProblem.MISSING_USER)
+    match = _LOGIN.fullmatch(token)
+    if not match or len(match.group(1)) > MAX_LOGIN:
+        raise _Refused(CommandProblem.BAD_USER)
+    return match.group(1), rest
+
+
+def _take_week(args: str) -> tuple[int, str]:
+    """The leading week number (`3`, `3주차`, `week3`, `Week 3`, `W3`) and what follows it."""
+    if not args.strip():
+        raise _Refused(CommandProblem.MISSING_WEEK)
+    match = _WEEK.match(args)
+    if not match:
+        raise _Refused(CommandProblem.BAD_WEEK)
+    week = int(match.group(1) or match.group(2))
+    if week < 1:
+        raise _Refused(CommandProblem.BAD_WEEK)
+    return week, args[match.end() :].lstrip(" \t,")
+
+
+def parse_amount(text: str) -> int | None:
+    """Won in `3000`, `3,000`, `3000원`, `₩3,000` or `KRW 3000`, or None when it is no sensible payment."""
+    match = _AMOUNT.fullmatch(text)
+    if not match:
+        return None
+    amount = int(match.group(1).replace(",", ""))
+    return amount if 0 < amount < MAX_AMOUNT else None
+
+
+def _nothing_more(args: str) -> None:
+    # Commands that move money or assignments refuse leftovers rather than guess what they meant.
+    if args.strip():
+        raise _Refused(CommandProblem.EXTRA_TEXT)
+
+
+def _excuse(line: str, args: str) -> Command:
+    login, args = _take_login(args)
+    week, args = _take_week(args)
+    reason = args.strip()[:MAX_REASON].rstrip()
+    if not reason:
+        raise _Refused(CommandProblem.MISSING_REASON)
+    return Command(Verb.EXCUSE, line, login=login, week=week, reason=reason)
+
+
+def _unexcuse(line: str, args: str) -> Command:
+    login, args = _take_login(args)
+    week, args = _take_week(args)
+    _nothing_more(args)
+    return Command(Verb.UNEXCUSE, line, login=login, week=week)
+
+
+def _swap_blog(line: str, args: str) -> Command:
+    week, args = _take_week(args)
+    login, args = _take_login(args)
+    other, args = _take_login(args)
+    _nothing_more(args)
+    if login.lower() == other.lower():
+        raise _Refused(CommandProblem.SAME_USER)
+    return Command(Verb.SWAP_BLOG, line, login=login, other=other, week=week)
+
+
+def _paid(line: str, args: str) -> Command:
+    login, args = _take_login(args)
+    if not args.strip():
+        raise _Refused(CommandProblem.MISSING_AMOUNT)
+    amount = parse_amount(args)
+    if amount is None:
+        raise _Refused(CommandProblem.BAD_AMOUNT)
+    return Command(Verb.PAID, line, login=login, amount=amount)
+
+
+def _plain(verb: Verb) -> Callable[[str, str], Command]:
+    # Words after recheck/help change nothing, so they are tolerated.
+    return lambda line, args: Command(verb, line)
+
+
+_READERS: dict[Verb, Callable[[str, str], Command]] = {
+    Verb.EXCUSE: _excuse,
+    Verb.UNEXCUSE: _unexcuse,
+    Verb.SWAP_BLOG: _swap_blog,
+    Verb.PAID: _paid,
+    Verb.RECHECK: _plain(Verb.RECHECK),
+    Verb.HELP: _plain(Verb.HELP),
+}
+
+
+def _fold(word: str) -> str:
+    return unicodedata.normalize("NFC", word).casefold()
+
+
+def _verb(words: str) -> tuple[Verb | None, str]:
+    """The verb at the start of ``words`` and the arguments after it; two words may spell one alias."""
+    first, rest = _split(words)
+    second, after = _split(rest)
+    if second and (verb := VERB_ALIASES.get(_fold(first + second))):  # "면제 취소", "블로그 교체"
+        return verb, after
+    return VERB_ALIASES.get(_fold(first)), rest
+
+
+def _command(line: str, args: str) -> Command | CommandError:
+    """One `/studybot` line read into a Command, or the reason it can't be."""
+    if not args.strip():
+        return Command(Verb.HELP, line)
+    verb, args = _verb(args)
+    if verb is None:
+        return CommandError(line, CommandProblem.UNKNOWN_VERB)
+    try:
+        return _READERS[verb](line, args)
+    except _Refused as refused:
+        return CommandError(line, refused.problem, verb)
+
+
+def parse_commands(body: str) -> tuple[Command | CommandError, ...]:
+    """Every `/studybot` line of a comment outside quotes and code, in order."""
+    if _BOT_MARKER.search(body):
+        return ()
+    found: list[Command | CommandError] = []
+    for kind, text in _lines(body):
+        match = _COMMAND.match(text) if kind is _Kind.TEXT else None
+        if match:
+            found.append(_command(text.strip(), text[match.end() :]))
+    return tuple(found)

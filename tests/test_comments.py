@@ -1,0 +1,458 @@
+"""Reading Q&A comments: homework links (SPEC §3 source 2), `/blog` posts and `/studybot` commands."""
+
+from __future__ import annotations
+
+import unicodedata
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from studybot.comments import (
+    VERB_ALIASES,
+    Command,
+    CommandError,
+    CommandProblem,
+    Verb,
+    blog_link,
+    parse_amount,
+    parse_commands,
+    submission_links,
+)
+from studybot.evidence import link_problem
+
+POST = "https://velog.io/@seojin/mlops-week3"
+
+
+def only(body: str) -> Command | CommandError:
+    """The single command a comment holds."""
+    (command,) = parse_commands(body)
+    return command
+
+
+# Source 2: what a comment submits.
+
+
+@pytest.mark.parametrize("body", [POST, f"<{POST}>", f"[3주차 과제]({POST})", f"  \n{POST}\n\n", f"[글](<{POST}>)"])
+def test_a_comment_that_is_only_a_link_submits_it(body):
+    """A comment holding nothing but a link — bare, in angle brackets or as a Markdown link — hands it in."""
+    assert submission_links(body) == (POST,)
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        f"제출 {POST}",
+        f"제출: {POST}",
+        f"제출합니다 {POST}",
+        f"submit: <{POST}>",
+        f"SUBMIT {POST}",
+        f"/submit [글]({POST})",
+        f"/Submit: [글]({POST} \"제목\")",
+        f"- 제출: {POST}",
+        f"**제출**: {POST}",
+    ],
+)
+def test_a_submit_line_hands_in_its_link(body):
+    """A line starting with 제출, submit or /submit hands in the link that follows on it."""
+    assert submission_links(body) == (POST,)
+
+
+def test_decomposed_hangul_keywords_still_count():
+    """제출 and /블로그 typed as decomposed Hangul (as some Macs send them) work like the usual spelling."""
+    assert submission_links(unicodedata.normalize("NFD", "제출합니다: ") + POST) == (POST,)
+    assert blog_link(unicodedata.normalize("NFD", "/블로그 ") + POST) == POST
+
+
+def test_a_submit_line_inside_a_longer_comment_counts():
+    """Chatter around a submit line does not stop the link on it from counting."""
+    body = f"늦어서 죄송합니다!\r\n제출 {POST}\r\n질문은 아래에 남길게요. https://example.com/question"
+    assert submission_links(body) == (POST,)
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        f"이번 주 참고 자료: {POST}",
+        f"see {POST} for the answer",
+        f"Submitted {POST}",
+        f"submission {POST}",
+        "제출",
+        "제출 내일 할게요",
+    ],
+)
+def test_a_link_inside_prose_is_not_a_submission(body):
+    """A link mentioned in conversation, or a submit word without a link, hands nothing in."""
+    assert submission_links(body) == ()
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        f"> 제출 {POST}\n\n멋지네요!",
+        f"> {POST}",
+        f"  > submit: {POST}\n좋아요",
+    ],
+)
+def test_quoting_someone_elses_submission_does_not_submit_it(body):
+    """Replying with a quote of another member's submission hands nothing in for the replier."""
+    assert submission_links(body) == ()
+
+
+def test_own_link_under_a_quote_still_counts():
+    """A quote-reply whose own text is only a link hands in that link, not the quoted one."""
+    assert submission_links(f"> 제출 https://example.com/theirs\n\n{POST}") == (POST,)
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        f"```\n제출 {POST}\n```",
+        f"~~~~md\n{POST}\n~~~~",
+        f"````\n```\n제출 {POST}\n````",
+        f"제출 `{POST}`",
+        f"`{POST}`",
+        f"```\n{POST}\n```",
+        f"```\n제출 {POST}",
+        f"예시:\n```\n{POST}\n```\n{POST}",
+    ],
+)
+def test_links_in_code_are_not_submitted(body):
+    """Examples in code blocks or inline code hand nothing in, even when the fence is never closed."""
+    assert submission_links(body) == ()
+
+
+def test_text_after_a_closed_fence_counts_again():
+    """A submit line after a finished code block still counts."""
+    body = f"```python\nprint('제출 https://example.com/x')\n```\n제출 {POST}"
+    assert submission_links(body) == (POST,)
+
+
+def test_the_bots_own_comment_is_never_a_submission():
+    """A comment carrying the bot's hidden marker submits nothing, whatever links it shows."""
+    body = f"<!-- studybot:week=3:kind=results -->\n제출 {POST}\n{POST}"
+    assert submission_links(body) == ()
+    assert blog_link(f"<!-- studybot:week=3 -->\n/blog {POST}") is None
+    assert parse_commands("<!-- studybot:kind=help -->\n/studybot recheck") == ()
+
+
+def test_hidden_template_hints_are_ignored():
+    """An issue-template hint inside an HTML comment hands nothing in; the member's own line does."""
+    body = f"<!-- 예: 제출 https://example.com/sample -->\n제출 {POST}"
+    assert submission_links(body) == (POST,)
+
+
+@pytest.mark.parametrize(
+    ("body", "target"),
+    [
+        ("javascript:alert(1)", "javascript:alert(1)"),
+        ("제출 [과제](javascript:alert(1))", "javascript:alert(1)"),
+        ("submit [과제](../week3/README.md)", "../week3/README.md"),
+        ("제출 [과제](#top)", "#top"),
+        ("제출 www.example.com", "www.example.com"),
+        ("제출 https://example.com/" + "a" * 2100, "https://example.com/" + "a" * 2100),
+    ],
+)
+def test_invalid_links_are_returned_so_the_member_can_be_warned(body, target):
+    """Unsafe, relative or overlong links come back as written so the caller can warn about them."""
+    assert submission_links(body) == (target,)
+    assert link_problem(target) is not None
+
+
+def test_links_come_in_order_without_duplicates():
+    """Several links are handed back in the order written, each once."""
+    body = f"제출 {POST}, https://github.com/a/b\nsubmit: {POST}\n/submit <https://github.com/a/c>"
+    assert submission_links(body) == (POST, "https://github.com/a/b", "https://github.com/a/c")
+
+
+@pytest.mark.parametrize(
+    ("body", "target"),
+    [
+        (f"제출 {POST}.", POST),
+        (f"제출 ({POST})", POST),
+        ("제출 https://en.wikipedia.org/wiki/MLOps_(practice)", "https://en.wikipedia.org/wiki/MLOps_(practice)"),
+        ("제출 [글](https://en.wikipedia.org/wiki/A_(b))", "https://en.wikipedia.org/wiki/A_(b)"),
+    ],
+)
+def test_sentence_punctuation_is_not_part_of_a_bare_link(body, target):
+    """A full stop or closing bracket after a bare link stays out of it; balanced parentheses stay in."""
+    assert submission_links(body) == (target,)
+
+
+@pytest.mark.parametrize("body", ["[아직]()", "제출 [과제]()", "<br>", "lol:)", "", "   \n\r\n"])
+def test_nothing_that_looks_like_a_link_submits_nothing(body):
+    """Empty links, HTML tags and emoticons hand nothing in and raise no warning."""
+    assert submission_links(body) == ()
+
+
+def test_images_are_not_submissions():
+    """A pasted screenshot on a submit line is not a homework link."""
+    assert submission_links("제출 ![화면](https://user-images.githubusercontent.com/1.png)") == ()
+    assert submission_links("![화면](https://example.com/a_(1).png)") == ()
+    assert submission_links(f"제출 ![화면](https://example.com/1.png) {POST}") == (POST,)
+
+
+# `/blog`
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        f"/blog {POST}",
+        f"/blog <{POST}>",
+        f"/BLOG: [이번 주 글]({POST})",
+        f"/블로그 {POST}",
+        f"이번 주 팀블로그 올렸습니다!\r\n/blog {POST}\r\n",
+        f"  /blog {POST} (늦었어요)",
+    ],
+)
+def test_blog_command_names_the_post(body):
+    """`/blog <link>` or `/블로그 <link>` on its own line names the week's team-blog post."""
+    assert blog_link(body) == POST
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "/blog",
+        "/blog 내일 올릴게요",
+        f"/blogpost {POST}",
+        f"> /blog {POST}",
+        f"```\n/blog {POST}\n```",
+        f"`/blog {POST}`",
+        f"팀블로그는 /blog {POST} 처럼 올리세요",
+    ],
+)
+def test_no_blog_post_without_a_blog_line(body):
+    """Without a real `/blog` line carrying a link — quoted, in code, mid-sentence — no post is named."""
+    assert blog_link(body) is None
+
+
+def test_blog_link_returns_an_invalid_target_for_the_caller_to_check():
+    """`/blog javascript:…` comes back as written so the caller can refuse it."""
+    assert blog_link("/blog [글](javascript:alert(1))") == "javascript:alert(1)"
+
+
+# `/studybot` commands
+
+
+@pytest.mark.parametrize(
+    ("body", "login", "week", "reason"),
+    [
+        ("/studybot excuse @seojin 3 병가", "seojin", 3, "병가"),
+        ("/studybot excuse @SEOJIN-Lab 3주차 가족 행사로 불참", "SEOJIN-Lab", 3, "가족 행사로 불참"),
+        ("/studybot excuse seojin week3 sick", "seojin", 3, "sick"),
+        ("/studybot excuse @seojin Week 3 sick", "seojin", 3, "sick"),
+        ("/studybot excuse @seojin W12   travel  abroad ", "seojin", 12, "travel  abroad"),
+        ("/studybot 면제 @seojin 3 주차 예비군", "seojin", 3, "예비군"),
+    ],
+)
+def test_excuse_reads_user_week_and_reason(body, login, week, reason):
+    """An excuse names the member, the week in any usual spelling, and the reason."""
+    assert only(body) == Command(Verb.EXCUSE, body.strip(), login=login, week=week, reason=reason)
+
+
+def test_an_overlong_excuse_reason_is_cut_to_200_characters():
+    """A very long reason is kept, shortened to 200 characters."""
+    command = only("/studybot excuse @seojin 3 " + "가" * 500)
+    assert command.reason == "가" * 200
+
+
+@pytest.mark.parametrize(
+    ("body", "problem"),
+    [
+        ("/studybot excuse", CommandProblem.MISSING_USER),
+        ("/studybot excuse 3 병가", CommandProblem.MISSING_USER),
+        ("/studybot excuse Week 3 병가", CommandProblem.MISSING_USER),
+        ("/studybot excuse 장서진 3 병가", CommandProblem.BAD_USER),
+        ("/studybot excuse @-seojin 3 병가", CommandProblem.BAD_USER),
+        ("/studybot excuse @seo--jin 3 병가", CommandProblem.BAD_USER),
+        ("/studybot excuse @" + "a" * 40 + " 3 병가", CommandProblem.BAD_USER),
+        ("/studybot excuse @seojin", CommandProblem.MISSING_WEEK),
+        ("/studybot excuse @seojin 병가", CommandProblem.BAD_WEEK),
+        ("/studybot excuse @seojin 0 병가", CommandProblem.BAD_WEEK),
+        ("/studybot excuse @seojin 3-4 병가", CommandProblem.BAD_WEEK),
+        ("/studybot excuse @seojin 3", CommandProblem.MISSING_REASON),
+        ("/studybot excuse @seojin 3주차   ", CommandProblem.MISSING_REASON),
+    ],
+)
+def test_excuse_refuses_incomplete_lines(body, problem):
+    """An excuse without a valid user, week or reason is answered with what is wrong."""
+    assert only(body) == CommandError(body.strip(), problem, Verb.EXCUSE)
+
+
+def test_unexcuse_reads_user_and_week():
+    """Unexcuse names the member and the week; extra words are refused, not guessed at."""
+    assert only("/studybot unexcuse @seojin 3") == Command(Verb.UNEXCUSE, "/studybot unexcuse @seojin 3", login="seojin", week=3)
+    assert only("/studybot unexcuse @seojin").problem == "missing_week"
+    assert only("/studybot unexcuse 3").problem == "missing_user"
+    assert only("/studybot unexcuse @seojin 3 실수").problem == "extra_text"
+
+
+@pytest.mark.parametrize(
+    "body",
+    ["/studybot swap-blog 4 @eunbin @seojin", "/studybot swap-blog W4 eunbin, seojin", "/studybot 블로그교체 4주차 @eunbin @seojin"],
+)
+def test_swap_blog_reads_week_and_two_users(body):
+    """A blog swap names the week and both members."""
+    assert only(body) == Command(Verb.SWAP_BLOG, body, login="eunbin", other="seojin", week=4)
+
+
+@pytest.mark.parametrize(
+    ("body", "problem"),
+    [
+        ("/studybot swap-blog @eunbin @seojin", CommandProblem.BAD_WEEK),
+        ("/studybot swap-blog", CommandProblem.MISSING_WEEK),
+        ("/studybot swap-blog 4 @eunbin", CommandProblem.MISSING_USER),
+        ("/studybot swap-blog 4 @eunbin @Eunbin", CommandProblem.SAME_USER),
+        ("/studybot swap-blog 4 @eunbin @seojin @mijin", CommandProblem.EXTRA_TEXT),
+        ("/studybot swap-blog 4 @eunbin 서진", CommandProblem.BAD_USER),
+    ],
+)
+def test_swap_blog_refuses_incomplete_lines(body, problem):
+    """A blog swap without a week and two different members is answered with what is wrong."""
+    assert only(body) == CommandError(body, problem, Verb.SWAP_BLOG)
+
+
+@pytest.mark.parametrize(
+    "amount", ["3000", "3,000", "3000원", "3,000 원", "₩3,000", "￦3000", "KRW 3000", "krw3,000", "3000 KRW"]
+)
+def test_paid_reads_amounts_in_every_usual_format(amount):
+    """A payment of 3000 won is understood however the maintainer writes it."""
+    body = f"/studybot paid @seojin {amount}"
+    assert only(body) == Command(Verb.PAID, body, login="seojin", amount=3000)
+
+
+@pytest.mark.parametrize(
+    ("body", "problem"),
+    [
+        ("/studybot paid @seojin", CommandProblem.MISSING_AMOUNT),
+        ("/studybot paid 3000", CommandProblem.MISSING_USER),
+        ("/studybot paid", CommandProblem.MISSING_USER),
+        ("/studybot paid @seojin 0", CommandProblem.BAD_AMOUNT),
+        ("/studybot paid @seojin -3000", CommandProblem.BAD_AMOUNT),
+        ("/studybot paid @seojin 10,000,000", CommandProblem.BAD_AMOUNT),
+        ("/studybot paid @seojin 3,00", CommandProblem.BAD_AMOUNT),
+        ("/studybot paid @seojin 3.000", CommandProblem.BAD_AMOUNT),
+        ("/studybot paid @seojin 3 000", CommandProblem.BAD_AMOUNT),
+        ("/studybot paid @seojin 삼천원", CommandProblem.BAD_AMOUNT),
+        ("/studybot paid @seojin " + "9" * 5000, CommandProblem.BAD_AMOUNT),
+    ],
+)
+def test_paid_refuses_missing_or_implausible_amounts(body, problem):
+    """A payment that is missing, zero, negative, ten million or more, or oddly grouped is refused."""
+    assert only(body) == CommandError(body, problem, Verb.PAID)
+
+
+def test_amount_bounds():
+    """The largest accepted payment is 9,999,999 and the smallest 1."""
+    assert parse_amount("9,999,999원") == 9_999_999
+    assert parse_amount("1") == 1
+    assert parse_amount("10000000") is None
+
+
+def test_paid_with_a_numeric_login_needs_the_at_sign():
+    """A login that is all digits is read as a user only when written with '@'."""
+    assert only("/studybot paid @3000 3000") == Command(Verb.PAID, "/studybot paid @3000 3000", login="3000", amount=3000)
+
+
+@pytest.mark.parametrize(
+    ("body", "verb"),
+    [
+        ("/studybot recheck", Verb.RECHECK),
+        ("/studybot 재확인", Verb.RECHECK),
+        ("/studybot recheck please", Verb.RECHECK),
+        ("/studybot help", Verb.HELP),
+        ("/studybot 도움말", Verb.HELP),
+        ("/studybot", Verb.HELP),
+        ("  /studybot   ", Verb.HELP),
+        ("/StudyBot ReCheck", Verb.RECHECK),
+    ],
+)
+def test_recheck_and_help(body, verb):
+    """Recheck and help need no arguments, and a bare `/studybot` asks for help."""
+    assert only(body) == Command(verb, body.strip())
+
+
+@pytest.mark.parametrize(
+    ("alias", "verb"),
+    [("면제", Verb.EXCUSE), ("면제취소", Verb.UNEXCUSE), ("면제 취소", Verb.UNEXCUSE), ("블로그교체", Verb.SWAP_BLOG),
+     ("블로그 교체", Verb.SWAP_BLOG), ("납부", Verb.PAID), ("재확인", Verb.RECHECK), ("도움말", Verb.HELP), ("EXCUSE", Verb.EXCUSE)],
+)
+def test_korean_aliases_name_the_same_verbs(alias, verb):
+    """Korean verbs (also written with a space, or as decomposed Hangul) mean the same as the English ones."""
+    for spelling in (alias, unicodedata.normalize("NFD", alias)):
+        assert getattr(only(f"/studybot {spelling}"), "verb", None) is verb
+
+
+def test_every_alias_is_a_single_lowercase_word():
+    """Every alias in the table can be typed as one word and is found regardless of case."""
+    assert all(alias == alias.casefold() and " " not in alias for alias in VERB_ALIASES)
+    assert set(VERB_ALIASES.values()) == set(Verb)
+
+
+@pytest.mark.parametrize("body", ["/studybot frobnicate", "/studybot pay @seojin 3000", "/studybot @seojin 3"])
+def test_unknown_verbs_are_reported(body):
+    """A verb the bot doesn't know is answered as unknown rather than ignored."""
+    assert only(body) == CommandError(body, CommandProblem.UNKNOWN_VERB)
+
+
+def test_several_commands_in_one_comment_are_read_in_order():
+    """Each `/studybot` line of a comment is its own command, in order, with prose between them ignored."""
+    body = (
+        "이번 주 정리합니다.\r\n"
+        "/studybot excuse @seojin 3 병가\r\n"
+        "/studybot paid @eunbin 3,000원\r\n"
+        "/studybot frob\r\n"
+        "> /studybot recheck\r\n"
+        "```\r\n/studybot help\r\n```\r\n"
+        "`/studybot recheck` 는 예시\r\n"
+        "/studybot recheck\r\n"
+    )
+    assert parse_commands(body) == (
+        Command(Verb.EXCUSE, "/studybot excuse @seojin 3 병가", login="seojin", week=3, reason="병가"),
+        Command(Verb.PAID, "/studybot paid @eunbin 3,000원", login="eunbin", amount=3000),
+        CommandError("/studybot frob", "unknown_verb"),
+        Command(Verb.RECHECK, "/studybot recheck"),
+    )
+
+
+@pytest.mark.parametrize("body", ["/studybotx recheck", "please /studybot recheck", "/study bot recheck", "//studybot recheck"])
+def test_lines_not_starting_with_the_command_are_not_commands(body):
+    """Only a line that begins with `/studybot` is a command."""
+    assert parse_commands(body) == ()
+
+
+def test_problem_keys_are_plain_strings():
+    """Problem keys compare equal to their English key, so messages can be looked up by it."""
+    assert only("/studybot excuse @seojin 3").problem == "missing_reason"
+    assert {str(problem) for problem in CommandProblem} >= {"unknown_verb", "missing_user", "bad_week", "bad_amount", "missing_reason"}
+
+
+# Robustness
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(
+        st.one_of(
+            st.text(),
+            st.sampled_from(
+                ["\n", "\r\n", "```", "~~~", "`", "> ", "<!--", "-->", "<!-- studybot:", "[", "](", ")", "<", ">",
+                 "제출 ", "submit: ", "/blog ", "/블로그 ", "/studybot ", "excuse ", "paid ", "swap-blog ", "@a ",
+                 "3주차 ", "Week ", "₩", "3,000", "https://", "javascript:", "www.", "(", "면제 ", "취소 "]
+            ),
+        ),
+        max_size=30,
+    ).map("".join)
+)
+def test_arbitrary_text_never_raises(body):
+    """No comment text, however mangled, makes any of the readers fail."""
+    links = submission_links(body)
+    assert all(isinstance(link, str) and link for link in links)
+    assert len(set(links)) == len(links)
+    assert blog_link(body) is None or isinstance(blog_link(body), str)
+    for command in parse_commands(body):
+        assert isinstance(command, Command | CommandError)
+        if isinstance(command, Command) and command.amount is not None:
+            assert 0 < command.amount < 10_000_000
