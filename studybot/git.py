@@ -1,0 +1,259 @@
+"""The one module that runs ``git``: history of the README and of week folders, as plain records."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+import subprocess
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+# A record separator git never writes inside a log header we ask for.
+_COMMIT = "\x1e"
+_FIELD = "\x1f"
+_HEADER = f"{_COMMIT}%H{_FIELD}%P{_FIELD}%an{_FIELD}%ae{_FIELD}%cI"
+_HUNK = re.compile(r"^@@ -(\d+)(?:,(\d+))? \+(\d+)(?:,(\d+))? @@")
+
+MAX_COMMITS = 100_000
+# The reader's own git settings must not change what is read (pagers, colours, rename limits).
+_QUIET = {"GIT_PAGER": "cat", "GIT_CONFIG_NOSYSTEM": "1", "LC_ALL": "C", "GIT_TERMINAL_PROMPT": "0"}
+
+
+class GitError(Exception):
+    """git failed or the checkout cannot answer; the message says what to do."""
+
+
+@dataclass(frozen=True)
+class CommitInfo:
+    sha: str
+    parents: tuple[str, ...]
+    author_name: str
+    author_email: str
+    committed_at: dt.datetime
+
+
+@dataclass(frozen=True)
+class Hunk:
+    """One ``-U0`` hunk: ``removed`` lines at old line ``old_start`` became ``added`` at ``new_start``."""
+
+    old_start: int
+    old_count: int
+    new_start: int
+    new_count: int
+    removed: tuple[str, ...]
+    added: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class PatchCommit:
+    commit: CommitInfo
+    hunks: tuple[Hunk, ...]
+
+
+@dataclass(frozen=True)
+class FileTouch:
+    """A path a commit added or modified, with the blob it holds afterwards."""
+
+    path: str
+    blob: str
+
+
+@dataclass(frozen=True)
+class TreeCommit:
+    commit: CommitInfo
+    touched: tuple[FileTouch, ...]
+
+
+class Repository:
+    """A local git checkout, read with plain ``git`` commands."""
+
+    def __init__(self, path: str | Path, git: str = "git"):
+        self.path = Path(path)
+        self._git = git
+
+    def _run(self, *args: str, input: bytes | None = None, env: dict[str, str] | None = None) -> bytes:
+        try:
+            done = subprocess.run(
+                [self._git, "-C", str(self.path), *args],
+                input=input,
+                capture_output=True,
+                check=False,
+                env={**os.environ, **_QUIET, **(env or {})},
+            )
+        except FileNotFoundError:
+            raise GitError("git is not installed; install git to read the repository history") from None
+        if done.returncode != 0:
+            message = done.stderr.decode("utf-8", "replace").strip().splitlines()
+            raise GitError(f"git {args[0]} failed: {message[-1] if message else 'no message'}")
+        return done.stdout
+
+    @classmethod
+    def create(cls, path: str | Path, branch: str = "main") -> Repository:
+        """A new empty repository at ``path`` (used by the demo and by tests)."""
+        Path(path).mkdir(parents=True, exist_ok=True)
+        repository = cls(path)
+        repository._run("init", "--quiet", f"--initial-branch={branch}")
+        return repository
+
+    def commit(
+        self,
+        files: dict[str, str | None],
+        message: str,
+        author: str,
+        email: str,
+        when: dt.datetime,
+        committed: dt.datetime | None = None,
+    ) -> str:
+        """Write ``files`` (None deletes) and commit them with the given author and dates."""
+        for name, content in files.items():
+            target = self.path / name
+            if content is None:
+                target.unlink(missing_ok=True)
+                continue
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(content.encode("utf-8"))
+        stamp = f"{when.isoformat()}"
+        self._run("add", "--all")
+        self._run(
+            "-c", f"user.name={author}", "-c", f"user.email={email}",
+            "commit", "--quiet", "--allow-empty", "--no-verify", "-m", message,
+            env={
+                "GIT_AUTHOR_DATE": stamp,
+                "GIT_COMMITTER_DATE": (committed or when).isoformat(),
+                "GIT_AUTHOR_NAME": author,
+                "GIT_AUTHOR_EMAIL": email,
+                "GIT_COMMITTER_NAME": author,
+                "GIT_COMMITTER_EMAIL": email,
+            },
+        )
+        return self.head() or ""
+
+    def is_repository(self) -> bool:
+        try:
+            return self._run("rev-parse", "--is-inside-work-tree").strip() == b"true"
+        except GitError:
+            return False
+
+    def is_shallow(self) -> bool:
+        return self._run("rev-parse", "--is-shallow-repository").strip() == b"true"
+
+    def head(self) -> str | None:
+        try:
+            return self._run("rev-parse", "--verify", "--quiet", "HEAD^{commit}").decode().strip() or None
+        except GitError:
+            return None
+
+    def show(self, rev: str, path: str) -> str | None:
+        """A file's text at ``rev`` (None when it is not there)."""
+        try:
+            return self._run("show", f"{rev}:{path}").decode("utf-8", "replace")
+        except GitError:
+            return None
+
+    def readme_patches(self, path: str, rev: str = "HEAD") -> Iterator[PatchCommit]:
+        """Every change of ``path`` along the first-parent chain of ``rev``, oldest first.
+
+        A merge's change is its diff against the first parent: the moment the change reached
+        the branch. Zero context lines keep the work proportional to what changed.
+        """
+        output = self._run(
+            "log", "--first-parent", "-m", "--reverse", "--no-color", "--no-ext-diff",
+            "--no-renames", "-p", "-U0", f"--max-count={MAX_COMMITS}",
+            f"--format={_HEADER}", rev, "--", path,
+        )
+        for chunk in output.decode("utf-8", "surrogateescape").split(_COMMIT)[1:]:
+            header, _, body = chunk.partition("\n")
+            yield PatchCommit(_commit_info(header), tuple(_hunks(body)))
+
+    def folder_changes(self, rev: str = "HEAD") -> Iterator[TreeCommit]:
+        """Every commit reachable from ``rev`` with the files it added or changed, oldest first.
+
+        Commits of merged branches count on their own; a rename counts as an addition at the
+        rename (rename detection is off on purpose).
+        """
+        output = self._run(
+            "log", "--reverse", "--topo-order", "--no-renames", "--raw", "--no-abbrev",
+            "--diff-filter=AM", f"--max-count={MAX_COMMITS}", "-z", f"--format={_HEADER}", rev,
+        )
+        for chunk in output.decode("utf-8", "surrogateescape").split(_COMMIT)[1:]:
+            header, _, body = chunk.partition("\n")
+            yield TreeCommit(_commit_info(header.rstrip("\x00")), tuple(_raw_touches(body)))
+
+    def parents(self, rev: str = "HEAD") -> dict[str, tuple[str, ...]]:
+        """Every commit reachable from ``rev`` with its parents, in one ``git log``."""
+        output = self._run("log", "--format=%H %P", f"--max-count={MAX_COMMITS}", rev)
+        graph: dict[str, tuple[str, ...]] = {}
+        for line in output.decode().splitlines():
+            sha, *parents = line.split()
+            graph[sha] = tuple(parents)
+        return graph
+
+    def blobs(self, shas: list[str]) -> dict[str, bytes]:
+        """Blob contents by SHA, read in one ``cat-file --batch``."""
+        if not shas:
+            return {}
+        output = self._run("cat-file", "--batch", input="".join(f"{sha}\n" for sha in shas).encode())
+        found: dict[str, bytes] = {}
+        position = 0
+        while position < len(output):
+            end = output.index(b"\n", position)
+            fields = output[position:end].split()
+            position = end + 1
+            if len(fields) < 3 or fields[1] == b"missing":
+                continue
+            size = int(fields[2])
+            found[fields[0].decode()] = output[position : position + size]
+            position += size + 1
+        return found
+
+
+def _commit_info(header: str) -> CommitInfo:
+    sha, parents, name, email, date = header.split(_FIELD)
+    return CommitInfo(
+        sha=sha,
+        parents=tuple(parents.split()),
+        author_name=name,
+        author_email=email,
+        committed_at=dt.datetime.fromisoformat(date.strip()),
+    )
+
+
+def _hunks(body: str) -> Iterator[Hunk]:
+    current: tuple[int, int, int, int] | None = None
+    removed: list[str] = []
+    added: list[str] = []
+    for line in body.split("\n"):
+        match = _HUNK.match(line)
+        if match:
+            if current:
+                yield Hunk(*current, tuple(removed), tuple(added))
+            old_start, old_count, new_start, new_count = match.groups()
+            current = (
+                int(old_start),
+                1 if old_count is None else int(old_count),
+                int(new_start),
+                1 if new_count is None else int(new_count),
+            )
+            removed, added = [], []
+        elif current is None:
+            continue
+        elif line.startswith("-"):
+            removed.append(line[1:])
+        elif line.startswith("+"):
+            added.append(line[1:])
+    if current:
+        yield Hunk(*current, tuple(removed), tuple(added))
+
+
+def _raw_touches(body: str) -> Iterator[FileTouch]:
+    # -z raw format: ":oldmode newmode oldsha newsha status\0path\0" repeated.
+    fields = body.lstrip("\n").split("\x00")
+    for index in range(0, len(fields) - 1, 2):
+        meta, path = fields[index].strip(), fields[index + 1]
+        if not meta.startswith(":"):
+            continue
+        parts = meta[1:].split()
+        if len(parts) >= 5 and parts[1] != "160000":
+            yield FileTouch(path=path, blob=parts[3])

@@ -1,0 +1,311 @@
+"""When each link first appeared: the README's history and the week folders, reduced to evidence.
+
+The git module supplies commits as plain records; a ``stamp`` function (offline: commit dates;
+on GitHub: server push times) says when each commit counts and who made it. Work per commit
+is proportional to the lines it changed: only changed rows are re-parsed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import unicodedata
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+from studybot.config import StudyConfig
+from studybot.evidence import BlogPost, Evidence, Notice, Problem, Source, Submission, link_problem
+from studybot.git import CommitInfo, PatchCommit, TreeCommit
+from studybot.table import Row, TableHeader, find_table, parse_row
+
+
+@dataclass(frozen=True)
+class Stamp:
+    """When a commit counts and who made it (``actor`` is a member name when identified)."""
+
+    at: dt.datetime
+    trusted: bool
+    actor: str | None
+
+
+StampFn = Callable[[CommitInfo], Stamp]
+
+
+def normalize(name: str) -> str:
+    return unicodedata.normalize("NFC", name).strip()
+
+
+class Roster:
+    """Finds members by the names and logins people write, and tells who may edit what."""
+
+    def __init__(self, config: StudyConfig):
+        self.names = {normalize(member.name): member.name for member in config.members}
+        self.logins = {member.github.lower(): member.name for member in config.members if member.github}
+        self.emails = {
+            email.lower(): member.name for member in config.members for email in member.emails
+        }
+        self.maintainers = {member.name for member in config.members if member.maintainer}
+
+    def member(self, written: str) -> str | None:
+        """The member a table entry names: exact name, NFC-trimmed name, then GitHub login."""
+        return self.names.get(written) or self.names.get(normalize(written)) or self.logins.get(
+            written.strip().lstrip("@").lower()
+        )
+
+    def author(self, name: str, email: str) -> str | None:
+        """The member who authored a commit, by noreply login, listed email, or login as name."""
+        email = email.lower()
+        if email.endswith("@users.noreply.github.com"):
+            login = email.split("@", 1)[0].split("+", 1)[-1]
+            if login in self.logins:
+                return self.logins[login]
+        if email in self.emails:
+            return self.emails[email]
+        return self.logins.get(name.strip().lower()) or self.names.get(normalize(name))
+
+    def may_edit(self, actor: str | None, member: str) -> bool:
+        return actor is not None and (actor == member or actor in self.maintainers)
+
+
+def commit_date_stamp(roster: Roster) -> StampFn:
+    """Offline timing: the commit date (untrusted) and the author matched to a member."""
+
+    def stamp(commit: CommitInfo) -> Stamp:
+        return Stamp(commit.committed_at, False, roster.author(commit.author_name, commit.author_email))
+
+    return stamp
+
+
+@dataclass
+class _Cell:
+    """What the history knows of one (member, week) entry so far."""
+
+    url: str = ""  # the link as the table holds it now
+    accepted: Submission | None = None
+
+
+class ReadmeHistory:
+    """Replays README changes commit by commit and records first valid links per (member, week)."""
+
+    def __init__(self, config: StudyConfig, stamp: StampFn):
+        source = config.submissions.readme
+        team_blog = config.rotation.team_blog
+        self.columns = (source.week_column, source.column, team_blog.readme_column if team_blog else None)
+        self.roster = Roster(config)
+        self.stamp = stamp
+        self.lines: list[str] = []
+        self.header: TableHeader | None = None
+        self.span: tuple[int, int] | None = None  # [header line, line after the last row)
+        self.rows: dict[int, Row] = {}
+        self.cells: dict[tuple[str, int], _Cell] = {}
+        self.blog: dict[int, BlogPost] = {}
+        self.evidence = Evidence()
+
+    # -- replay
+
+    def apply(self, patch: PatchCommit) -> None:
+        """Apply one commit's hunks to the text, then re-read only the rows they touched."""
+        structural = self.span is None
+        shift = body_delta = 0
+        touched_old: list[str] = []
+        touched_new: list[str] = []
+        for hunk in sorted(patch.hunks, key=lambda hunk: hunk.old_start, reverse=True):
+            # -U0: a hunk without old lines inserts after line old_start; else it starts there.
+            low = hunk.old_start if hunk.old_count == 0 else hunk.old_start - 1
+            high = low + hunk.old_count
+            self.lines[low:high] = list(hunk.added)
+            if self.span is None:
+                continue
+            start, end = self.span
+            growth = hunk.new_count - hunk.old_count
+            if high <= start - 1:
+                shift += growth  # above the table, not touching the line just before it
+            elif low >= end + 1:
+                continue  # below the table, not touching the line just after it
+            elif low >= start + 2 and high <= end and not low == high == end:
+                body_delta += growth  # inside the rows
+                touched_old += hunk.removed
+                touched_new += hunk.added
+            else:
+                structural = True  # header, delimiter or an edge: the table may change shape
+        if structural or self.header is None or self.span is None:
+            self._reparse(patch)
+            return
+        self.header = _shift_header(self.header, shift)
+        self.span = (self.span[0] + shift, self.span[1] + shift + body_delta)
+        gone = {row.week for row in self._rows_of(touched_old)}
+        fresh = {row.week: row for row in self._rows_of(touched_new)}
+        for week in gone - fresh.keys():
+            self.rows.pop(week, None)
+        self._record(patch, fresh)
+
+    def _rows_of(self, lines: list[str]) -> list[Row]:
+        assert self.header is not None
+        rows = (parse_row(self.header, line, 0) for line in lines)
+        return [row for row in rows if row is not None and row.week is not None]
+
+    def _reparse(self, patch: PatchCommit) -> None:
+        table = find_table("\n".join(self.lines), *self.columns)
+        self.header = table.header if table else None
+        self.span = (table.start, table.end) if table else None
+        fresh = {row.week: row for row in table.rows if row.week is not None} if table else {}
+        for week in self.rows.keys() - fresh.keys():
+            del self.rows[week]
+        self._record(patch, fresh)
+
+    def _record(self, patch: PatchCommit, fresh: dict[int, Row]) -> None:
+        stamp: Stamp | None = None
+        for week, row in fresh.items():
+            previous = self.rows.get(week)
+            self.rows[week] = row
+            if previous is not None and _same(previous, row):
+                continue
+            stamp = stamp or self.stamp(patch.commit)
+            self._record_blog(week, row, stamp)
+            for entry in row.entries:
+                member = self.roster.member(entry.name)
+                if member is None:
+                    continue
+                cell = self.cells.setdefault((member, week), _Cell())
+                if entry.url == cell.url:
+                    continue
+                cell.url = entry.url
+                if not entry.url:
+                    continue
+                problem = link_problem(entry.url)
+                if problem:
+                    self.evidence.warn(Notice(Problem.BAD_LINK, week, member, problem, patch.commit.sha))
+                    continue
+                if not self.roster.may_edit(stamp.actor, member):
+                    self.evidence.warn(
+                        Notice(Problem.NOT_OWNER, week, member, stamp.actor or patch.commit.author_name,
+                               patch.commit.sha)
+                    )
+                    continue
+                if cell.accepted is None:
+                    cell.accepted = Submission(
+                        member, week, Source.README, entry.url, stamp.at, stamp.trusted,
+                        stamp.actor, patch.commit.sha,
+                    )
+                else:
+                    # A later edit keeps the first time but shows the newest link.
+                    cell.accepted = Submission(
+                        member, week, Source.README, entry.url, cell.accepted.at,
+                        cell.accepted.trusted, cell.accepted.actor, cell.accepted.ref,
+                    )
+
+    def _record_blog(self, week: int, row: Row, stamp: Stamp) -> None:
+        if row.blog is None or not row.blog.url or link_problem(row.blog.url):
+            return
+        known = self.blog.get(week)
+        self.blog[week] = BlogPost(week, row.blog.url, known.at if known else stamp.at)
+
+    # -- result
+
+    def result(self) -> Evidence:
+        """Evidence so far, with warnings about the README as it stands now."""
+        evidence = Evidence(warnings=list(self.evidence.warnings))
+        for cell in self.cells.values():
+            if cell.accepted is not None:
+                evidence.add(cell.accepted)
+        evidence.blog = dict(self.blog)
+        return evidence
+
+
+def _same(before: Row, after: Row) -> bool:
+    """Whether a row says the same thing (its line number may differ)."""
+    return (before.label, before.entries, before.blog) == (after.label, after.entries, after.blog)
+
+
+def _shift_header(header: TableHeader, delta: int) -> TableHeader:
+    if not delta:
+        return header
+    return TableHeader(
+        header.columns, header.week_col, header.submit_col, header.blog_col, header.header_line + delta
+    )
+
+
+def readme_evidence(config: StudyConfig, patches: Iterable[PatchCommit], stamp: StampFn) -> Evidence:
+    """Replay the README's history and return first links per (member, week)."""
+    history = ReadmeHistory(config, stamp)
+    for patch in patches:
+        history.apply(patch)
+    return history.result()
+
+
+def current_table_notices(config: StudyConfig, text: str, weeks: Iterable[int]) -> list[Notice]:
+    """Warnings about the README as it stands: unknown names, doubles, stray weeks, bad links."""
+    source = config.submissions.readme
+    team_blog = config.rotation.team_blog
+    table = find_table(text, source.week_column, source.column, team_blog.readme_column if team_blog else None)
+    if table is None:
+        return [Notice(Problem.NO_TABLE, detail=f"{source.week_column} | {source.column}")]
+    roster = Roster(config)
+    graded = set(weeks)
+    notices = [Notice(Problem.MANGLED_ROW, detail=problem) for problem in table.problems]
+    seen_weeks: set[int] = set()
+    for row in table.rows:
+        if row.week is None or row.week not in graded:
+            if row.week is None or row.week != config.schedule.first_week - 1:
+                notices.append(Notice(Problem.UNKNOWN_WEEK, row.week, detail=row.label))
+            continue
+        if row.week in seen_weeks:
+            notices.append(Notice(Problem.DUPLICATE_WEEK, row.week, detail=row.label))
+        seen_weeks.add(row.week)
+        seen_members: set[str] = set()
+        for entry in row.entries:
+            member = roster.member(entry.name)
+            if member is None:
+                notices.append(Notice(Problem.UNKNOWN_NAME, row.week, detail=entry.name))
+                continue
+            if member in seen_members:
+                notices.append(Notice(Problem.DUPLICATE_NAME, row.week, member))
+            seen_members.add(member)
+            if entry.url and (problem := link_problem(entry.url)):
+                notices.append(Notice(Problem.BAD_LINK, row.week, member, problem))
+    return notices
+
+
+def folder_evidence(
+    config: StudyConfig,
+    commits: Iterable[TreeCommit],
+    read_blobs: Callable[[list[str]], dict[str, bytes]],
+    stamp: StampFn,
+    weeks: Iterable[int],
+) -> Evidence:
+    """First commit after which each member's week folder holds a file with real content."""
+    pattern = config.submissions.folders.pattern
+    roster = Roster(config)
+    prefixes: dict[str, tuple[str, int]] = {}
+    for week in weeks:
+        for member in config.members:
+            folder = pattern.format(week=week, name=member.name, github=member.github or member.name)
+            prefixes[unicodedata.normalize("NFC", folder)] = (member.name, week)
+    depth = pattern.count("/")
+    candidates: list[tuple[TreeCommit, str, str, int]] = []
+    for commit in commits:
+        for touch in commit.touched:
+            path = unicodedata.normalize("NFC", touch.path)
+            parts = path.split("/")
+            if len(parts) <= depth:
+                continue
+            owner = prefixes.get("/".join(parts[:depth]) + "/")
+            if owner is not None:
+                candidates.append((commit, touch.blob, *owner))
+    contents = read_blobs(sorted({blob for _, blob, _, _ in candidates}))
+    evidence = Evidence()
+    for commit, blob, member, week in candidates:
+        if not contents.get(blob, b"").strip():
+            continue
+        stamp_ = stamp(commit.commit)
+        if not roster.may_edit(stamp_.actor, member):
+            evidence.warn(
+                Notice(Problem.NOT_OWNER, week, member, stamp_.actor or commit.commit.author_name,
+                       commit.commit.sha)
+            )
+            continue
+        folder = pattern.format(week=week, name=member, github=config.member(member).github or member)
+        evidence.add(
+            Submission(member, week, Source.FOLDER, folder, stamp_.at, stamp_.trusted, stamp_.actor,
+                       commit.commit.sha)
+        )
+    return evidence

@@ -1,0 +1,249 @@
+"""Evidence from real git repositories: first links, ownership, bad links, folders."""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+from helpers import kst
+
+from studybot.collect import CheckoutError, read_checkout
+from studybot.config import StudyConfig, parse_config
+from studybot.evidence import Problem, Source
+from studybot.git import Repository
+from studybot.schedule import build_schedule
+from studybot.table import find_table
+
+CONFIG = """\
+study: {name: T}
+schedule: {weeks: 3, first_deadline: 2022-04-13 00:00}
+fines: {late: 3000, absent: 4000}
+members:
+  - {name: 장서진, github: SEOJIN-Lab, maintainer: true}
+  - {name: 구미진, github: mijinkoo}
+  - {name: 이은빈, github: binable43, emails: [eunbin@example.com]}
+submissions:
+  folders: {enabled: true}
+rotation:
+  team_blog: {order: [이은빈, 구미진, 장서진]}
+"""
+
+NAMES = ["장서진", "구미진", "이은빈"]
+EMAIL = {"장서진": "SEOJIN-Lab@users.noreply.github.com", "구미진": "123+mijinkoo@users.noreply.github.com",
+         "이은빈": "eunbin@example.com", "낯선이": "stranger@example.com"}
+
+
+def table(cells: dict[tuple[int, str], str] | None = None, blog: dict[int, str] | None = None, eol: str = "\n") -> str:
+    cells = cells or {}
+    blog = blog or {}
+    rows = ["# Study", "", "|주차|과제|팀블로그|", "|:---:|---|:---:|"]
+    for week in (1, 2, 3):
+        entries = " &nbsp; ".join(f"[{name}]({cells.get((week, name), '')})" for name in NAMES)
+        rows.append(f"|{week}주차|{entries}|{blog.get(week, '')}|")
+    return eol.join(rows + ["", "끝"]) + eol
+
+
+@pytest.fixture()
+def config() -> StudyConfig:
+    return parse_config(CONFIG)
+
+
+@pytest.fixture()
+def repo(tmp_path) -> Repository:
+    return Repository.create(tmp_path / "study")
+
+
+def commit(repo: Repository, by: str, when, files: dict[str, str | None]) -> str:
+    return repo.commit(files, f"change by {by}", author=by, email=EMAIL[by], when=when)
+
+
+def evidence_of(repo: Repository, config: StudyConfig):
+    return read_checkout(config, build_schedule(config), repo.path).evidence
+
+
+def test_first_valid_link_counts_and_later_edits_keep_its_time(repo, config):
+    """A link's time is the commit that first put it there; a later edit shows the new URL only."""
+    commit(repo, "장서진", kst(2022, 4, 6, 10), {"README.md": table()})
+    commit(repo, "구미진", kst(2022, 4, 12, 23, 50), {"README.md": table({(1, "구미진"): "https://a.example/1"})})
+    first = commit(repo, "이은빈", kst(2022, 4, 13, 0, 7),
+                   {"README.md": table({(1, "구미진"): "https://a.example/1", (1, "이은빈"): "https://b.example/1"})})
+    commit(repo, "구미진", kst(2022, 4, 20), {"README.md": table({(1, "구미진"): "https://a.example/fixed",
+                                                              (1, "이은빈"): "https://b.example/1"})})
+    evidence = evidence_of(repo, config)
+    mijin = evidence.submissions[("구미진", 1)]
+    assert mijin.at == kst(2022, 4, 12, 23, 50)
+    assert mijin.url == "https://a.example/fixed"
+    assert mijin.source is Source.README and mijin.trusted is False
+    eunbin = evidence.submissions[("이은빈", 1)]
+    assert eunbin.at == kst(2022, 4, 13, 0, 7) and eunbin.ref == first
+    assert ("장서진", 1) not in evidence.submissions
+
+
+def test_removing_a_late_link_does_not_erase_the_submission(repo, config):
+    """A member who deletes a late link afterwards is still late, not absent-proof."""
+    commit(repo, "장서진", kst(2022, 4, 6), {"README.md": table()})
+    commit(repo, "구미진", kst(2022, 4, 13, 3), {"README.md": table({(1, "구미진"): "https://late.example"})})
+    commit(repo, "구미진", kst(2022, 4, 14), {"README.md": table()})
+    assert evidence_of(repo, config).submissions[("구미진", 1)].at == kst(2022, 4, 13, 3)
+
+
+def test_someone_else_filling_a_members_cell_does_not_count(repo, config):
+    """A member editing another member's cell is ignored for them and reported; a maintainer may."""
+    commit(repo, "장서진", kst(2022, 4, 6), {"README.md": table()})
+    commit(repo, "이은빈", kst(2022, 4, 10), {"README.md": table({(1, "구미진"): "https://forged.example"})})
+    commit(repo, "장서진", kst(2022, 4, 11), {"README.md": table({(1, "구미진"): "https://forged.example",
+                                                              (2, "이은빈"): "https://leader.example"})})
+    evidence = evidence_of(repo, config)
+    assert ("구미진", 1) not in evidence.submissions
+    assert evidence.submissions[("이은빈", 2)].url == "https://leader.example"
+    forged = [notice for notice in evidence.warnings if notice.problem is Problem.NOT_OWNER]
+    assert [(notice.week, notice.member, notice.detail) for notice in forged] == [(1, "구미진", "이은빈")]
+
+
+def test_an_unknown_author_cannot_submit_for_a_member(repo, config):
+    """A commit whose author matches no member is not trusted to fill anyone's cell."""
+    commit(repo, "장서진", kst(2022, 4, 6), {"README.md": table()})
+    commit(repo, "낯선이", kst(2022, 4, 10), {"README.md": table({(1, "이은빈"): "https://x.example"})})
+    evidence = evidence_of(repo, config)
+    assert evidence.submissions == {}
+    assert any(notice.problem is Problem.NOT_OWNER for notice in evidence.warnings)
+
+
+def test_bad_links_are_warnings_even_when_only_in_history(repo, config):
+    """A javascript: link counts for nothing and is reported, even after it was replaced."""
+    commit(repo, "장서진", kst(2022, 4, 6), {"README.md": table()})
+    commit(repo, "구미진", kst(2022, 4, 10), {"README.md": table({(1, "구미진"): "javascript:alert(1)"})})
+    commit(repo, "구미진", kst(2022, 4, 13, 1), {"README.md": table({(1, "구미진"): "https://ok.example"})})
+    evidence = evidence_of(repo, config)
+    assert evidence.submissions[("구미진", 1)].at == kst(2022, 4, 13, 1)
+    bad = [notice for notice in evidence.warnings if notice.problem is Problem.BAD_LINK]
+    assert [(notice.week, notice.member, notice.detail) for notice in bad] == [(1, "구미진", "javascript:")]
+
+
+def test_edits_around_the_table_keep_rows_in_place(repo, config):
+    """Paragraphs added above and below the table, and CRLF endings, do not confuse the rows."""
+    commit(repo, "장서진", kst(2022, 4, 6), {"README.md": table(eol="\r\n")})
+    text = "공지\r\n\r\n추가 설명\r\n" + table({(2, "구미진"): "https://two.example"}, eol="\r\n")
+    commit(repo, "구미진", kst(2022, 5, 1), {"README.md": text})
+    text = text.replace("끝", "끝\r\n\r\n부록") .replace("[이은빈]()", "[이은빈](https://three.example)", 1)
+    commit(repo, "이은빈", kst(2022, 5, 2), {"README.md": text})
+    evidence = evidence_of(repo, config)
+    assert evidence.submissions[("구미진", 2)].url == "https://two.example"
+    assert evidence.submissions[("이은빈", 1)].at == kst(2022, 5, 2)
+
+
+def test_blog_links_mark_the_post_done(repo, config):
+    """A link in the week's 팀블로그 cell means the post is written."""
+    commit(repo, "장서진", kst(2022, 4, 6), {"README.md": table(blog={1: "이은빈"})})
+    commit(repo, "이은빈", kst(2022, 4, 14), {"README.md": table(blog={1: "[이은빈](https://blog.example/1)"})})
+    evidence = evidence_of(repo, config)
+    assert evidence.blog[1].url == "https://blog.example/1"
+    assert 2 not in evidence.blog
+
+
+def test_incremental_replay_agrees_with_reparsing_every_snapshot(repo, config):
+    """Re-reading only changed rows gives the same first links as parsing every version in full."""
+    rng = random.Random(7)
+    cells: dict[tuple[int, str], str] = {}
+    prefix, suffix = "", ""
+    snapshots = []
+    when = kst(2022, 4, 6)
+    import datetime as dt
+
+    for step in range(40):
+        action = rng.choice(["link", "link", "link", "clear", "above", "below", "bad"])
+        week, name = rng.choice([1, 2, 3]), rng.choice(NAMES)
+        if action == "link":
+            cells[(week, name)] = f"https://e.example/{step}"
+        elif action == "clear":
+            cells.pop((week, name), None)
+        elif action == "bad":
+            cells[(week, name)] = f"ftp://e.example/{step}"
+        elif action == "above":
+            prefix += f"줄 {step}\n\n"
+        else:
+            suffix += f"\n꼬리 {step}\n"
+        when += dt.timedelta(hours=rng.randint(1, 30))
+        text = prefix + table(cells) + suffix
+        commit(repo, name if action in ("link", "clear", "bad") else "장서진", when, {"README.md": text})
+        snapshots.append((when, name if action in ("link", "clear", "bad") else "장서진", text))
+
+    expected: dict[tuple[str, int], tuple] = {}
+    previous: dict[tuple[str, int], str] = {}
+    for at, author, text in snapshots:
+        parsed = find_table(text, "주차", "과제", "팀블로그")
+        for row in parsed.rows:
+            for entry in row.entries:
+                key = (entry.name, row.week)
+                if entry.url != previous.get(key, ""):
+                    previous[key] = entry.url
+                    allowed = author in (entry.name, "장서진")
+                    if entry.url.startswith("https://") and allowed and key not in expected:
+                        expected[key] = (at, entry.url)
+                    elif key in expected and entry.url.startswith("https://") and allowed:
+                        expected[key] = (expected[key][0], entry.url)
+    found = {key: (item.at, item.url) for key, item in evidence_of(repo, config).submissions.items()}
+    assert found == expected
+
+
+def folder_config() -> StudyConfig:
+    return parse_config(CONFIG.replace("folders: {enabled: true}", "folders: {enabled: true}\n  readme: {enabled: false}"))
+
+
+def test_folder_placeholders_do_not_count_but_real_files_do(repo):
+    """A whitespace-only placeholder is nothing; the first file with content is the submission."""
+    config = folder_config()
+    commit(repo, "장서진", kst(2022, 4, 6), {"1주차/구미진/.gitkeep": "  \n", "README.md": "# s\n"})
+    commit(repo, "구미진", kst(2022, 4, 12, 20), {"1주차/구미진/notes.md": "# RNN 정리\n"})
+    commit(repo, "구미진", kst(2022, 4, 20), {"1주차/구미진/more.md": "more\n"})
+    evidence = evidence_of(repo, config)
+    assert evidence.submissions[("구미진", 1)].at == kst(2022, 4, 12, 20)
+    assert evidence.submissions[("구미진", 1)].source is Source.FOLDER
+    assert ("장서진", 1) not in evidence.submissions
+
+
+def test_a_rename_into_the_folder_counts_at_the_rename(repo):
+    """A file moved into the week folder counts when it was moved there."""
+    config = folder_config()
+    commit(repo, "이은빈", kst(2022, 4, 1), {"drafts/week1.md": "내용\n"})
+    commit(repo, "이은빈", kst(2022, 4, 12, 9), {"drafts/week1.md": None, "1주차/이은빈/week1.md": "내용\n"})
+    assert evidence_of(repo, config).submissions[("이은빈", 1)].at == kst(2022, 4, 12, 9)
+
+
+def test_a_merged_branch_counts_at_its_own_commit(repo):
+    """Offline, work merged from a branch counts at the branch commit, not the merge."""
+    config = folder_config()
+    commit(repo, "장서진", kst(2022, 4, 6), {"README.md": "# s\n"})
+    repo._run("checkout", "--quiet", "-b", "work")
+    commit(repo, "구미진", kst(2022, 4, 12, 22), {"2주차/구미진/a.md": "답\n"})
+    repo._run("checkout", "--quiet", "main")
+    commit(repo, "장서진", kst(2022, 4, 14), {"README.md": "# s2\n"})
+    repo._run("-c", "user.name=장서진", "-c", f"user.email={EMAIL['장서진']}", "merge", "--quiet", "--no-ff",
+              "-m", "merge", "work", env={"GIT_COMMITTER_DATE": kst(2022, 5, 10).isoformat()})
+    assert evidence_of(repo, config).submissions[("구미진", 2)].at == kst(2022, 4, 12, 22)
+
+
+def test_folder_of_someone_else_is_not_theirs(repo):
+    """Files put into another member's folder by a non-maintainer do not count for that member."""
+    config = folder_config()
+    commit(repo, "이은빈", kst(2022, 4, 12), {"1주차/구미진/a.md": "대신 냄\n"})
+    evidence = evidence_of(repo, config)
+    assert ("구미진", 1) not in evidence.submissions
+    assert [notice.problem for notice in evidence.warnings] == [Problem.NOT_OWNER]
+
+
+def test_shallow_checkout_asks_for_full_history(tmp_path, config):
+    """A shallow clone is refused with a sentence naming fetch-depth: 0."""
+    origin = Repository.create(tmp_path / "origin")
+    commit(origin, "장서진", kst(2022, 4, 6), {"README.md": table()})
+    commit(origin, "구미진", kst(2022, 4, 7), {"README.md": table({(1, "구미진"): "https://x.example"})})
+    clone = tmp_path / "clone"
+    origin._run("clone", "--quiet", "--depth", "1", f"file://{origin.path}", str(clone))
+    with pytest.raises(CheckoutError, match="fetch-depth: 0"):
+        read_checkout(config, build_schedule(config), clone)
+
+
+def test_not_a_repository(tmp_path, config):
+    """A folder that is not a git checkout is a sentence, not a traceback."""
+    with pytest.raises(CheckoutError, match="not a git checkout"):
+        read_checkout(config, build_schedule(config), tmp_path)
