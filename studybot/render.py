@@ -30,7 +30,6 @@ def render_fines(report: Report, schedule: Schedule, messages: Messages) -> str:
         lines.append(_row(cells))
     lines += ["", messages.t("fines.legend"), ""]
     lines += render_settlement(report, messages)
-    lines += ["", messages.t("fines.updated", now=messages.when(schedule.local(report.now)))]
     return "\n".join(lines)
 
 
@@ -61,13 +60,13 @@ def render_settlement(report: Report, messages: Messages) -> list[str]:
     return lines
 
 
-def render_rotation(report: Report, schedule: Schedule, writers: dict[int, str | None], messages: Messages) -> str:
+def render_rotation(report: Report, schedule: Schedule, messages: Messages) -> str:
     """Every graded week: its deadline date, the writer, and whether the post is linked."""
     done = {week.week.number: week.blog for week in report.weeks}
     lines = [messages.t("rotation.title"), "", messages.t("rotation.head"), "| :---: | :---: | :---: | :---: |"]
     for week in schedule.weeks:
         deadline = schedule.local(week.deadline)
-        writer = writers.get(week.number)
+        writer = report.writers.get(week.number)
         post = done.get(week.number)
         lines.append(
             _row(
@@ -127,7 +126,7 @@ def render_report(report: Report, schedule: Schedule, messages: Messages) -> str
     lines += [""] + render_settlement(report, messages)
     if report.warnings:
         lines += ["", messages.t("report.warnings"), ""]
-        lines += [f"- {escape(messages.notice(warning))}" for warning in report.warnings]
+        lines += [f"- {messages.notice(warning, escape)}" for warning in report.warnings]
     return "\n".join(lines) + "\n"
 
 

@@ -46,6 +46,7 @@ class Report:
     warnings: tuple[Notice, ...]
     github: dict[str, str | None] = field(default_factory=dict)
     paid: dict[str, int] = field(default_factory=dict)
+    writers: dict[int, str | None] = field(default_factory=dict)  # team blog, every graded week
     finished: bool = False  # every graded week is final: the settlement is no projection
 
 
@@ -117,6 +118,7 @@ def build_report(
         warnings=tuple(evidence.warnings),
         github={member.name: member.github for member in config.members},
         paid=dict(paid or {}),
+        writers=dict(writers),
         finished=bool(schedule.weeks) and schedule.weeks[-1].is_final(now),
     )
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import importlib
+from collections.abc import Callable
 from types import ModuleType
 
 from studybot.evidence import Notice
@@ -36,14 +37,15 @@ class Messages:
     def verdict(self, verdict: Verdict) -> str:
         return self.text[f"verdict.{verdict.value}"]
 
-    def notice(self, notice: Notice) -> str:
+    def notice(self, notice: Notice, escape: Callable[[str], str] = str) -> str:
+        """A warning as a sentence; ``escape`` protects the parts members wrote."""
         where = self.t("notice.where", week=notice.week) if notice.week is not None else ""
         return self.t(
             f"notice.{notice.problem.value}",
             where=where,
             week=notice.week,
-            member=notice.member or "",
-            detail=notice.detail,
+            member=escape(notice.member or ""),
+            detail=escape(notice.detail),
             ref=notice.ref[:7],
         ).strip()
 

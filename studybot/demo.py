@@ -1,0 +1,116 @@
+"""``studybot demo``: the bundled example study, replayed into a throw-away git repository.
+
+No network and no token: the history of ``example/history.yml`` becomes real commits, then
+studybot reads them the way ``studybot report`` reads a checkout and prints what it would
+write.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import tempfile
+from importlib import resources
+from pathlib import Path
+from typing import Any, TextIO
+
+import yaml
+
+from studybot.collect import read_checkout
+from studybot.config import StudyConfig, parse_config
+from studybot.git import Repository
+from studybot.messages import messages_for
+from studybot.render import render_fines, render_report, render_rotation
+from studybot.report import build_report
+from studybot.schedule import Schedule, build_schedule, localize
+
+
+def example_file(name: str) -> str:
+    return resources.files("studybot").joinpath("example", name).read_text(encoding="utf-8")
+
+
+def noreply(login: str | None, name: str) -> str:
+    return f"{login or name}@users.noreply.github.com"
+
+
+def build_example(path: Path) -> tuple[StudyConfig, Schedule, dt.datetime]:
+    """Create the example repository at ``path``; return its config, schedule and 'now'."""
+    config_text = example_file("study.yml")
+    config = parse_config(config_text, "example/study.yml")
+    schedule = build_schedule(config)
+    script = yaml.safe_load(example_file("history.yml"))
+    repository = Repository.create(path)
+    readme = example_file("README.md")
+    logins = {member.name: member.github for member in config.members}
+
+    def local(text: str) -> dt.datetime:
+        return localize(schedule.zone, dt.datetime.fromisoformat(text))
+
+    for event in script["events"]:
+        files: dict[str, str | None] = {}
+        if event.get("create"):
+            files = {"README.md": readme, "config/study.yml": config_text}
+        elif "link" in event:
+            readme = put_link(readme, **event["link"])
+            files = {"README.md": readme}
+        elif "blog" in event:
+            readme = put_blog(readme, **event["blog"])
+            files = {"README.md": readme}
+        author = event["by"]
+        repository.commit(
+            files,
+            event.get("message") or describe(event),
+            author=author,
+            email=noreply(logins.get(author), author),
+            when=local(event["at"]),
+            committed=local(event["committed"]) if "committed" in event else None,
+        )
+    return config, schedule, local(script["now"])
+
+
+def describe(event: dict[str, Any]) -> str:
+    if "link" in event:
+        return f"{event['link']['week']}주차 {event['link']['member']} 과제 제출"
+    return f"{event['blog']['week']}주차 팀블로그"
+
+
+def _week_row(readme: str, week: int) -> re.Match[str]:
+    match = re.search(rf"^\|{week}주차\|.*$", readme, flags=re.MULTILINE)
+    if match is None:
+        raise ValueError(f"the example README has no row for week {week}")
+    return match
+
+
+def put_link(readme: str, week: int, member: str, url: str) -> str:
+    """The example README with ``member``'s cell of ``week`` pointing at ``url``."""
+    row = _week_row(readme, week)
+    changed = re.sub(rf"\[{re.escape(member)}\]\([^)]*(?:\([^)]*\)[^)]*)*\)", f"[{member}]({url})", row.group(0), count=1)
+    return readme[: row.start()] + changed + readme[row.end() :]
+
+
+def put_blog(readme: str, week: int, url: str) -> str:
+    """The example README with the week's 팀블로그 cell linked to ``url``."""
+    row = _week_row(readme, week)
+    cells = row.group(0).split("|")
+    cells[-2] = f"[{cells[-2].strip()}]({url})"
+    return readme[: row.start()] + "|".join(cells) + readme[row.end() :]
+
+
+def run_demo(out: TextIO) -> int:
+    """Build the example, judge it as of the script's 'now', and print what studybot writes."""
+    with tempfile.TemporaryDirectory(prefix="studybot-demo-") as folder:
+        config, schedule, now = build_example(Path(folder))
+        checkout = read_checkout(config, schedule, folder)
+    report = build_report(config, schedule, checkout.evidence, now)
+    messages = messages_for(config.study.language)
+    rule = "─" * 72
+    print(f"{rule}\nstudybot demo — {config.study.name}: {len(config.members)} members, "
+          f"{len(checkout.evidence.submissions)} submissions in the example history, "
+          f"as of {now:%Y-%m-%d %H:%M} {config.study.timezone}\n{rule}\n", file=out)
+    print(render_report(report, schedule, messages), file=out)
+    print(f"{rule}\nREADME region 'fines' (committed between <!-- studybot:fines:start/end -->)\n{rule}\n", file=out)
+    print(render_fines(report, schedule, messages), file=out)
+    print(f"\n{rule}\nREADME region 'rotation'\n{rule}\n", file=out)
+    print(render_rotation(report, schedule, messages), file=out)
+    return 0
+
