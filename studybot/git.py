@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import codecs
 import datetime as dt
 import os
+import queue
 import re
 import subprocess
+import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -89,6 +92,59 @@ class Repository:
             raise GitError(f"git {args[0]} failed: {message[-1] if message else 'no message'}")
         return done.stdout
 
+    def _stream(self, *args: str) -> Iterator[str]:
+        """The commits of a ``git log`` as they come, so parsing overlaps git's own work.
+
+        A thread drains the pipe into a queue: otherwise git stops whenever the pipe's small
+        buffer is full and waits for the parser, and the two never run at the same time.
+        """
+        try:
+            process = subprocess.Popen(
+                [self._git, "-C", str(self.path), *args],
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                env={**os.environ, **_QUIET},
+            )
+        except FileNotFoundError:
+            raise GitError("git is not installed; install git to read the repository history") from None
+        assert process.stdout is not None and process.stderr is not None
+        blocks: queue.Queue[bytes] = queue.Queue()
+        errors: list[bytes] = []
+
+        def drain() -> None:
+            assert process.stdout is not None and process.stderr is not None
+            while block := process.stdout.read1(1 << 20):
+                blocks.put(block)
+            errors.append(process.stderr.read())
+            blocks.put(b"")
+
+        reader = threading.Thread(target=drain, daemon=True)
+        reader.start()
+        decoder = codecs.getincrementaldecoder("utf-8")("surrogateescape")
+        pending = ""
+        finished = False
+        try:
+            while block := blocks.get():
+                pending += decoder.decode(block)
+                *complete, pending = pending.split(_COMMIT)
+                yield from (chunk for chunk in complete if chunk)
+            finished = True
+        finally:
+            if not finished:
+                process.kill()  # the reader stopped early; git has nobody to write to
+                while blocks.get():
+                    pass
+            reader.join()
+            returncode = process.wait()
+            process.stdout.close()
+            process.stderr.close()
+        if returncode != 0:
+            message = b"".join(errors).decode("utf-8", "replace").strip().splitlines()
+            raise GitError(f"git {args[0]} failed: {message[-1] if message else 'no message'}")
+        pending += decoder.decode(b"", final=True)
+        if pending:
+            yield pending
+
     @classmethod
     def create(cls, path: str | Path, branch: str = "main") -> Repository:
         """A new empty repository at ``path`` (used by the demo and by tests)."""
@@ -158,12 +214,12 @@ class Repository:
         A merge's change is its diff against the first parent: the moment the change reached
         the branch. Zero context lines keep the work proportional to what changed.
         """
-        output = self._run(
+        chunks = self._stream(
             "log", "--first-parent", "-m", "--reverse", "--no-color", "--no-ext-diff",
             "--no-renames", "-p", "-U0", f"--max-count={MAX_COMMITS}",
             f"--format={_HEADER}", rev, "--", path,
         )
-        for chunk in output.decode("utf-8", "surrogateescape").split(_COMMIT)[1:]:
+        for chunk in chunks:
             header, _, body = chunk.partition("\n")
             yield PatchCommit(_commit_info(header), tuple(_hunks(body)))
 

@@ -95,6 +95,7 @@ class ReadmeHistory:
         self.lines: list[str] = []
         self.header: TableHeader | None = None
         self.span: tuple[int, int] | None = None  # [header line, line after the last row)
+        self._recent: dict[str, Row | None] = {}  # rows parsed for the previous commit
         self.rows: dict[int, Row] = {}
         self.cells: dict[tuple[str, int], _Cell] = {}
         self.blog: dict[int, BlogPost] = {}
@@ -132,16 +133,21 @@ class ReadmeHistory:
             return
         self.header = _shift_header(self.header, shift)
         self.span = (self.span[0] + shift, self.span[1] + shift + body_delta)
-        gone = {row.week for row in self._rows_of(touched_old)}
-        fresh = {row.week: row for row in self._rows_of(touched_new)}
+        added = self._rows_of(touched_new)
+        gone = {row.week for row in self._rows_of(touched_old).values() if row is not None and row.week is not None}
+        fresh = {row.week: row for row in added.values() if row is not None and row.week is not None}
+        self._recent = added
         for week in gone - fresh.keys():
             self.rows.pop(week, None)
         self._record(patch, fresh)
 
-    def _rows_of(self, lines: list[str]) -> list[Row]:
+    def _rows_of(self, lines: list[str]) -> dict[str, Row | None]:
         assert self.header is not None
-        rows = (parse_row(self.header, line, 0) for line in lines)
-        return [row for row in rows if row is not None and row.week is not None]
+        # A removed line is usually the line the previous commit added: reuse its parse.
+        return {
+            line: self._recent[line] if line in self._recent else parse_row(self.header, line, 0)
+            for line in lines
+        }
 
     def _reparse(self, patch: PatchCommit) -> None:
         table = find_table("\n".join(self.lines), *self.columns)
@@ -161,7 +167,11 @@ class ReadmeHistory:
                 continue
             stamp = stamp or self.stamp(patch.commit)
             self._record_blog(week, row, stamp)
+            # Only entries that differ from the row before can be new links.
+            known = set(previous.entries) if previous is not None else set()
             for entry in row.entries:
+                if entry in known:
+                    continue
                 member = self.roster.member(entry.name)
                 if member is None:
                     continue

@@ -247,3 +247,22 @@ def test_not_a_repository(tmp_path, config):
     """A folder that is not a git checkout is a sentence, not a traceback."""
     with pytest.raises(CheckoutError, match="not a git checkout"):
         read_checkout(config, build_schedule(config), tmp_path)
+
+
+def test_git_failure_is_a_sentence(repo):
+    """A history git cannot read (an unknown revision) raises GitError naming git, not a hang."""
+    from studybot.git import GitError
+
+    commit(repo, "장서진", kst(2022, 4, 6), {"README.md": table()})
+    with pytest.raises(GitError, match="git log failed"):
+        list(repo.readme_patches("README.md", "no-such-branch"))
+
+
+def test_stopping_early_ends_the_git_process(repo):
+    """A reader that stops after the first commit leaves no git process behind."""
+    for day in range(1, 4):
+        commit(repo, "장서진", kst(2022, 4, day), {"README.md": table({(1, "장서진"): f"https://x.example/{day}"})})
+    patches = repo.readme_patches("README.md")
+    first = next(patches)
+    patches.close()
+    assert first.commit.committed_at == kst(2022, 4, 1)
