@@ -1,0 +1,160 @@
+"""Maintainer commands in issue comments, applied once to the ledger and answered.
+
+Who may command is decided by the shell (config ``maintainer: true`` and at least write
+permission by the collaborator API); this module takes that answer as data. Each command
+comment is applied once: the ledger records its id, so edits and repeats change nothing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+
+from studybot.comments import Command, CommandError, Verb, parse_commands
+from studybot.config import StudyConfig
+from studybot.history import Roster
+from studybot.ledger import Ledger, Override
+from studybot.markup import escape
+from studybot.messages import Messages
+from studybot.plan import Kind, Reply, marker
+from studybot.remote import Comment
+from studybot.report import Report
+from studybot.schedule import Schedule
+
+
+@dataclass(frozen=True)
+class Request:
+    """A comment with at least one ``/studybot`` line that has not been applied yet."""
+
+    comment: Comment
+    parsed: tuple[Command | CommandError, ...]
+
+
+@dataclass
+class Applied:
+    ledger: Ledger
+    replies: list[Reply] = field(default_factory=list)
+    recheck: bool = False
+
+
+def pending_requests(comments: Iterable[Comment], ledger: Ledger, is_bot: Mapping[str, bool] | None = None) -> list[Request]:
+    """Command comments seen this run that the ledger has not applied, oldest first."""
+    applied = set(ledger.commands)
+    requests = []
+    for comment in sorted(comments, key=lambda comment: (comment.created_at, comment.id)):
+        if comment.id in applied or (is_bot or {}).get(comment.author):
+            continue
+        parsed = parse_commands(comment.body)
+        if parsed:
+            requests.append(Request(comment, parsed))
+    return requests
+
+
+def apply_requests(
+    requests: list[Request],
+    allowed: Mapping[str, bool],
+    config: StudyConfig,
+    schedule: Schedule,
+    report: Report,
+    ledger: Ledger,
+    now: dt.datetime,
+    messages: Messages,
+) -> Applied:
+    """Apply every request in order; refuse those from anyone ``allowed`` does not name."""
+    result = Applied(ledger)
+    roster = Roster(config)
+    for request in requests:
+        comment = request.comment
+        lines: list[str] = []
+        ok = True
+        if not allowed.get(comment.author, False):
+            maintainers = ", ".join(escape(name) for name in sorted(roster.maintainers)) or "—"
+            lines.append(messages.t("command.refused", maintainers=maintainers))
+            ok = False
+        else:
+            for item in request.parsed:
+                line, success = _apply_one(item, comment, result, config, schedule, report, roster, now, messages)
+                ok = ok and success
+                if line:
+                    lines.append(line)
+        result.ledger = result.ledger.model_copy(update={"commands": sorted({*result.ledger.commands, comment.id})})
+        reply_marker = marker(0, Kind.REPLY, comment.id)
+        reaction = "+1" if ok else "confused"
+        if not lines:
+            result.replies.append(Reply(comment.issue_number, comment.id, reaction=reaction))
+        elif reply_marker not in result.ledger.bot_comments:
+            body = reply_marker + "\n" + "\n".join(lines)
+            result.replies.append(Reply(comment.issue_number, comment.id, body=body, reaction=reaction))
+    return result
+
+
+def _apply_one(
+    item: Command | CommandError,
+    comment: Comment,
+    result: Applied,
+    config: StudyConfig,
+    schedule: Schedule,
+    report: Report,
+    roster: Roster,
+    now: dt.datetime,
+    messages: Messages,
+) -> tuple[str, bool]:
+    """One command's effect on ``result`` and the line that answers it."""
+    if isinstance(item, CommandError):
+        return messages.t(f"command.problem.{item.problem}", line=escape(item.line)), False
+    if item.verb is Verb.HELP:
+        return messages.t("command.help"), True
+    if item.verb is Verb.RECHECK:
+        result.recheck = True
+        return "", True
+    member = roster.logins.get((item.login or "").lower())
+    if member is None:
+        return messages.t("command.unknown_member", login=escape(item.login or "")), False
+    ledger = result.ledger
+    override = Override(kind=item.verb.value, by=comment.author, at=comment.created_at, comment=comment.id, member=member)
+    if item.verb is Verb.PAID:
+        result.ledger = ledger.model_copy(update={"overrides": [*ledger.overrides, override.model_copy(update={"amount": item.amount})]})
+        total = sum(o.amount or 0 for o in result.ledger.overrides if o.kind == "paid" and o.member == member)
+        money = messages.money(item.amount or 0, config.study.currency)
+        return messages.t("command.paid", member=escape(member), amount=money,
+                          total=messages.money(total, config.study.currency)), True
+    week = schedule.week(item.week or -1)
+    if week is None:
+        return messages.t("command.not_a_week", week=item.week), False
+    if item.verb in (Verb.EXCUSE, Verb.UNEXCUSE):
+        override = override.model_copy(update={"week": week.number, "reason": item.reason})
+        result.ledger = _unfreeze(ledger.model_copy(update={"overrides": [*ledger.overrides, override]}), member, week.number)
+        key = "command.excused" if item.verb is Verb.EXCUSE else "command.unexcused"
+        return messages.t(key, member=escape(member), week=week.number, reason=escape(item.reason)), True
+    # swap-blog: the week's writer hands it to another member, who gives their next week back.
+    writer = report.writers.get(week.number)
+    other = roster.logins.get((item.other or "").lower())
+    if other is None:
+        return messages.t("command.unknown_member", login=escape(item.other or "")), False
+    if week.is_final(now):
+        return messages.t("command.past_week", week=week.number), False
+    if writer != member:
+        return messages.t("command.not_writer", week=week.number, member=escape(member),
+                          writer=escape(writer or "—")), False
+    later = next((number for number, name in sorted(report.writers.items()) if number > week.number and name == other), None)
+    swaps = [override.model_copy(update={"week": week.number, "member": other, "other": member})]
+    if later is not None:
+        swaps.append(override.model_copy(update={"week": later, "member": member, "other": other}))
+    result.ledger = ledger.model_copy(update={"overrides": [*ledger.overrides, *swaps]})
+    back = messages.t("command.swapped_back", week=later, member=escape(member)) if later else ""
+    return messages.t("command.swapped", week=week.number, member=escape(member), other=escape(other), back=back), True
+
+
+def _unfreeze(ledger: Ledger, member: str, week: int) -> Ledger:
+    """Let a final verdict be judged again (with the new waiver) and frozen again this run."""
+    frozen = ledger.weeks.get(week)
+    if frozen is None or member not in frozen.members:
+        return ledger
+    members = {name: item for name, item in frozen.members.items() if name != member}
+    return ledger.model_copy(update={"weeks": {**ledger.weeks, week: frozen.model_copy(update={"members": members})}})
+
+
+def maintainer_logins(config: StudyConfig) -> dict[str, str]:
+    """Configured maintainers by GitHub login (lower-case) → name."""
+    return {member.github.lower(): member.name for member in config.members if member.maintainer and member.github}

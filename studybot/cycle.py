@@ -1,0 +1,203 @@
+"""The weekly cycle: from the clock, the report and the ledger, what is due on GitHub now.
+
+Each step has a time window, and each finds what an earlier run did through the ledger (whose
+entries come from hidden markers), so a run that is late, repeated or resumed after a crash
+plans only what is still missing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from studybot.config import StudyConfig
+from studybot.ledger import Ledger
+from studybot.markup import escape, mention
+from studybot.messages import MARKS, Messages
+from studybot.plan import (
+    CloseIssue,
+    CloseQuestions,
+    CreateIssue,
+    EditIssue,
+    Kind,
+    Operation,
+    PostComment,
+    digest,
+    marker,
+)
+from studybot.report import Report, WeekReport
+from studybot.rules import Verdict
+from studybot.schedule import Schedule, Week
+
+WEEK_OPENS_BEFORE = dt.timedelta(days=7)
+
+
+@dataclass(frozen=True)
+class Context:
+    config: StudyConfig
+    schedule: Schedule
+    report: Report
+    ledger: Ledger
+    now: dt.datetime
+    messages: Messages
+
+    def logins(self) -> dict[str, str | None]:
+        return {member.name: member.github for member in self.config.members}
+
+
+def plan_cycle(context: Context) -> list[Operation]:
+    """Every issue and comment operation due now, week by week, oldest first."""
+    operations: list[Operation] = []
+    for week in context.schedule.weeks:
+        if context.now < week.deadline - WEEK_OPENS_BEFORE:
+            break
+        operations += plan_week(context, week)
+    return operations + plan_settlement(context)
+
+
+def plan_settlement(context: Context) -> list[Operation]:
+    """After the last week is final, the settlement statement on the last week's issue, once."""
+    last = context.schedule.weeks[-1]
+    if not context.report.finished or last.number not in context.ledger.issues:
+        return []
+    from studybot.render import render_settlement
+
+    body = context.messages.t(
+        "settlement.statement",
+        marker=marker(last.number, Kind.SETTLEMENT),
+        study=escape(context.config.study.name),
+        table="\n".join(render_settlement(context.report, context.messages)),
+    )
+    known = context.ledger.bot_comments.get(marker(last.number, Kind.SETTLEMENT))
+    if known is not None and known.digest == digest(body):
+        return []
+    return [PostComment(last.number, Kind.SETTLEMENT, body, known.id if known else None)]
+
+
+def plan_week(context: Context, week: Week) -> list[Operation]:
+    now, ledger = context.now, context.ledger
+    issue = ledger.issues.get(week.number)
+    operations: list[Operation] = []
+    if issue is None:
+        if not now < week.deadline:
+            return []  # the week was never opened (the bot came later); nothing to close
+        body = issue_body(context, week)
+        operations.append(CreateIssue(week.number, issue_title(context, week), body, tuple(context.config.qna.labels)))
+    elif issue.state == "open" and now < week.deadline:
+        body = issue_body(context, week)
+        if digest(body) != issue.digest:
+            operations.append(EditIssue(week.number, body))
+    reminder_before = context.config.qna.reminder_before
+    if reminder_before and week.deadline - reminder_before <= now < week.deadline:
+        names = waiting(context, week)
+        if names and marker(week.number, Kind.REMINDER) not in ledger.bot_comments:
+            operations.append(PostComment(week.number, Kind.REMINDER, reminder_body(context, week, names)))
+    if now >= week.deadline and issue is not None and not issue.week_closed:
+        if issue.state == "open":
+            if marker(week.number, Kind.CLOSING) not in ledger.bot_comments:
+                operations.append(PostComment(week.number, Kind.CLOSING, closing_body(context, week)))
+            operations.append(CloseIssue(week.number))
+        if context.config.qna.close_labeled:
+            operations.append(
+                CloseQuestions(
+                    week.number, tuple(context.config.qna.close_labeled), week.deadline,
+                    context.messages.t("questions.body", marker=marker(week.number, Kind.QUESTIONS), week=week.number),
+                )
+            )
+    if now >= week.late_until and issue is not None:
+        results = next((item for item in context.report.weeks if item.week.number == week.number), None)
+        if results is not None:
+            body = results_body(context, results)
+            known = ledger.bot_comments.get(marker(week.number, Kind.RESULTS))
+            if known is None or known.digest != digest(body):
+                operations.append(PostComment(week.number, Kind.RESULTS, body, known.id if known else None))
+    return operations
+
+
+def waiting(context: Context, week: Week) -> list[str]:
+    """Members still without a submission for the week, as the reminder names them."""
+    results = next((item for item in context.report.weeks if item.week.number == week.number), None)
+    if results is None:
+        return []
+    return [name for name, judgement in results.members.items() if judgement.verdict is Verdict.PENDING]
+
+
+def issue_title(context: Context, week: Week) -> str:
+    return context.config.qna.title.format(week=week.number)
+
+
+def issue_body(context: Context, week: Week) -> str:
+    messages, schedule, config = context.messages, context.schedule, context.config
+    writer = context.report.writers.get(week.number)
+    blog = mention(context.logins().get(writer), writer) if writer else messages.t("issue.no_blog")
+    if writer and context.logins().get(writer):
+        blog = f"{escape(writer)} ({blog})"
+    return messages.t(
+        "issue.body",
+        marker=marker(week.number, Kind.ISSUE),
+        week=week.number,
+        deadline=messages.when(schedule.local(week.deadline)),
+        deadline_utc=week.deadline.astimezone(dt.timezone.utc).strftime("%Y-%m-%d %H:%M"),
+        late_until=messages.when(schedule.local(week.late_until)),
+        late_fine=messages.money(config.fines.late, config.study.currency),
+        absent_fine=messages.money(config.fines.absent, config.study.currency),
+        blog=blog,
+    )
+
+
+def _duration(span: dt.timedelta, messages: Messages) -> str:
+    hours, seconds = divmod(int(span.total_seconds()), 3600)
+    minutes = seconds // 60
+    if messages.language == "ko":
+        return f"{hours}시간" + (f" {minutes}분" if minutes else "")
+    return f"{hours}h" + (f"{minutes:02d}m" if minutes else "")
+
+
+def reminder_body(context: Context, week: Week, names: list[str]) -> str:
+    logins = context.logins()
+    messages = context.messages
+    return messages.t(
+        "reminder.body",
+        marker=marker(week.number, Kind.REMINDER),
+        week=week.number,
+        left=_duration(context.config.qna.reminder_before or dt.timedelta(0), messages),
+        deadline=messages.when(context.schedule.local(week.deadline)),
+        names=", ".join(mention(logins.get(name), name) for name in names),
+    )
+
+
+def closing_body(context: Context, week: Week) -> str:
+    messages = context.messages
+    return messages.t(
+        "closing.body",
+        marker=marker(week.number, Kind.CLOSING),
+        week=week.number,
+        deadline=messages.when(context.schedule.local(week.deadline)),
+        late_until=messages.when(context.schedule.local(week.late_until)),
+    )
+
+
+def results_body(context: Context, results: WeekReport) -> str:
+    messages, schedule, currency = context.messages, context.schedule, context.config.study.currency
+    rows = []
+    for name, judgement in results.members.items():
+        if judgement.verdict is Verdict.NOT_MEMBER:
+            continue
+        at = messages.when(schedule.local(judgement.submission.at)) if judgement.submission else ""
+        fine = messages.money(judgement.fine, currency) if judgement.fine else ""
+        label = f"{MARKS[judgement.verdict]} {messages.verdict(judgement.verdict)}"
+        rows.append(f"| {escape(name)} | {label} | {fine} | {at} |")
+    blog = ""
+    if results.blog_member:
+        status = (
+            f"✅ {results.blog.url}" if results.blog else messages.t("report.blog_todo")
+        )
+        blog = messages.t("results.blog", member=escape(results.blog_member), status=escape(status) if not results.blog else status)
+    return messages.t(
+        "results.body",
+        marker=marker(results.week.number, Kind.RESULTS),
+        week=results.week.number,
+        rows="\n".join(rows),
+        total=messages.money(sum(judgement.fine for judgement in results.members.values()), currency),
+        blog=blog,
+    )

@@ -1,0 +1,106 @@
+"""What the bot sees on GitHub, folded into the ledger, and the evidence the ledger then holds.
+
+Runs read only what changed since the last cursor, so everything worth keeping (the week
+issues, the bot's own comments, links members submitted in comments) is remembered in the
+ledger. The bot's own writes are recognised by hidden markers, and only when the bot's
+account wrote them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from studybot.comments import blog_link, submission_links
+from studybot.evidence import BlogPost, Evidence, Notice, Problem, Source, Submission, link_problem
+from studybot.history import Roster
+from studybot.ledger import BotComment, Ledger, SeenComment, WeekIssue
+from studybot.plan import Kind, digest, marker_week, read_marker
+from studybot.remote import Comment, Issue, IssueState
+
+BOT_LOGINS = ("github-actions[bot]",)
+
+
+def is_bot(login: str, ledger: Ledger) -> bool:
+    return login == ledger.bot_login or login in BOT_LOGINS
+
+
+def observe_issues(ledger: Ledger, issues: Iterable[Issue]) -> Ledger:
+    """Remember each week's Q&A issue the bot opened, with its current state."""
+    known = dict(ledger.issues)
+    newest = ledger.cursors.issues_since
+    for issue in issues:
+        newest = max(newest, issue.updated_at) if newest else issue.updated_at
+        found = read_marker(issue.body)
+        parsed = marker_week(found) if found else None
+        if parsed is None or parsed[1] is not Kind.ISSUE or not is_bot(issue.author, ledger):
+            continue
+        week = parsed[0]
+        before = known.get(week)
+        if before is not None and before.number != issue.number:
+            continue  # the first issue the bot opened for a week stays the week's issue
+        state = "open" if issue.state is IssueState.OPEN else "closed"
+        known[week] = WeekIssue(
+            number=issue.number,
+            state=state,
+            digest=digest(issue.body),
+            week_closed=before.week_closed if before else False,
+        )
+    cursors = ledger.cursors.model_copy(update={"issues_since": newest})
+    return ledger.model_copy(update={"issues": known, "cursors": cursors})
+
+
+def observe_comments(ledger: Ledger, comments: Iterable[Comment]) -> Ledger:
+    """Remember the bot's own comments and the links members submitted on week issues."""
+    week_of = {issue.number: week for week, issue in ledger.issues.items()}
+    bot_comments = dict(ledger.bot_comments)
+    seen = dict(ledger.comments)
+    newest = ledger.cursors.comments_since
+    for comment in comments:
+        newest = max(newest, comment.updated_at) if newest else comment.updated_at
+        found = read_marker(comment.body)
+        if found is not None:
+            if is_bot(comment.author, ledger):
+                bot_comments[found] = BotComment(id=comment.id, digest=digest(comment.body))
+            continue
+        week = week_of.get(comment.issue_number)
+        if week is None:
+            continue
+        # Never edited: it counts when written. Edited: when the bot first saw the link,
+        # which for a link the bot meets already edited is the edit time.
+        when = comment.created_at if comment.updated_at == comment.created_at else comment.updated_at
+        before = seen.get(comment.id)
+        links = dict(before.links) if before else {}
+        for url in submission_links(comment.body):
+            links.setdefault(url, when)
+        blog = dict(before.blog) if before else {}
+        posted = blog_link(comment.body)
+        if posted:
+            blog.setdefault(posted, when)
+        if links or blog or before:
+            seen[comment.id] = SeenComment(
+                issue=comment.issue_number, week=week, author=comment.author,
+                created_at=comment.created_at, links=links, blog=blog,
+            )
+    cursors = ledger.cursors.model_copy(update={"comments_since": newest})
+    return ledger.model_copy(update={"bot_comments": bot_comments, "comments": seen, "cursors": cursors})
+
+
+def comment_evidence(ledger: Ledger, roster: Roster, writers: dict[int, str | None]) -> Evidence:
+    """Submissions and blog posts made in comments on the week issues."""
+    evidence = Evidence()
+    for comment_id, seen in sorted(ledger.comments.items()):
+        member = roster.logins.get(seen.author.lower())
+        ref = f"comment:{comment_id}"
+        for url, at in seen.links.items():
+            if member is None:
+                break  # guests may share links in the Q&A; only members submit
+            problem = link_problem(url)
+            if problem:
+                evidence.warn(Notice(Problem.BAD_LINK, seen.week, member, problem, ref))
+                continue
+            evidence.add(Submission(member, seen.week, Source.ISSUE, url, at, True, seen.author, ref))
+        for url, at in seen.blog.items():
+            allowed = member is not None and (member == writers.get(seen.week) or member in roster.maintainers)
+            if allowed and not link_problem(url) and seen.week not in evidence.blog:
+                evidence.blog[seen.week] = BlogPost(seen.week, url, at)
+    return evidence

@@ -1,0 +1,88 @@
+"""A study repository for flow tests: the fake GitHub's default branch is a real git repository.
+
+Every commit the fake makes (members' pushes and the bot's own) is a real commit in the
+local checkout, so SHAs in the activity log are the SHAs ``git`` reads, as on GitHub after
+``actions/checkout``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from pathlib import Path
+
+from fakegithub import FakeCommit, FakeGitHub
+
+from studybot.config import StudyConfig
+from studybot.git import Repository
+from studybot.runner import Outcome, run_cycle
+
+
+class GitBackedGitHub(FakeGitHub):
+    """FakeGitHub whose commits are real commits of a local repository."""
+
+    def __init__(self, path: Path, files: Mapping[str, str], *, now: dt.datetime, owner: str, **kwargs):
+        self.repository = Repository.create(path)
+        self._trees: dict[str, dict[str, str]] = {}
+        self._authored: dt.datetime | None = None
+        super().__init__(files, now=now, owner=owner, **kwargs)
+
+    def push_dated(self, files: Mapping[str, str | None], actor: str, at: dt.datetime, authored: dt.datetime) -> str:
+        """A push at server time ``at`` of a commit whose own date says ``authored``."""
+        self._authored = authored
+        try:
+            return self.push(files, actor, at)
+        finally:
+            self._authored = None
+
+    def _new_commit(self, parent, files, message, actor, branch, at=None) -> FakeCommit:
+        previous = self._trees.get(parent, {}) if parent else {}
+        changes: dict[str, str | None] = {path: None for path in previous if path not in files}
+        changes.update({path: text for path, text in files.items() if previous.get(path) != text})
+        when = at or self.now
+        sha = self.repository.commit(
+            changes, message, author=actor, email=f"{actor}@users.noreply.github.com",
+            when=self._authored or when, committed=self._authored or when,
+        )
+        self._trees[sha] = dict(files)
+        commit = FakeCommit(sha, parent, dict(files), message, actor, when, branch)
+        self._objects[sha] = commit
+        return commit
+
+
+class Study:
+    """The seed study on a fake GitHub, run by studybot at chosen instants."""
+
+    def __init__(self, tmp: Path, config: StudyConfig, readme: str, config_text: str, start: dt.datetime):
+        self.config = config
+        self.github = GitBackedGitHub(
+            tmp / "study", {"README.md": readme, "config/study.yml": config_text},
+            now=start, owner="SEOJIN-Lab",
+        )
+        self.logins = {member.name: member.github for member in config.members}
+
+    @property
+    def workspace(self) -> Path:
+        return self.github.repository.path
+
+    def readme(self) -> str:
+        return self.github.files["main"]["README.md"]
+
+    def ledger(self) -> str | None:
+        return self.github.files["main"].get(".studybot/ledger.json")
+
+    def edit(self, member: str, at: dt.datetime, change, authored: dt.datetime | None = None) -> str:
+        """``member`` pushes a README changed by ``change(text)`` at server time ``at``."""
+        self.github.now = at
+        text = change(self.readme())
+        login = self.logins[member] or member
+        if authored is None:
+            return self.github.push({"README.md": text}, login, at)
+        return self.github.push_dated({"README.md": text}, login, at, authored)
+
+    def run(self, at: dt.datetime, **kwargs) -> Outcome:
+        self.github.now = at
+        return run_cycle(self.config, self.github, self.workspace, at, branch="main", **kwargs)
+
+    def writes(self) -> int:
+        return len(self.github.writes)

@@ -1,0 +1,178 @@
+"""The weekly cycle end to end on a fake GitHub backed by a real git repository."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+import pytest
+from helpers import kst
+from studyworld import Study
+
+from studybot.demo import example_file, put_blog, put_link
+from studybot.config import parse_config
+from studybot.plan import Kind, marker
+from studybot.remote import IssueState
+
+START = kst(2022, 4, 6, 9)
+
+
+@pytest.fixture()
+def study(tmp_path) -> Study:
+    text = example_file("study.yml")
+    return Study(tmp_path, parse_config(text), example_file("README.md"), text, START)
+
+
+def link(week: int, member: str, url: str):
+    return lambda text: put_link(text, week, member, url)
+
+
+def issue_for(study: Study, week: int):
+    title = f"[{week}주차] Q&A"
+    found = [issue for issue in study.github.issues.values() if issue.title == title]
+    assert len(found) == 1, [issue.title for issue in study.github.issues.values()]
+    return found[0]
+
+
+def comments_with(study: Study, week: int, kind: Kind):
+    return [c for c in study.github.comments.values() if marker(week, kind) in c.body]
+
+
+def test_first_week_opens_reminds_closes_and_posts_results(study):
+    """Week 1's issue opens, gets one reminder, closes at the deadline and gets results at noon."""
+    study.run(kst(2022, 4, 6, 10))
+    issue = issue_for(study, 1)
+    assert issue.state is IssueState.OPEN and issue.labels == ("Q&A",)
+    assert "2022-04-13 (수) 00:00" in issue.body and "2022-04-12 15:00 UTC" in issue.body
+    assert "이은빈 (@binable43)" in issue.body  # the week's blog writer is mentioned
+
+    study.edit("장서진", kst(2022, 4, 10, 21), link(1, "장서진", "https://notion.example/1"))
+    study.edit("구미진", kst(2022, 4, 12, 23, 59), link(1, "구미진", "https://mijin.example/1"))
+    study.run(kst(2022, 4, 12, 18, 5))
+    reminders = comments_with(study, 1, Kind.REMINDER)
+    assert len(reminders) == 1
+    assert "@binable43" in reminders[0].body and "@SEOJIN-Lab" not in reminders[0].body
+
+    study.edit("이은빈", kst(2022, 4, 13, 0, 30), link(1, "이은빈", "https://eunbin.example/1"))
+    study.run(kst(2022, 4, 13, 0, 5))
+    assert issue_for(study, 1).state is IssueState.CLOSED
+    assert len(comments_with(study, 1, Kind.CLOSING)) == 1
+    assert comments_with(study, 1, Kind.RESULTS) == []
+
+    study.run(kst(2022, 4, 13, 12, 5))
+    results = comments_with(study, 1, Kind.RESULTS)
+    assert len(results) == 1
+    body = results[0].body
+    assert "| 장서진 | ✅ 제출 |" in body and "| 구미진 | ✅ 제출 |" in body
+    assert "| 이은빈 | ⏰ 지각 | 3,000원 |" in body
+    assert "| 한현경 | ❌ 결석 | 4,000원 |" in body
+
+    ledger = json.loads(study.ledger())
+    assert ledger["weeks"]["1"]["members"]["이은빈"]["verdict"] == "late"
+    assert ledger["weeks"]["1"]["members"]["이은빈"]["trusted"] is True
+    readme = study.readme()
+    assert "<!-- studybot:fines:start -->" in readme and "| 이은빈 | ⏰ |" in readme
+    assert "<!-- studybot:rotation:start -->" in readme
+
+
+def test_repeated_runs_write_nothing_new(study):
+    """Running again at the same instant, at every step, makes no issue, comment or commit."""
+    script = [
+        (kst(2022, 4, 6, 10), None),
+        (kst(2022, 4, 12, 18, 1), ("구미진", kst(2022, 4, 11, 9), link(1, "구미진", "https://m.example/1"))),
+        (kst(2022, 4, 13, 0, 5), None),
+        (kst(2022, 4, 13, 12, 5), ("장서진", kst(2022, 4, 13, 11), link(1, "장서진", "https://s.example/1"))),
+        (kst(2022, 4, 27, 1), None),
+        (kst(2022, 5, 4, 12, 30), None),
+    ]
+    for at, push in script:
+        if push:
+            member, when, change = push
+            study.edit(member, when, change)
+        study.run(at)
+        before = study.writes()
+        for _ in range(2):
+            outcome = study.run(at)
+            assert outcome.operations == []
+        assert study.writes() == before
+
+
+def test_a_run_three_hours_late_decides_the_same(tmp_path):
+    """Cron delayed by three hours gives the same verdicts, issues and README as an on-time run."""
+    finals = []
+    for delay in (dt.timedelta(0), dt.timedelta(hours=3)):
+        text = example_file("study.yml")
+        study = Study(tmp_path / str(delay.seconds), parse_config(text), example_file("README.md"), text, START)
+        study.edit("한현경", kst(2022, 4, 12, 20), link(1, "한현경", "https://h.example/1"))
+        study.edit("문수인", kst(2022, 4, 13, 1), link(1, "문수인", "https://s.example/1"))
+        for at in (kst(2022, 4, 6, 10), kst(2022, 4, 13, 0, 5), kst(2022, 4, 13, 12, 5), kst(2022, 4, 28)):
+            study.run(at + delay)
+        ledger = json.loads(study.ledger())
+        finals.append(
+            (
+                {name: item["verdict"] for name, item in ledger["weeks"]["1"]["members"].items()},
+                sorted(issue.title for issue in study.github.issues.values()),
+                sorted(c.body.split("\n")[0] for c in study.github.comments.values()),
+                study.readme(),
+            )
+        )
+    assert finals[0] == finals[1]
+
+
+def test_a_back_dated_commit_pushed_late_is_late(study):
+    """A commit dated Tuesday but pushed Wednesday 09:00 counts at the push: late."""
+    study.run(kst(2022, 4, 6, 10))
+    study.edit("한현경", kst(2022, 4, 13, 9), link(1, "한현경", "https://h.example/1"),
+               authored=kst(2022, 4, 12, 20))
+    outcome = study.run(kst(2022, 4, 13, 12, 5))
+    judgement = outcome.report.weeks[0].members["한현경"]
+    assert judgement.verdict.value == "late"
+    assert judgement.submission.at == kst(2022, 4, 13, 9) and judgement.submission.trusted
+
+
+def test_final_verdicts_do_not_move_when_history_is_rewritten(study):
+    """Deleting a link after the week is final keeps the frozen verdict."""
+    study.edit("한현경", kst(2022, 4, 12, 20), link(1, "한현경", "https://h.example/1"))
+    study.run(kst(2022, 4, 13, 12, 5))
+    study.edit("한현경", kst(2022, 4, 20), lambda text: text.replace("https://h.example/1", ""))
+    outcome = study.run(kst(2022, 4, 20, 1))
+    assert outcome.report.weeks[0].members["한현경"].verdict.value == "on_time"
+
+
+def test_edited_comment_adding_a_link_after_the_deadline_is_late(study):
+    """A comment written on time but edited after the deadline to add the link counts at the edit."""
+    study.run(kst(2022, 4, 6, 10))
+    issue = issue_for(study, 1)
+    comment = study.github.add_comment(issue.number, "곧 올릴게요", "m0oon0", at=kst(2022, 4, 12, 22))
+    study.run(kst(2022, 4, 12, 22, 30))
+    study.github.edit_comment(comment.id, "제출 https://soo.example/1", at=kst(2022, 4, 13, 1))
+    outcome = study.run(kst(2022, 4, 13, 12, 5))
+    judgement = outcome.report.weeks[0].members["문수인"]
+    assert judgement.verdict.value == "late"
+    assert judgement.submission.source.value == "issue"
+
+
+def test_comment_submission_on_time(study):
+    """A link-only comment on the week's issue by a member is that member's submission."""
+    study.run(kst(2022, 4, 6, 10))
+    issue = issue_for(study, 1)
+    study.github.add_comment(issue.number, "https://soo.example/1", "m0oon0", at=kst(2022, 4, 12, 22))
+    outcome = study.run(kst(2022, 4, 13, 12, 5))
+    assert outcome.report.weeks[0].members["문수인"].verdict.value == "on_time"
+
+
+def test_dry_run_writes_nothing(study):
+    """--dry-run plans the week's operations and writes nothing to GitHub."""
+    lines: list[str] = []
+    outcome = study.run(kst(2022, 4, 6, 10), dry_run=True, log=lines.append)
+    assert study.writes() == 0
+    assert any("이슈 열기: [1주차] Q&A" in line for line in lines)
+    assert outcome.operations
+
+
+def test_blog_link_marks_the_rotation_done(study):
+    """The writer's link in the 팀블로그 cell shows as done in the rotation table."""
+    study.edit("이은빈", kst(2022, 4, 14), lambda text: put_blog(text, 1, "https://blog.example/1"))
+    study.run(kst(2022, 4, 14, 1))
+    rotation = study.readme().split("<!-- studybot:rotation:start -->")[1]
+    assert "| 1주차 | 04-13 (수) | 이은빈 | [✅](https://blog.example/1) |" in rotation

@@ -1,0 +1,77 @@
+"""Trusted time: each commit counts when the push or merge that brought it reached the branch."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from helpers import kst
+
+from studybot.config import parse_config
+from studybot.git import CommitInfo
+from studybot.history import Roster
+from studybot.landing import land_commits, landed_stamp, pushes_of
+from studybot.ledger import Push
+from studybot.remote import Activity
+
+#   a ← b ← c ← m (merge of side branch x ← y, forked at b) ← d
+PARENTS = {
+    "a": (), "b": ("a",), "c": ("b",), "x": ("b",), "y": ("x",), "m": ("c", "y"), "d": ("m",),
+}
+
+
+def push(before: str, after: str, at: dt.datetime, actor: str = "SEOJIN-Lab") -> Push:
+    return Push(before=before, after=after, at=at, actor=actor)
+
+
+def test_commits_land_with_the_push_that_brought_them():
+    """Every commit of a push gets the push's server time; side-branch commits the merge's."""
+    pushes = [
+        push("0" * 40, "b", kst(2022, 4, 7)),
+        push("b", "c", kst(2022, 4, 8), "mijinkoo"),
+        push("c", "m", kst(2022, 4, 13, 9), "SEOJIN-Lab"),
+        push("m", "d", kst(2022, 4, 14)),
+    ]
+    landed = land_commits(PARENTS, "d", pushes)
+    assert landed["a"].at == landed["b"].at == kst(2022, 4, 7)
+    assert landed["c"].at == kst(2022, 4, 8) and landed["c"].actor == "mijinkoo"
+    assert landed["x"].at == landed["y"].at == landed["m"].at == kst(2022, 4, 13, 9)
+    assert landed["d"].at == kst(2022, 4, 14)
+
+
+def test_history_older_than_the_activity_log_is_unknown():
+    """Commits before the oldest push the API still lists have no landing."""
+    landed = land_commits(PARENTS, "d", [push("m", "d", kst(2022, 4, 14))])
+    assert set(landed) == {"d"}
+
+
+def test_a_later_push_of_the_same_tip_does_not_move_the_time():
+    """If the same commit becomes the tip twice (a revert and re-push), the first push counts."""
+    landed = land_commits(PARENTS, "c", [push("c", "c", kst(2022, 4, 20)), push("b", "c", kst(2022, 4, 8))])
+    assert landed["c"].at == kst(2022, 4, 8)
+
+
+def test_stamp_prefers_server_time_then_first_sight_then_commit_date():
+    """A back-dated commit counts at its push; without a push, at first sight; else untrusted."""
+    config = parse_config(
+        "study: {name: T}\nschedule: {weeks: 1, first_deadline: 2022-04-13 00:00}\n"
+        "fines: {late: 1, absent: 2}\nmembers: [{name: 구미진, github: mijinkoo}]\n"
+    )
+    roster = Roster(config)
+    dated = kst(2022, 4, 10)
+    commits = {sha: CommitInfo(sha, (), "mijinkoo", "mijinkoo@users.noreply.github.com", dated) for sha in "abc"}
+    landed = land_commits({"a": (), "b": ("a",), "c": ("b",)}, "c", [push("b", "c", kst(2022, 4, 13, 9), "mijinkoo")])
+    stamp = landed_stamp(roster, landed, {"b": kst(2022, 4, 12)})
+    assert stamp(commits["c"]).at == kst(2022, 4, 13, 9) and stamp(commits["c"]).trusted
+    assert stamp(commits["c"]).actor == "구미진"
+    assert stamp(commits["b"]).at == kst(2022, 4, 12) and stamp(commits["b"]).trusted
+    assert stamp(commits["a"]).at == dated and not stamp(commits["a"]).trusted
+
+
+def test_only_ref_moves_become_pushes():
+    """Branch deletions and zero SHAs from the activity log are not pushes."""
+    items = [
+        Activity(1, "push", "refs/heads/main", "a", "b", "x", kst(2022, 4, 1)),
+        Activity(2, "branch_deletion", "refs/heads/main", "b", "0" * 40, "x", kst(2022, 4, 2)),
+        Activity(3, "pr_merge", "refs/heads/main", "b", "c", "y", kst(2022, 4, 3)),
+    ]
+    assert [(p.before, p.after, p.actor) for p in pushes_of(items)] == [("a", "b", "x"), ("b", "c", "y")]
