@@ -88,9 +88,15 @@ def run_cycle(
     *,
     branch: str | None = None,
     dry_run: bool = False,
+    recheck: bool = False,
+    only_week: int | None = None,
     log: Callable[[str], None] = lambda line: None,
 ) -> Outcome:
-    """Read, judge, plan, apply, commit: one run of the weekly cycle."""
+    """Read, judge, plan, apply, commit: one run of the weekly cycle.
+
+    ``recheck`` reads GitHub from the start instead of from the cursors; ``only_week``
+    limits the issue and comment operations to one week (the README and ledger still update).
+    """
     schedule = build_schedule(config)
     messages = messages_for(config.study.language)
     repository = Repository(workspace)
@@ -104,6 +110,8 @@ def run_cycle(
     branch = branch or gateway.default_branch()
     files = Files(repository.show(head, config.output.readme), repository.show(head, config.output.ledger))
     ledger = load_ledger(files.ledger)
+    if recheck:
+        ledger = ledger.model_copy(update={"cursors": Cursors(head=ledger.cursors.head)})
 
     ledger, comments = observe(ledger, gateway, branch, repository, head, now)
     evidence = gather_evidence(config, schedule, repository, head, ledger)
@@ -120,6 +128,8 @@ def run_cycle(
         evidence = gather_evidence(config, schedule, repository, head, ledger)
         report = judge(config, schedule, evidence, ledger, now)
     operations = replies + plan_cycle(Context(config, schedule, report, ledger, now, messages))
+    if only_week is not None:
+        operations = [op for op in operations if getattr(op, "week", only_week) == only_week]
     outcome = Outcome(report, list(operations))
     for operation in operations:
         log(("would " if dry_run else "") + operation.describe(messages))
@@ -344,12 +354,22 @@ def write_report(path: Path, data: dict[str, Any]) -> None:
     path.write_text(json.dumps(data, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
 
 
-def run_action(environ: dict[str, str], now: dt.datetime, *, dry_run: bool, out: Any) -> int:
-    """The Action's entry: settings from the environment, one cycle, report, outputs, summary."""
+def run_action(
+    environ: dict[str, str],
+    now: dt.datetime,
+    *,
+    dry_run: bool,
+    out: Any,
+    connect: Callable[[str, str, str], Gateway] | None = None,
+) -> int:
+    """The Action's entry: settings from the environment, one cycle, report, outputs, summary.
+
+    ``connect(token, repository, api_url)`` makes the gateway (tests pass a fake).
+    """
     from studybot.cli import EXIT_FAILED, Failure, load
     from studybot.remote import GatewayError
     from studybot.report import report_json
-    from studybot.settings import Settings, SettingsError, read_event
+    from studybot.settings import Command, Settings, SettingsError, read_event
     from studybot.workflow import Console
 
     try:
@@ -368,9 +388,9 @@ def run_action(environ: dict[str, str], now: dt.datetime, *, dry_run: bool, out:
     event, problem = read_event(settings.event_path)
     if problem:
         console.warning(problem)
-    from studybot.gateway import GitHubGateway
-
-    gateway = GitHubGateway(
+    if connect is None:
+        from studybot.gateway import GitHubGateway as connect
+    gateway = connect(
         settings.token.get_secret_value() if settings.token else "", settings.repository or "", settings.api_url
     )
     messages = messages_for(config.study.language)
@@ -379,6 +399,7 @@ def run_action(environ: dict[str, str], now: dt.datetime, *, dry_run: bool, out:
             outcome = run_cycle(
                 config, gateway, settings.workspace, now,
                 branch=event_branch(event), dry_run=settings.dry_run, log=console.print,
+                recheck=settings.command is Command.RECHECK, only_week=settings.week,
             )
     except (RunError, GatewayError, LedgerError, CheckoutError) as error:
         raise Failure(str(error), EXIT_FAILED) from None
