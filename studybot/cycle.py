@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from studybot.config import StudyConfig
 from studybot.ledger import Ledger
-from studybot.markup import escape, mention
+from studybot.markup import escape, link, mention
 from studybot.messages import MARKS, Messages
 from studybot.plan import (
     CloseIssue,
@@ -189,10 +189,8 @@ def results_body(context: Context, results: WeekReport) -> str:
         rows.append(f"| {escape(name)} | {label} | {fine} | {at} |")
     blog = ""
     if results.blog_member:
-        status = (
-            f"✅ {results.blog.url}" if results.blog else messages.t("report.blog_todo")
-        )
-        blog = messages.t("results.blog", member=escape(results.blog_member), status=escape(status) if not results.blog else status)
+        status = link("✅", results.blog.url) if results.blog else messages.t("report.blog_todo")
+        blog = messages.t("results.blog", member=escape(results.blog_member), status=status)
     return messages.t(
         "results.body",
         marker=marker(results.week.number, Kind.RESULTS),

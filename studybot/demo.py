@@ -112,5 +112,29 @@ def run_demo(out: TextIO) -> int:
     print(render_fines(report, schedule, messages), file=out)
     print(f"\n{rule}\nREADME region 'rotation'\n{rule}\n", file=out)
     print(render_rotation(report, schedule, messages), file=out)
+    for title, body in example_comments(config, schedule, report, now):
+        print(f"\n{rule}\n{title}\n{rule}\n", file=out)
+        print(body, file=out)
     return 0
+
+
+def example_comments(config: StudyConfig, schedule: Schedule, report, now: dt.datetime) -> list[tuple[str, str]]:
+    """What the bot posts around 'now': the open week's issue and reminder, the last results."""
+    from studybot.cycle import Context, issue_body, issue_title, reminder_body, results_body, waiting
+    from studybot.ledger import Ledger
+
+    context = Context(config, schedule, report, Ledger(), now, messages_for(config.study.language))
+    shown: list[tuple[str, str]] = []
+    current = schedule.current(now)
+    if current is not None:
+        shown.append((f"Issue '{issue_title(context, current)}' (opened a week before the deadline)",
+                      issue_body(context, current)))
+        names = waiting(context, current)
+        if names:
+            shown.append(("Reminder comment (6 hours before the deadline)", reminder_body(context, current, names)))
+    finals = [week for week in report.weeks if week.final]
+    if finals:
+        shown.append((f"Results comment on week {finals[-1].week.number}'s issue (at the end of the late window)",
+                      results_body(context, finals[-1])))
+    return shown
 

@@ -21,6 +21,16 @@ def test_demo_prints_report_regions_and_settlement():
     assert "| 12주차 | 07-27 (수) | 문수인 |  |" in text
 
 
+def test_demo_prints_the_comments_the_bot_would_post():
+    """The demo shows the open week's issue, its reminder and the last week's results comment."""
+    out = io.StringIO()
+    main(["demo"], out=out, environ={})
+    text = out.getvalue()
+    assert "<!-- studybot:week=6:kind=issue -->" in text and "팀 블로그 담당: 이은빈 (@binable43)" in text
+    assert "<!-- studybot:week=6:kind=reminder -->" in text
+    assert "<!-- studybot:week=5:kind=results -->" in text and "| 한현경 | ❌ 결석 | 4,000원 |  |" in text
+
+
 def test_example_config_is_the_repository_config():
     """The bundled example and config/study.yml are the same study, so they cannot drift."""
     assert example_file("study.yml") == SEED_CONFIG.read_text(encoding="utf-8")
