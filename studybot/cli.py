@@ -173,9 +173,11 @@ def parse_now(text: str | None, now: dt.datetime) -> dt.datetime:
 
 def _report(arguments: argparse.Namespace, out: TextIO, now: dt.datetime) -> int:
     from studybot.collect import CheckoutError, read_checkout
+    from studybot.ledger import LedgerError, load_ledger
     from studybot.messages import messages_for
     from studybot.render import render_report
-    from studybot.report import build_report, report_json
+    from studybot.report import report_json
+    from studybot.runner import judge, ledger_evidence
     from studybot.schedule import build_schedule
 
     config = load(_config_path(arguments))
@@ -183,9 +185,12 @@ def _report(arguments: argparse.Namespace, out: TextIO, now: dt.datetime) -> int
     schedule = build_schedule(config)
     try:
         checkout = read_checkout(config, schedule, arguments.repo_path)
-    except CheckoutError as error:
+        ledger = load_ledger(checkout.ledger)
+    except (CheckoutError, LedgerError) as error:
         raise Failure(str(error)) from None
-    report = build_report(config, schedule, checkout.evidence, at)
+    # The ledger's frozen verdicts, waivers and comment submissions make this the run's view.
+    checkout.evidence.merge(ledger_evidence(config, schedule, ledger))
+    report = judge(config, schedule, checkout.evidence, ledger, at)
     messages = messages_for(config.study.language)
     if arguments.format == "json":
         print(json.dumps(report_json(report, schedule, messages), ensure_ascii=False, indent=2), file=out)

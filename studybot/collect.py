@@ -25,49 +25,61 @@ class CheckoutError(Exception):
 
 @dataclass(frozen=True)
 class Checkout:
-    """What was read from the checkout: evidence, and the README text at HEAD."""
+    """What was read from the checkout: evidence, and the README and ledger at HEAD."""
 
     evidence: Evidence
     readme: str | None
     head: str | None
+    ledger: str | None = None
 
 
-def read_checkout(
-    config: StudyConfig,
-    schedule: Schedule,
-    path: str | Path,
-    stamp: StampFn | None = None,
-) -> Checkout:
-    """Read every enabled repository source; ``stamp`` defaults to commit dates (untrusted)."""
+def open_checkout(path: str | Path) -> Repository:
+    """The repository at ``path``, checked to hold the whole history."""
     repository = Repository(path)
     if not repository.is_repository():
-        raise CheckoutError(f"{path} is not a git checkout; pass --repo-path DIR of a cloned study repository")
+        raise CheckoutError(
+            f"{path} is not a git checkout; pass --repo-path DIR of a cloned study repository "
+            "(in a workflow, add an actions/checkout step before studybot)"
+        )
     if repository.is_shallow():
         raise CheckoutError(
             "the checkout is shallow, so the history of the README is missing; "
             "set 'fetch-depth: 0' on actions/checkout (or run 'git fetch --unshallow')"
         )
-    stamp = stamp or commit_date_stamp(Roster(config))
-    head = repository.head()
-    evidence = Evidence()
-    readme_text: str | None = None
-    if head is None:
-        return Checkout(evidence, None, None)
+    return repository
+
+
+def read_evidence(
+    config: StudyConfig, schedule: Schedule, repository: Repository, stamp: StampFn, rev: str = "HEAD"
+) -> Evidence:
+    """Submissions from every enabled repository source, timed by ``stamp``."""
     weeks = [week.number for week in schedule.weeks]
+    evidence = Evidence()
     try:
         source = config.submissions.readme
         if source.enabled:
-            evidence.merge(readme_evidence(config, repository.readme_patches(source.path), stamp))
-            readme_text = repository.show("HEAD", source.path)
-            if readme_text is not None:
-                for notice in current_table_notices(config, readme_text, weeks):
+            evidence.merge(readme_evidence(config, repository.readme_patches(source.path, rev), stamp))
+            text = repository.show(rev, source.path)
+            if text is not None:
+                for notice in current_table_notices(config, text, weeks):
                     evidence.warn(notice)
         if config.submissions.folders.enabled:
-            evidence.merge(
-                folder_evidence(config, repository.folder_changes(), repository.blobs, stamp, weeks)
-            )
+            evidence.merge(folder_evidence(config, repository.folder_changes(rev), repository.blobs, stamp, weeks))
     except GitError as error:
         raise CheckoutError(str(error)) from None
-    if readme_text is None and config.output.readme != config.submissions.readme.path:
-        readme_text = repository.show("HEAD", config.output.readme)
-    return Checkout(evidence, readme_text, head)
+    return evidence
+
+
+def read_checkout(config: StudyConfig, schedule: Schedule, path: str | Path) -> Checkout:
+    """Everything ``studybot report`` reads offline: commit dates, marked untrusted."""
+    repository = open_checkout(path)
+    head = repository.head()
+    if head is None:
+        return Checkout(Evidence(), None, None)
+    evidence = read_evidence(config, schedule, repository, commit_date_stamp(Roster(config)), head)
+    return Checkout(
+        evidence,
+        repository.show(head, config.output.readme),
+        head,
+        repository.show(head, config.output.ledger),
+    )

@@ -38,12 +38,16 @@ class Applied:
     recheck: bool = False
 
 
-def pending_requests(comments: Iterable[Comment], ledger: Ledger, is_bot: Mapping[str, bool] | None = None) -> list[Request]:
-    """Command comments seen this run that the ledger has not applied, oldest first."""
+def pending_requests(comments: Iterable[Comment], ledger: Ledger) -> list[Request]:
+    """Command comments seen this run that the ledger has not applied, oldest first.
+
+    The bot's own comments carry its marker and so parse to no command; the author is not
+    checked here, because with a personal token the bot writes as the leader.
+    """
     applied = set(ledger.commands)
     requests = []
     for comment in sorted(comments, key=lambda comment: (comment.created_at, comment.id)):
-        if comment.id in applied or (is_bot or {}).get(comment.author):
+        if comment.id in applied:
             continue
         parsed = parse_commands(comment.body)
         if parsed:

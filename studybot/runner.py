@@ -6,6 +6,7 @@ core, applies the operations the core plans, and commits the README and ledger t
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 from collections.abc import Callable
@@ -13,13 +14,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from studybot.collect import CheckoutError
+from studybot.collect import CheckoutError, open_checkout, read_evidence
 from studybot.commands import apply_requests, maintainer_logins, pending_requests
 from studybot.config import StudyConfig
 from studybot.cycle import Context, plan_cycle
 from studybot.evidence import Evidence
 from studybot.git import GitError, Repository
-from studybot.history import Roster, commit_date_stamp, current_table_notices, folder_evidence, readme_evidence
+from studybot.history import Roster, commit_date_stamp
 from studybot.landing import land_commits, landed_stamp, pushes_of
 from studybot.ledger import (
     BotComment,
@@ -37,7 +38,7 @@ from studybot.ledger import (
     swaps_from,
 )
 from studybot.messages import Messages, messages_for
-from studybot.observe import comment_evidence, is_bot, observe_comments, observe_issues
+from studybot.observe import comment_evidence, observe_comments, observe_issues
 from studybot.plan import (
     CloseIssue,
     CloseQuestions,
@@ -99,11 +100,7 @@ def run_cycle(
     """
     schedule = build_schedule(config)
     messages = messages_for(config.study.language)
-    repository = Repository(workspace)
-    if not repository.is_repository():
-        raise RunError(f"{workspace} is not a git checkout; add an actions/checkout step before studybot")
-    if repository.is_shallow():
-        raise RunError("the checkout is shallow; set 'fetch-depth: 0' on actions/checkout so studybot can read the history")
+    repository = open_checkout(workspace)
     head = repository.head()
     if head is None:
         raise RunError("the repository has no commits yet; commit the README first")
@@ -117,7 +114,7 @@ def run_cycle(
     evidence = gather_evidence(config, schedule, repository, head, ledger)
     report = judge(config, schedule, evidence, ledger, now)
     replies: list[Operation] = []
-    requests = pending_requests(comments, ledger, {comment.author: is_bot(comment.author, ledger) for comment in comments})
+    requests = pending_requests(comments, ledger)
     if requests:
         allowed = authorize(config, gateway, {request.comment.author for request in requests})
         applied = apply_requests(requests, allowed, config, schedule, report, ledger, now, messages)
@@ -200,28 +197,22 @@ def gather_evidence(
         stamp = landed_stamp(roster, landed, ledger.first_seen)
     else:
         stamp = commit_date_stamp(roster)
-    weeks = [week.number for week in schedule.weeks]
-    evidence = Evidence()
-    try:
-        source = config.submissions.readme
-        if source.enabled:
-            evidence.merge(readme_evidence(config, repository.readme_patches(source.path, head), stamp))
-            text = repository.show(head, source.path)
-            if text is not None:
-                for notice in current_table_notices(config, text, weeks):
-                    evidence.warn(notice)
-        if config.submissions.folders.enabled:
-            evidence.merge(folder_evidence(config, repository.folder_changes(head), repository.blobs, stamp, weeks))
-    except GitError as error:
-        raise RunError(str(error)) from None
-    if config.submissions.issues.enabled:
-        writers: dict[int, str | None] = {}
-        if config.rotation.team_blog:
-            from studybot.rotation import assign_blog
-
-            writers = assign_blog(weeks, config.rotation.team_blog.order, config.members, swaps_from(ledger), ledger.blog_fixed)
-        evidence.merge(comment_evidence(ledger, roster, writers))
+    evidence = read_evidence(config, schedule, repository, stamp, head)
+    evidence.merge(ledger_evidence(config, schedule, ledger))
     return evidence
+
+
+def ledger_evidence(config: StudyConfig, schedule: Schedule, ledger: Ledger) -> Evidence:
+    """Submissions and blog posts made in comments on the week issues, as the ledger keeps them."""
+    if not config.submissions.issues.enabled:
+        return Evidence()
+    writers: dict[int, str | None] = {}
+    if config.rotation.team_blog:
+        from studybot.rotation import assign_blog
+
+        weeks = [week.number for week in schedule.weeks]
+        writers = assign_blog(weeks, config.rotation.team_blog.order, config.members, swaps_from(ledger), ledger.blog_fixed)
+    return comment_evidence(ledger, Roster(config), writers)
 
 
 def judge(config: StudyConfig, schedule: Schedule, evidence: Evidence, ledger: Ledger, now: dt.datetime) -> Report:
@@ -426,7 +417,7 @@ def job_summary(outcome: Outcome, schedule: Schedule, messages: Messages, dry_ru
     lines = ["## studybot" + (" (dry run)" if dry_run else ""), ""]
     lines += [f"- {operation.describe(messages)}" for operation in outcome.operations] or [f"- {messages.t('plan.nothing')}"]
     current = [week for week in outcome.report.weeks if not week.final][-1:] or list(outcome.report.weeks[-1:])
-    trimmed = Report(**{**outcome.report.__dict__, "weeks": tuple(current)})
+    trimmed = dataclasses.replace(outcome.report, weeks=tuple(current))
     lines += ["", render_report(trimmed, schedule, messages)]
     return "\n".join(lines)
 
