@@ -82,3 +82,21 @@ def test_markdown_report_is_in_korean(example):
     assert code == 0
     assert "## 1주차 — 마감 2022-04-13 (수) 00:00" in text
     assert "(커밋 시각)" in text and "꼴찌 제외" in text
+
+
+def test_report_applies_the_ledger_of_the_repository(tmp_path):
+    """A waiver recorded in the repository's ledger shows in the offline report as excused."""
+    from helpers import kst
+
+    from studybot.git import Repository
+    from studybot.ledger import Ledger, Override, dump_ledger
+
+    build_example(tmp_path)
+    ledger = Ledger(overrides=[Override(kind="excuse", by="SEOJIN-Lab", at=kst(2022, 5, 26), member="한현경",
+                                        week=5, reason="병결")])
+    Repository(tmp_path).commit({".studybot/ledger.json": dump_ledger(ledger)}, "ledger", "studybot",
+                                "bot@example.com", kst(2022, 5, 26))
+    _, text = report(tmp_path, "--now", "2022-05-26T00:00:00+09:00", "--format", "json")
+    data = json.loads(text)
+    assert data["weeks"][4]["members"]["한현경"]["verdict"] == "excused"
+    assert data["members"]["한현경"]["fines"] == 3000
