@@ -143,6 +143,15 @@ def _check(arguments: argparse.Namespace, out: TextIO) -> int:
         ),
         file=out,
     )
+    readme = Path(arguments.repo_path) / config.submissions.readme.path
+    if config.submissions.readme.enabled and readme.is_file():
+        from studybot.history import current_table_notices
+
+        text = readme.read_text(encoding="utf-8", errors="replace")
+        notices = current_table_notices(config, text, [week.number for week in schedule.weeks])
+        print(messages.t("check.readme", path=readme, count=len(notices)), file=out)
+        for notice in notices:
+            print(f"  - {messages.notice(notice)}", file=out)
     return EXIT_OK
 
 

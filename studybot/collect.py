@@ -19,6 +19,9 @@ from studybot.history import (
 from studybot.schedule import Schedule
 
 
+MAX_README_BYTES = 5 * 1024 * 1024
+
+
 class CheckoutError(Exception):
     """The checkout cannot answer; the message says how to fix it."""
 
@@ -58,8 +61,13 @@ def read_evidence(
     try:
         source = config.submissions.readme
         if source.enabled:
-            evidence.merge(readme_evidence(config, repository.readme_patches(source.path, rev), stamp))
             text = repository.show(rev, source.path)
+            if text is not None and len(text.encode("utf-8", "surrogateescape")) > MAX_README_BYTES:
+                raise CheckoutError(
+                    f"{source.path} is larger than {MAX_README_BYTES // (1024 * 1024)} MiB; studybot reads "
+                    "READMEs up to that size (move old weeks to another file)"
+                )
+            evidence.merge(readme_evidence(config, repository.readme_patches(source.path, rev), stamp))
             if text is not None:
                 for notice in current_table_notices(config, text, weeks):
                     evidence.warn(notice)

@@ -216,10 +216,15 @@ class Repository:
         """
         chunks = self._stream(
             "log", "--first-parent", "-m", "--reverse", "--no-color", "--no-ext-diff",
-            "--no-renames", "-p", "-U0", f"--max-count={MAX_COMMITS}",
+            "--no-renames", "-p", "-U0", f"--max-count={MAX_COMMITS + 1}",
             f"--format={_HEADER}", rev, "--", path,
         )
-        for chunk in chunks:
+        for count, chunk in enumerate(chunks, 1):
+            if count > MAX_COMMITS:
+                raise GitError(
+                    f"{path} has more than {MAX_COMMITS:,} changes in its history; studybot reads at "
+                    "most that many (start a new README for a new term)"
+                )
             header, _, body = chunk.partition("\n")
             yield PatchCommit(_commit_info(header), tuple(_hunks(body)))
 

@@ -94,3 +94,17 @@ def test_module_entry_point_and_help():
     assert done.returncode == 0
     for command in ("check", "calendar", "report", "run", "demo"):
         assert command in done.stdout
+
+
+def test_check_reads_the_readme_table_when_the_repository_is_given(tmp_path):
+    """With --repo-path, check also reads the README's table and lists what to fix."""
+    (tmp_path / "config").mkdir()
+    (tmp_path / "config" / "study.yml").write_text(SEED_CONFIG.read_text(encoding="utf-8"), encoding="utf-8")
+    (tmp_path / "README.md").write_text(
+        "|주차|과제|팀블로그|\n|---|---|---|\n|1주차|[장서진](javascript:alert(1)) [김철수](https://x.example)|이은빈|\n",
+        encoding="utf-8",
+    )
+    code, text = run("check", "--repo-path", str(tmp_path))
+    assert code == 0
+    assert "확인할 점 2건" in text
+    assert "김철수" in text and "javascript:" in text

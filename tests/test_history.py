@@ -266,3 +266,24 @@ def test_stopping_early_ends_the_git_process(repo):
     first = next(patches)
     patches.close()
     assert first.commit.committed_at == kst(2022, 4, 1)
+
+
+def test_history_longer_than_the_limit_is_a_clear_error(repo, config, monkeypatch):
+    """More README changes than studybot reads is a sentence, not a silently partial history."""
+    import studybot.git
+
+    monkeypatch.setattr(studybot.git, "MAX_COMMITS", 2)
+    for day in range(1, 5):
+        commit(repo, "장서진", kst(2022, 4, day), {"README.md": table({(1, "장서진"): f"https://x.example/{day}"})})
+    with pytest.raises(CheckoutError, match="more than 2 changes"):
+        evidence_of(repo, config)
+
+
+def test_a_huge_readme_is_refused_with_a_sentence(repo, config, monkeypatch):
+    """A README beyond the size limit is reported, not parsed for minutes."""
+    import studybot.collect
+
+    monkeypatch.setattr(studybot.collect, "MAX_README_BYTES", 100)
+    commit(repo, "장서진", kst(2022, 4, 6), {"README.md": table()})
+    with pytest.raises(CheckoutError, match="larger than"):
+        evidence_of(repo, config)

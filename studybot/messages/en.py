@@ -16,6 +16,7 @@ TEXT = {
     "verdict.not_member": "not a member",
     "check.ok": "✅ {path}: the config is valid — {study}, {members} members, {weeks} weeks (first deadline {first}, last {last}).",
     "check.failed": "❌ {path}: {count} problem(s) in the config. Fix them and run again.",
+    "check.readme": "{path}: read the submission table — {count} thing(s) to check.",
     "calendar.title": "## {study} calendar ({timezone})",
     "calendar.head": "| Week | Due before | Late until |",
     "calendar.break": "| — | {deadline} | break: {name} |",

@@ -18,6 +18,7 @@ TEXT = {
     "verdict.not_member": "해당 없음",
     "check.ok": "✅ {path}: 설정이 올바릅니다 — {study}, 멤버 {members}명, {weeks}주 (첫 마감 {first}, 마지막 마감 {last}).",
     "check.failed": "❌ {path}: 설정 오류 {count}건. 아래를 고친 뒤 다시 실행하세요.",
+    "check.readme": "{path}: 제출 표를 읽었습니다 — 확인할 점 {count}건.",
     "calendar.title": "## {study} 일정 ({timezone})",
     "calendar.head": "| 주차 | 마감 (이 시각 전까지) | 지각 인정 (이 시각 전까지) |",
     "calendar.break": "| — | {deadline} | 휴식: {name} |",
