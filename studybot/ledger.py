@@ -112,7 +112,7 @@ class Ledger(_Model):
     bot_login: str | None = None  # the account the bot writes as, learned from its first write
     first_seen: dict[str, dt.datetime] = {}  # commit sha -> when the bot first saw it
     pushes: list[Push] = []  # every push and merge of the default branch the bot has read
-    blog_fixed: dict[int, str] = {}  # week -> writer, once the week is past
+    blog_fixed: dict[int, str] = {}  # week -> planned writer (before swaps), once the week is past
     overrides: list[Override] = []
     commands: list[int] = []  # comment ids of commands already applied
     cursors: Cursors = Cursors()
@@ -194,8 +194,9 @@ def freeze_final_weeks(ledger: Ledger, report: Report, now: dt.datetime) -> Ledg
             weeks[number] = frozen.model_copy(update={"members": members})
         else:
             continue
-        if week.blog_member is not None:
-            blog_fixed.setdefault(number, week.blog_member)
+        planned = report.planned_writers.get(number)
+        if planned is not None:
+            blog_fixed.setdefault(number, planned)
     return ledger.model_copy(update={"weeks": weeks, "blog_fixed": blog_fixed})
 
 

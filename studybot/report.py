@@ -9,7 +9,7 @@ from typing import Any
 
 from studybot.config import StudyConfig
 from studybot.evidence import BlogPost, Evidence, Notice, Submission
-from studybot.rotation import assign_blog
+from studybot.rotation import plan_blog
 from studybot.rules import Tally, Verdict, fine_for, judge
 from studybot.schedule import Schedule, Week
 from studybot.settlement import Settlement, settle
@@ -47,6 +47,7 @@ class Report:
     github: dict[str, str | None] = field(default_factory=dict)
     paid: dict[str, int] = field(default_factory=dict)
     writers: dict[int, str | None] = field(default_factory=dict)  # team blog, every graded week
+    planned_writers: dict[int, str | None] = field(default_factory=dict)  # the same before swaps
     finished: bool = False  # every graded week is final: the settlement is no projection
 
 
@@ -75,13 +76,12 @@ def build_report(
     waivers = excuses_of(config) | dict(excuses or {})
     visible = schedule.visible(now)
     team_blog = config.rotation.team_blog
-    writers: Mapping[int, str | None] = {}
+    planned: dict[int, str | None] = {}
+    writers: dict[int, str | None] = {}
     if team_blog:
         overrides = {swap.week: swap.member for swap in team_blog.swaps} | dict(blog_overrides or {})
-        writers = assign_blog(
-            [week.number for week in schedule.weeks], team_blog.order, config.members,
-            overrides, blog_fixed,
-        )
+        planned = plan_blog([week.number for week in schedule.weeks], team_blog.order, config.members, blog_fixed)
+        writers = {week: overrides.get(week, writer) for week, writer in planned.items()}
     tallies = {member.name: Tally() for member in config.members}
     weeks: list[WeekReport] = []
     for week in visible:
@@ -118,7 +118,8 @@ def build_report(
         warnings=tuple(evidence.warnings),
         github={member.name: member.github for member in config.members},
         paid=dict(paid or {}),
-        writers=dict(writers),
+        writers=writers,
+        planned_writers=planned,
         finished=bool(schedule.weeks) and schedule.weeks[-1].is_final(now),
     )
 

@@ -50,3 +50,13 @@ def test_a_week_with_nobody_active_has_no_writer():
     """If everyone in the order has left, the week has no writer rather than an error."""
     members = [Member(name=name, left_week=2) for name in ORDER]
     assert assign_blog([1, 2], ORDER, members) == {1: "이은빈", 2: None}
+
+
+def test_weeks_after_a_past_swap_keep_their_writers():
+    """Once a swapped week is past, the following weeks still go to their planned writers."""
+    swaps = {2: "한현경", 3: "문수인"}  # 한현경 takes week 2 and gives week 3 back to 문수인
+    upcoming = assign_blog(range(1, 7), ORDER, MEMBERS, overrides=swaps)
+    past = {1: "이은빈", 2: "문수인", 3: "한현경"}  # planned writers, as the ledger freezes them
+    later = assign_blog(range(1, 7), ORDER, MEMBERS, overrides=swaps, fixed=past)
+    assert later == upcoming
+    assert [later[week] for week in range(1, 7)] == ["이은빈", "한현경", "문수인", "장서진", "구미진", "이은빈"]
