@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
@@ -188,9 +188,13 @@ def freeze_final_weeks(ledger: Ledger, report: Report, now: dt.datetime) -> Ledg
                 blog_member=week.blog_member,
                 members={name: _freeze(judgement) for name, judgement in week.members.items()},
             )
-        elif missing := [name for name in week.members if name not in frozen.members]:
-            # Members an override took out are judged again and frozen anew.
-            members = {**frozen.members, **{name: _freeze(week.members[name]) for name in missing}}
+        elif changed := [
+            name for name, judgement in week.members.items()
+            if name not in frozen.members or frozen.members[name].verdict is not judgement.verdict
+        ]:
+            # Only a maintainer's waiver or its withdrawal reaches a frozen week (the report
+            # uses the frozen verdict otherwise); record it.
+            members = {**frozen.members, **{name: _freeze(week.members[name]) for name in changed}}
             weeks[number] = frozen.model_copy(update={"members": members})
         else:
             continue
@@ -222,9 +226,9 @@ def remember_first_seen(ledger: Ledger, shas: Iterable[str], now: dt.datetime) -
     return ledger.model_copy(update={"first_seen": {**ledger.first_seen, **new}})
 
 
-def excuses_from(ledger: Ledger) -> dict[tuple[str, int], str]:
-    """Waivers granted by command and not taken back, in the order they were given."""
-    waived: dict[tuple[str, int], str] = {}
+def excuses_from(ledger: Ledger, config_excuses: Mapping[tuple[str, int], str] | None = None) -> dict[tuple[str, int], str]:
+    """Waivers in force: the config's, then each excuse and unexcuse command in order."""
+    waived: dict[tuple[str, int], str] = dict(config_excuses or {})
     for override in ledger.overrides:
         if override.member is None or override.week is None:
             continue

@@ -69,11 +69,12 @@ def build_report(
 ) -> Report:
     """Judge every week due by ``now`` + 7 days for every member.
 
-    ``frozen`` holds final verdicts from the ledger, which win over fresh evidence; ``excuses``
-    adds waivers beyond the config's; ``blog_fixed`` keeps past rotation weeks as they were.
+    ``frozen`` holds final verdicts from the ledger, which win over fresh evidence except for a
+    waiver; ``excuses`` are the waivers in force (default: the config's); ``blog_fixed`` keeps
+    past rotation weeks as they were planned.
     """
     frozen = frozen or {}
-    waivers = excuses_of(config) | dict(excuses or {})
+    waivers = excuses_of(config) if excuses is None else dict(excuses)
     visible = schedule.visible(now)
     team_blog = config.rotation.team_blog
     planned: dict[int, str | None] = {}
@@ -88,7 +89,7 @@ def build_report(
         judgements: dict[str, Judgement] = {}
         for member in config.members:
             key = (member.name, week.number)
-            if key in frozen:
+            if key in frozen and (key not in waivers or frozen[key].verdict is Verdict.EXCUSED):
                 judgement = frozen[key]
             else:
                 excused = key in waivers

@@ -53,7 +53,7 @@ from studybot.plan import (
 )
 from studybot.regions import RegionError, replace_region
 from studybot.render import render_fines, render_rotation
-from studybot.report import Report, build_report
+from studybot.report import Report, build_report, excuses_of
 from studybot.remote import Comment, FileChange, Gateway, IssueState, Permission, RefMoved
 from studybot.schedule import Schedule, build_schedule
 
@@ -220,7 +220,7 @@ def judge(config: StudyConfig, schedule: Schedule, evidence: Evidence, ledger: L
     return build_report(
         config, schedule, evidence, now,
         frozen=frozen_judgements(ledger),
-        excuses=excuses_from(ledger),
+        excuses=excuses_from(ledger, excuses_of(config)),
         blog_fixed=ledger.blog_fixed,
         blog_overrides=swaps_from(ledger),
         paid=payments_from(ledger),

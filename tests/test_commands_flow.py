@@ -159,3 +159,17 @@ def test_final_settlement_is_posted_once_after_the_last_week(tmp_path):
     assert "최종 정산" in statements[0].body and "— 최종" in statements[0].body
     assert outcome.report.finished
     assert "— 최종" in study.readme()
+
+
+def test_a_config_excuse_reaches_a_final_week_and_unexcuse_takes_it_back(study):
+    """An excuse added to the config after the week is final applies; /studybot unexcuse removes it."""
+    study.run(kst(2022, 4, 13, 12, 5))
+    assert frozen(study, 1, "구미진")["verdict"] == "absent"
+    text = example_file("study.yml").replace("excuses: []", "excuses:\n  - {week: 1, member: 구미진, reason: 병결}")
+    study.config = parse_config(text)
+    study.run(kst(2022, 4, 14))
+    assert frozen(study, 1, "구미진")["verdict"] == "excused"
+    study.github.add_comment(week_issue(study, 1), "/studybot unexcuse @mijinkoo 1", LEADER, at=kst(2022, 4, 15))
+    outcome = study.run(kst(2022, 4, 15, 1))
+    assert frozen(study, 1, "구미진")["verdict"] == "absent"
+    assert outcome.report.tallies["구미진"].fines == 4000
