@@ -15,7 +15,7 @@ from studybot.comments import Command, CommandError, Verb, parse_commands
 from studybot.config import StudyConfig
 from studybot.history import Roster
 from studybot.ledger import Ledger, Override
-from studybot.markup import escape
+from studybot.markup import code, escape
 from studybot.messages import Messages
 from studybot.plan import Kind, Reply, marker
 from studybot.remote import Comment
@@ -106,7 +106,7 @@ def _apply_one(
 ) -> tuple[str, bool]:
     """One command's effect on ``result`` and the line that answers it."""
     if isinstance(item, CommandError):
-        return messages.t(f"command.problem.{item.problem}", line=escape(item.line)), False
+        return messages.t(f"command.problem.{item.problem}", line=code(item.line)), False
     if item.verb is Verb.HELP:
         return messages.t("command.help"), True
     if item.verb is Verb.RECHECK:
@@ -114,7 +114,7 @@ def _apply_one(
         return "", True
     member = roster.logins.get((item.login or "").lower())
     if member is None:
-        return messages.t("command.unknown_member", login=escape(item.login or "")), False
+        return messages.t("command.unknown_member", login=code(f"@{item.login or ''}")), False
     ledger = result.ledger
     override = Override(kind=item.verb.value, by=comment.author, at=comment.created_at, comment=comment.id, member=member)
     if item.verb is Verb.PAID:
@@ -135,7 +135,7 @@ def _apply_one(
     writer = report.writers.get(week.number)
     other = roster.logins.get((item.other or "").lower())
     if other is None:
-        return messages.t("command.unknown_member", login=escape(item.other or "")), False
+        return messages.t("command.unknown_member", login=code(f"@{item.other or ''}")), False
     if week.is_final(now):
         return messages.t("command.past_week", week=week.number), False
     if writer != member:

@@ -66,7 +66,7 @@ def plan_settlement(context: Context) -> list[Operation]:
         "settlement.statement",
         marker=marker(last.number, Kind.SETTLEMENT),
         study=escape(context.config.study.name),
-        table="\n".join(render_settlement(context.report, context.messages)),
+        table="\n".join(render_settlement(context.report, context.messages, title=False)),
     )
     known = context.ledger.bot_comments.get(marker(last.number, Kind.SETTLEMENT))
     if known is not None and known.digest == digest(body):

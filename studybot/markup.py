@@ -19,6 +19,14 @@ def escape(text: str) -> str:
     return text.replace("@", "@&#8203;")
 
 
+def code(text: str) -> str:
+    """Member text as an inline code span: shown literally, never a mention, link or HTML."""
+    text = _CONTROL.sub("", text.replace("\r", " ").replace("\n", " "))
+    fence = "`" * (max((len(run) for run in re.findall(r"`+", text)), default=0) + 1)
+    # One space inside each fence is stripped by the renderer and lets the text touch a backtick.
+    return f"{fence} {text} {fence}"
+
+
 def safe_url(url: str) -> str:
     """A URL fit for ``[text](url)``: spaces, brackets and quotes percent-encoded."""
     return quote(url.strip(), safe="/:?#[]@!$&'*+,;=%~-._")  # keeps what is already encoded

@@ -33,14 +33,14 @@ def render_fines(report: Report, schedule: Schedule, messages: Messages) -> str:
     return "\n".join(lines)
 
 
-def render_settlement(report: Report, messages: Messages) -> list[str]:
+def render_settlement(report: Report, messages: Messages, title: bool = True) -> list[str]:
+    """The settlement summary line and table, under a heading unless ``title`` is False."""
     money = lambda amount: messages.money(amount, report.currency)  # noqa: E731
     settlement = report.settlement
     state = messages.t("settlement.final" if report.finished else "settlement.projection")
     excluded = ", ".join(escape(name) for name in settlement.excluded) or messages.t("settlement.nobody")
-    lines = [
-        messages.t("settlement.title", state=state),
-        "",
+    lines = [messages.t("settlement.title", state=state), ""] if title else []
+    lines += [
         messages.t(
             "settlement.summary",
             pot=money(settlement.pot),
