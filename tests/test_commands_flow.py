@@ -156,7 +156,8 @@ def test_final_settlement_is_posted_once_after_the_last_week(tmp_path):
         outcome = study.run(at)
     statements = [c for c in study.github.comments.values() if marker(2, Kind.SETTLEMENT) in c.body]
     assert len(statements) == 1
-    assert "최종 정산" in statements[0].body and "— 최종" in statements[0].body
+    assert "최종 정산" in statements[0].body and "총 벌금" in statements[0].body
+    assert statements[0].body.count("정산 (꼴찌 제외 1/n)") == 1
     assert outcome.report.finished
     assert "— 최종" in study.readme()
 
