@@ -104,9 +104,11 @@ def build_report(
         weeks.append(
             WeekReport(week, week.is_final(now), writers.get(week.number), evidence.blog.get(week.number), judgements)
         )
+    departed = [member.name for member in config.members if member.left_week is not None and member.left_week <= config.last_week]
     settlement = settle(
         {name: tally.fines for name, tally in tallies.items()},
         config.settlement.exclude == "last_place",
+        departed,
     )
     return Report(
         study=config.study.name,

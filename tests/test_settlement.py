@@ -51,3 +51,12 @@ def test_no_fines_means_nobody_is_excluded():
     """At the start, with an empty pot, nobody is last."""
     result = settle({"A": 0, "B": 0})
     assert result.excluded == () and result.pot == 0
+
+
+def test_members_who_left_pay_in_but_take_no_share():
+    """A member who left pays their fines into the pot, gets nothing, and is not counted for last place."""
+    result = settle({"A": 0, "B": 4000, "C": 8000, "Left": 12000}, departed={"Left"})
+    assert result.pot == 24000
+    assert result.excluded == ("C",)
+    assert result.payout_each == 12000
+    assert result.members["Left"].payout == 0 and result.members["Left"].net == -12000
