@@ -231,42 +231,7 @@ class StudyConfig(_Model):
 
     @model_validator(mode="after")
     def _references(self) -> StudyConfig:
-        problems: list[tuple[tuple[Any, ...], str]] = []
-        names = [member.name for member in self.members]
-        logins = [member.github.lower() for member in self.members if member.github]
-        for index, name in enumerate(names):
-            if name in names[:index]:
-                problems.append((("members", index, "name"), f"member {name!r} is listed twice"))
-        for index, member in enumerate(self.members):
-            if member.github and member.github.lower() in logins[:index]:
-                problems.append(
-                    (("members", index, "github"), f"GitHub login {member.github!r} is listed twice")
-                )
-        known = set(names)
-        last_week = self.schedule.first_week + self.schedule.weeks - 1
-        graded = range(self.schedule.first_week, last_week + 1)
-        if self.rotation.team_blog:
-            for index, name in enumerate(self.rotation.team_blog.order):
-                if name not in known:
-                    problems.append(
-                        (("rotation", "team_blog", "order", index), _unknown_member(name, names))
-                    )
-            for index, swap in enumerate(self.rotation.team_blog.swaps):
-                if swap.member not in known:
-                    problems.append(
-                        (("rotation", "team_blog", "swaps", index, "member"),
-                         _unknown_member(swap.member, names))
-                    )
-                if swap.week not in graded:
-                    problems.append(
-                        (("rotation", "team_blog", "swaps", index, "week"),
-                         _outside(swap.week, graded))
-                    )
-        for index, excuse in enumerate(self.excuses):
-            if excuse.member not in known:
-                problems.append((("excuses", index, "member"), _unknown_member(excuse.member, names)))
-            if excuse.week not in graded:
-                problems.append((("excuses", index, "week"), _outside(excuse.week, graded)))
+        problems = reference_problems(self.model_dump(by_alias=True))
         if problems:
             raise _CrossFieldErrors(problems)
         return self
@@ -277,6 +242,55 @@ class StudyConfig(_Model):
 
     def member(self, name: str) -> Member | None:
         return next((member for member in self.members if member.name == name), None)
+
+
+def _items(data: Any, *keys: str) -> list[Any]:
+    """The list at ``data[keys…]``, or [] where the file has something else there."""
+    for key in keys:
+        data = data.get(key) if isinstance(data, dict) else None
+    return data if isinstance(data, list) else []
+
+
+def _field(item: Any, key: str) -> Any:
+    return item.get(key) if isinstance(item, dict) else None
+
+
+def reference_problems(data: Any) -> list[tuple[tuple[Any, ...], str]]:
+    """Names and weeks that refer to nothing, found in plain config data.
+
+    Works on the raw file as well as on a validated model, so these problems are reported
+    together with any others instead of after they are fixed.
+    """
+    problems: list[tuple[tuple[Any, ...], str]] = []
+    members = _items(data, "members")
+    names = [_field(member, "name") for member in members]
+    logins = [str(_field(member, "github")).lower() if _field(member, "github") else None for member in members]
+    for index, name in enumerate(names):
+        if isinstance(name, str) and name in names[:index]:
+            problems.append((("members", index, "name"), f"member {name!r} is listed twice"))
+        if logins[index] and logins[index] in logins[:index]:
+            problems.append((("members", index, "github"), f"GitHub login {_field(members[index], 'github')!r} is listed twice"))
+    known = [name for name in names if isinstance(name, str)]
+    schedule = data.get("schedule") if isinstance(data, dict) else None
+    first, weeks = _field(schedule, "first_week"), _field(schedule, "weeks")
+    first = first if isinstance(first, int) else 1
+    graded = range(first, first + weeks) if isinstance(weeks, int) and weeks > 0 else None
+
+    def check(loc: tuple[Any, ...], item: Any, member_key: str = "member") -> None:
+        member, week = _field(item, member_key), _field(item, "week")
+        if isinstance(member, str) and member not in known:
+            problems.append(((*loc, member_key), _unknown_member(member, known)))
+        if graded is not None and isinstance(week, int) and week not in graded:
+            problems.append(((*loc, "week"), _outside(week, graded)))
+
+    for index, name in enumerate(_items(data, "rotation", "team_blog", "order")):
+        if isinstance(name, str) and name not in known:
+            problems.append((("rotation", "team_blog", "order", index), _unknown_member(name, known)))
+    for index, swap in enumerate(_items(data, "rotation", "team_blog", "swaps")):
+        check(("rotation", "team_blog", "swaps", index), swap)
+    for index, excuse in enumerate(_items(data, "excuses")):
+        check(("excuses", index), excuse)
+    return problems
 
 
 def _unknown_member(name: str, names: list[str]) -> str:
@@ -379,7 +393,12 @@ def parse_config(raw: bytes | str, filename: str = "config/study.yml") -> StudyC
     try:
         config = StudyConfig.model_validate(data)
     except ValidationError as error:
-        raise ConfigError(duplicate + _problems(error, node, filename)) from None
+        found = _problems(error, node, filename)
+        checked = any(isinstance(item.get("ctx", {}).get("error"), _CrossFieldErrors) for item in error.errors())
+        if not checked:
+            # Field errors stop the model before its reference check; run it on the raw data.
+            found += [_located(node, loc, filename, message) for loc, message in reference_problems(data)]
+        raise ConfigError(duplicate + sorted(found, key=lambda problem: (problem.line, problem.column))) from None
     if duplicate:
         raise ConfigError(duplicate)
     return config

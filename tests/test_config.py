@@ -146,3 +146,14 @@ def test_bad_durations(text):
     """Anything that is not a d/h/m duration is refused."""
     with pytest.raises(ValueError):
         parse_duration(text)
+
+
+def test_reference_problems_come_with_field_problems():
+    """An unknown name in the rotation is reported in the same run as a bad fine, not after it."""
+    found = problems_of(
+        MINIMAL.replace("late: 1", "late: -1")
+        + "rotation:\n  team_blog: {order: [A, Z]}\nexcuses:\n  - {week: 1, member: Y}\n"
+    )
+    assert any("fines.late" in line for line in found)
+    assert any("'Z' is not a member" in line for line in found)
+    assert any("'Y' is not a member" in line for line in found)
