@@ -217,6 +217,14 @@ class Output(_Model):
     ledger: str = ".studybot/ledger.json"
 
 
+ENGLISH_DEFAULTS: dict[tuple[str, ...], str] = {
+    ("qna", "title"): "Week {week} Q&A",
+    ("submissions", "readme", "week_column"): "Week",
+    ("submissions", "readme", "column"): "Homework",
+    ("submissions", "folders", "pattern"): "week{week}/{name}/",
+}
+
+
 class StudyConfig(_Model):
     study: StudyInfo
     schedule: ScheduleConfig
@@ -228,6 +236,31 @@ class StudyConfig(_Model):
     qna: QnA = QnA()
     excuses: list[Excuse] = []
     output: Output = Output()
+
+    @model_validator(mode="before")
+    @classmethod
+    def _language_defaults(cls, data: Any) -> Any:
+        """Leave Korean defaults to Korean studies: an English one gets English column names."""
+        study = data.get("study") if isinstance(data, dict) else None
+        if not isinstance(study, dict) or study.get("language") != "en":
+            return data
+        data = dict(data)
+        for path, value in ENGLISH_DEFAULTS.items():
+            *parents, key = path
+            node = data
+            for parent in parents:
+                child = node.get(parent, {}) if isinstance(node, dict) else None
+                if not isinstance(child, dict):
+                    break
+                node[parent] = child = dict(child)
+                node = child
+            else:
+                node.setdefault(key, value)
+        rotation = data.get("rotation")
+        if isinstance(rotation, dict) and isinstance(rotation.get("team_blog"), dict):
+            team_blog = {"readme_column": "Team blog", **rotation["team_blog"]}
+            data["rotation"] = {**rotation, "team_blog": team_blog}
+        return data
 
     @model_validator(mode="after")
     def _references(self) -> StudyConfig:

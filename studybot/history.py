@@ -51,16 +51,17 @@ class Roster:
             written.strip().lstrip("@").lower()
         )
 
-    def author(self, name: str, email: str) -> str | None:
-        """The member who authored a commit, by noreply login, listed email, or login as name."""
+    def author(self, email: str) -> str | None:
+        """The member who authored a commit: the login of a noreply address, or a listed email.
+
+        The author's name is not used: any client can write any name.
+        """
         email = email.lower()
         if email.endswith("@users.noreply.github.com"):
             login = email.split("@", 1)[0].split("+", 1)[-1]
             if login in self.logins:
                 return self.logins[login]
-        if email in self.emails:
-            return self.emails[email]
-        return self.logins.get(name.strip().lower()) or self.names.get(normalize(name))
+        return self.emails.get(email)
 
     def may_edit(self, actor: str | None, member: str) -> bool:
         return actor is not None and (actor == member or actor in self.maintainers)
@@ -70,7 +71,7 @@ def commit_date_stamp(roster: Roster) -> StampFn:
     """Offline timing: the commit date (untrusted) and the author matched to a member."""
 
     def stamp(commit: CommitInfo) -> Stamp:
-        return Stamp(commit.committed_at, False, roster.author(commit.author_name, commit.author_email))
+        return Stamp(commit.committed_at, False, roster.author(commit.author_email))
 
     return stamp
 

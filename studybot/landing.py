@@ -98,7 +98,7 @@ def landed_stamp(
         if seen is not None:
             # Seen by the bot but not in the activity log (older than it keeps): the author
             # stands in for the pusher.
-            return Stamp(seen, True, roster.author(commit.author_name, commit.author_email))
-        return Stamp(commit.committed_at, False, roster.author(commit.author_name, commit.author_email))
+            return Stamp(seen, True, roster.author(commit.author_email))
+        return Stamp(commit.committed_at, False, roster.author(commit.author_email))
 
     return stamp

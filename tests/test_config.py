@@ -157,3 +157,16 @@ def test_reference_problems_come_with_field_problems():
     assert any("fines.late" in line for line in found)
     assert any("'Z' is not a member" in line for line in found)
     assert any("'Y' is not a member" in line for line in found)
+
+
+def test_an_english_study_gets_english_defaults():
+    """language: en without column names reads a 'Week | Homework | Team blog' table and titles in English."""
+    config = parse_config(
+        MINIMAL.replace("study: {name: Test}", "study: {name: Test, language: en}")
+        + "rotation:\n  team_blog: {order: [A]}\nsubmissions:\n  readme: {column: Links}\n"
+    )
+    assert config.qna.title == "Week {week} Q&A"
+    assert config.submissions.readme.week_column == "Week"
+    assert config.submissions.readme.column == "Links"  # what the file says wins
+    assert config.rotation.team_blog.readme_column == "Team blog"
+    assert parse_config(MINIMAL).submissions.readme.week_column == "주차"
