@@ -34,6 +34,7 @@ class Request:
 @dataclass
 class Applied:
     ledger: Ledger
+    writers: dict[int, str | None]  # team-blog writers, as the swaps so far leave them
     replies: list[Reply] = field(default_factory=list)
     recheck: bool = False
 
@@ -66,7 +67,7 @@ def apply_requests(
     messages: Messages,
 ) -> Applied:
     """Apply every request in order; refuse those from anyone ``allowed`` does not name."""
-    result = Applied(ledger)
+    result = Applied(ledger, dict(report.writers))
     roster = Roster(config)
     for request in requests:
         comment = request.comment
@@ -78,7 +79,7 @@ def apply_requests(
             ok = False
         else:
             for item in request.parsed:
-                line, success = _apply_one(item, comment, result, config, schedule, report, roster, now, messages)
+                line, success = _apply_one(item, comment, result, config, schedule, roster, now, messages)
                 ok = ok and success
                 if line:
                     lines.append(line)
@@ -99,7 +100,6 @@ def _apply_one(
     result: Applied,
     config: StudyConfig,
     schedule: Schedule,
-    report: Report,
     roster: Roster,
     now: dt.datetime,
     messages: Messages,
@@ -132,7 +132,7 @@ def _apply_one(
         key = "command.excused" if item.verb is Verb.EXCUSE else "command.unexcused"
         return messages.t(key, member=escape(member), week=week.number, reason=escape(item.reason)), True
     # swap-blog: the week's writer hands it to another member, who gives their next week back.
-    writer = report.writers.get(week.number)
+    writer = result.writers.get(week.number)
     other = roster.logins.get((item.other or "").lower())
     if other is None:
         return messages.t("command.unknown_member", login=code(f"@{item.other or ''}")), False
@@ -141,11 +141,12 @@ def _apply_one(
     if writer != member:
         return messages.t("command.not_writer", week=week.number, member=escape(member),
                           writer=escape(writer or "—")), False
-    later = next((number for number, name in sorted(report.writers.items()) if number > week.number and name == other), None)
+    later = next((number for number, name in sorted(result.writers.items()) if number > week.number and name == other), None)
     swaps = [override.model_copy(update={"week": week.number, "member": other, "other": member})]
     if later is not None:
         swaps.append(override.model_copy(update={"week": later, "member": member, "other": other}))
     result.ledger = ledger.model_copy(update={"overrides": [*ledger.overrides, *swaps]})
+    result.writers.update({swap.week: swap.member for swap in swaps})
     back = messages.t("command.swapped_back", week=later, member=escape(member)) if later else ""
     return messages.t("command.swapped", week=week.number, member=escape(member), other=escape(other), back=back), True
 

@@ -55,6 +55,21 @@ def excuses_of(config: StudyConfig) -> dict[tuple[str, int], str]:
     return {(excuse.member, excuse.week): excuse.reason for excuse in config.excuses}
 
 
+def blog_writers(
+    config: StudyConfig,
+    schedule: Schedule,
+    fixed: Mapping[int, str] | None = None,
+    swaps: Mapping[int, str] | None = None,
+) -> tuple[dict[int, str | None], dict[int, str | None]]:
+    """Each graded week's team-blog writer as planned, and with the config's and commands' swaps."""
+    team_blog = config.rotation.team_blog
+    if team_blog is None:
+        return {}, {}
+    overrides = {swap.week: swap.member for swap in team_blog.swaps} | dict(swaps or {})
+    planned = plan_blog([week.number for week in schedule.weeks], team_blog.order, config.members, fixed)
+    return planned, {week: overrides.get(week, writer) for week, writer in planned.items()}
+
+
 def build_report(
     config: StudyConfig,
     schedule: Schedule,
@@ -76,13 +91,7 @@ def build_report(
     frozen = frozen or {}
     waivers = excuses_of(config) if excuses is None else dict(excuses)
     visible = schedule.visible(now)
-    team_blog = config.rotation.team_blog
-    planned: dict[int, str | None] = {}
-    writers: dict[int, str | None] = {}
-    if team_blog:
-        overrides = {swap.week: swap.member for swap in team_blog.swaps} | dict(blog_overrides or {})
-        planned = plan_blog([week.number for week in schedule.weeks], team_blog.order, config.members, blog_fixed)
-        writers = {week: overrides.get(week, writer) for week, writer in planned.items()}
+    planned, writers = blog_writers(config, schedule, blog_fixed, blog_overrides)
     tallies = {member.name: Tally() for member in config.members}
     weeks: list[WeekReport] = []
     for week in visible:

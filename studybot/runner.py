@@ -53,7 +53,7 @@ from studybot.plan import (
 )
 from studybot.regions import RegionError, replace_region
 from studybot.render import render_fines, render_rotation
-from studybot.report import Report, build_report, excuses_of
+from studybot.report import Report, blog_writers, build_report, excuses_of
 from studybot.remote import Comment, FileChange, Gateway, IssueState, Permission, RefMoved
 from studybot.schedule import Schedule, build_schedule
 
@@ -206,12 +206,7 @@ def ledger_evidence(config: StudyConfig, schedule: Schedule, ledger: Ledger) -> 
     """Submissions and blog posts made in comments on the week issues, as the ledger keeps them."""
     if not config.submissions.issues.enabled:
         return Evidence()
-    writers: dict[int, str | None] = {}
-    if config.rotation.team_blog:
-        from studybot.rotation import assign_blog
-
-        weeks = [week.number for week in schedule.weeks]
-        writers = assign_blog(weeks, config.rotation.team_blog.order, config.members, swaps_from(ledger), ledger.blog_fixed)
+    _, writers = blog_writers(config, schedule, ledger.blog_fixed, swaps_from(ledger))
     return comment_evidence(ledger, Roster(config), writers)
 
 

@@ -174,3 +174,26 @@ def test_a_config_excuse_reaches_a_final_week_and_unexcuse_takes_it_back(study):
     outcome = study.run(kst(2022, 4, 15, 1))
     assert frozen(study, 1, "구미진")["verdict"] == "absent"
     assert outcome.report.tallies["구미진"].fines == 4000
+
+
+def test_two_swaps_in_one_run_see_each_other(study):
+    """A second swap in the same run is checked against the writers the first swap left."""
+    issue = week_issue(study, 1)
+    study.github.add_comment(issue, "/studybot swap-blog 2 @m0oon0 @SEOJIN-Lab", LEADER, at=kst(2022, 4, 7))
+    second = study.github.add_comment(issue, "/studybot swap-blog 2 @SEOJIN-Lab @binable43", LEADER,
+                                      at=kst(2022, 4, 7, 0, 1))
+    outcome = study.run(kst(2022, 4, 7, 1))
+    assert outcome.report.writers[2] == "이은빈"
+    assert "🔁" in replies_to(study, second.id)[0]
+
+
+def test_a_config_swap_lets_the_new_writer_post_by_comment(tmp_path):
+    """With a swap in the config, the new writer's /blog comment marks the week's post done."""
+    text = example_file("study.yml").replace(
+        "readme_column: 팀블로그}", "readme_column: 팀블로그, swaps: [{week: 1, member: 구미진}]}")
+    study = Study(tmp_path, parse_config(text), example_file("README.md"), text, START)
+    study.run(kst(2022, 4, 6, 10))
+    study.github.add_comment(week_issue(study, 1), "/blog https://blog.example/1", "mijinkoo", at=kst(2022, 4, 12))
+    outcome = study.run(kst(2022, 4, 12, 1))
+    assert outcome.report.weeks[0].blog_member == "구미진"
+    assert outcome.report.weeks[0].blog.url == "https://blog.example/1"
