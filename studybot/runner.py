@@ -371,6 +371,10 @@ def run_action(
             "'permissions: contents: write, issues: write' so GITHUB_TOKEN can be used"
         )
     config = load(settings.config_path)
+    schedule = build_schedule(config)
+    if settings.week is not None and schedule.week(settings.week) is None:
+        first, last = schedule.weeks[0].number, schedule.weeks[-1].number
+        raise Failure(f"input week: {settings.week} is not a graded week of this study; use {first}–{last} or leave it empty")
     event, problem = read_event(settings.event_path)
     if problem:
         console.warning(problem)
@@ -389,7 +393,6 @@ def run_action(
             )
     except (RunError, GatewayError, LedgerError, CheckoutError) as error:
         raise Failure(str(error), EXIT_FAILED) from None
-    schedule = build_schedule(config)
     write_report(settings.report_file, report_json(outcome.report, schedule, messages))
     summary = one_line(outcome, messages, settings.dry_run)
     console.write_outputs({"changed": outcome.changed and not settings.dry_run, "report": str(settings.report_file), "summary": summary})

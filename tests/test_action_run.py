@@ -133,3 +133,10 @@ def test_shallow_checkout_is_explained(study, tmp_path):
         run_action(env, kst(2022, 4, 6, 10), dry_run=False, out=io.StringIO(), connect=lambda *_: study.github)
     assert failed.value.code == 1
     assert study.writes() == 0
+
+
+def test_a_week_outside_the_schedule_is_refused(study, tmp_path):
+    """week: 99 fails with a sentence naming the graded weeks instead of silently doing nothing."""
+    with pytest.raises(Failure, match="99 is not a graded week.*1–12"):
+        run(study, actions_env(study, tmp_path, week="99"), kst(2022, 4, 6, 10))
+    assert study.writes() == 0
