@@ -147,6 +147,10 @@ def _check(arguments: argparse.Namespace, out: TextIO) -> int:
     if config.submissions.readme.enabled and readme.is_file():
         from studybot.history import current_table_notices
 
+        from studybot.collect import MAX_README_BYTES
+
+        if readme.stat().st_size > MAX_README_BYTES:
+            raise Failure(f"{readme} is larger than {MAX_README_BYTES // (1024 * 1024)} MiB; studybot reads READMEs up to that size")
         text = readme.read_text(encoding="utf-8", errors="replace")
         notices = current_table_notices(config, text, [week.number for week in schedule.weeks])
         print(messages.t("check.readme", path=readme, count=len(notices)), file=out)

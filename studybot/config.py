@@ -327,7 +327,7 @@ def reference_problems(data: Any) -> list[tuple[tuple[Any, ...], str]]:
 
 
 def _unknown_member(name: str, names: list[str]) -> str:
-    return f"{name!r} is not a member; use one of the names under members: {', '.join(names)}"
+    return f"{name!r} is not a member; use one of the names under members: {', '.join(dict.fromkeys(names))}"
 
 
 def _outside(week: int, graded: range) -> str:

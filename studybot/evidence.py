@@ -46,6 +46,7 @@ class Problem(enum.StrEnum):
     DUPLICATE_WEEK = "duplicate_week"
     UNKNOWN_WEEK = "unknown_week"
     NOT_OWNER = "not_owner"
+    UNKNOWN_AUTHOR = "unknown_author"
     NO_TABLE = "no_table"
     MANGLED_ROW = "mangled_row"
     LIMIT = "limit"

@@ -9,7 +9,7 @@ import json
 import math
 import time
 import urllib.parse
-from collections import Counter
+from collections import Counter, OrderedDict
 from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
@@ -45,6 +45,10 @@ CREATES = frozenset({"POST issues", "POST issues/comments"})
 
 # A proxy's 502/504 can come after GitHub applied the request behind it.
 AMBIGUOUS_STATUSES = frozenset({502, 504})
+
+# List pages kept for conditional requests within one run (a 304 answer does not count
+# against the rate limit). Bounded, so a long listing does not stay in memory.
+CONDITIONAL_PAGES = 16
 
 WHAT = {
     "GET repo": "reading the repository",
@@ -92,6 +96,12 @@ class GitHubGateway:
       Blobs, trees and commits are content objects and ref/issue/comment PATCHes and reactions
       are idempotent, so those are retried after timeouts as well.
     * Writes are spaced ``min_write_interval`` seconds apart, as GitHub asks of API clients.
+
+    List pages (issues, issue comments, activity) are requested conditionally when this gateway
+    already read the same page: ``If-None-Match`` with the page's ETag, and a 304 answer, which
+    does not count against the rate limit, reuses the page read before. The ETags live only as
+    long as the gateway: GitHub's ETags belong to the token, and a workflow's token changes every
+    run. A 304 still counts in :meth:`request_count`.
     """
 
     def __init__(
@@ -132,6 +142,8 @@ class GitHubGateway:
         self._last_write: float | None = None
         self._counts: Counter[str] = Counter()
         self._default_branch: str | None = None
+        # request key -> (ETag, response headers, items) of list pages read in this run
+        self._pages_seen: OrderedDict[str, tuple[str, dict[str, Any], Any]] = OrderedDict()
         # PyGithub's own retries and request spacing use time.sleep and cannot tell a POST that
         # may have been applied from one that was not, so both are switched off here.
         self._github = github.Github(
@@ -236,7 +248,7 @@ class GitHubGateway:
             if request_after:
                 params["after"] = request_after
             try:
-                headers, data = self._request("GET", f"{self._repo_path}/activity", "GET activity", params=params)
+                headers, data = self._list_page(f"{self._repo_path}/activity", "GET activity", params)
             except GatewayError as err:
                 if err.status in (404, 422):
                     return ActivityPage(items=(), cursor=after)
@@ -409,10 +421,28 @@ class GitHubGateway:
         query: dict[str, Any] | None = {**params, "per_page": 100}
         next_url: str | None = url
         while next_url:
-            headers, data = self._request("GET", next_url, label, params=query)
+            headers, data = self._list_page(next_url, label, query)
             yield from data or []
             next_url = _links(headers).get("next") if data else None
             query = None  # the next URL carries every parameter
+
+    def _list_page(self, url: str, label: str, params: dict[str, Any] | None) -> tuple[dict[str, Any], Any]:
+        """One page of a listing; conditional when this gateway read the same page before."""
+        key = url + "?" + urllib.parse.urlencode(sorted((params or {}).items()))
+        seen = self._pages_seen.get(key)
+        headers, data = self._request(
+            "GET", url, label, params=params, headers={"If-None-Match": seen[0]} if seen else None
+        )
+        if seen is not None and data is None:  # 304 Not Modified: a list page is never an empty body
+            self._pages_seen.move_to_end(key)
+            return seen[1], seen[2]
+        etag = next((str(v) for k, v in headers.items() if k.lower() == "etag"), None)
+        if etag and data is not None:
+            self._pages_seen[key] = (etag, headers, data)
+            self._pages_seen.move_to_end(key)
+            while len(self._pages_seen) > CONDITIONAL_PAGES:
+                self._pages_seen.popitem(last=False)
+        return headers, data
 
     def _request(
         self,
@@ -422,6 +452,7 @@ class GitHubGateway:
         *,
         params: dict[str, Any] | None = None,
         body: Any = None,
+        headers: dict[str, str] | None = None,
     ) -> tuple[dict[str, Any], Any]:
         """One API request under the retry policy of :class:`GitHubGateway`; failures become :class:`GatewayError`."""
         attempt = 0
@@ -432,7 +463,9 @@ class GitHubGateway:
             self._counts[label] += 1
             failure: GithubException | requests.exceptions.RequestException
             try:
-                return self._requester.requestJsonAndCheck(verb, url, parameters=params, input=body)
+                return self._requester.requestJsonAndCheck(
+                    verb, url, parameters=params, headers=dict(headers) if headers else None, input=body
+                )
             except (GithubException, requests.exceptions.RequestException) as exc:
                 failure = exc
             finally:

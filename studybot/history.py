@@ -188,8 +188,7 @@ class ReadmeHistory:
                     continue
                 if not self.roster.may_edit(stamp.actor, member):
                     self.evidence.warn(
-                        Notice(Problem.NOT_OWNER, week, member, stamp.actor or patch.commit.author_name,
-                               patch.commit.sha)
+                        _not_owner(week, member, stamp.actor, patch.commit)
                     )
                     continue
                 if cell.accepted is None:
@@ -220,6 +219,14 @@ class ReadmeHistory:
                 evidence.add(cell.accepted)
         evidence.blog = dict(self.blog)
         return evidence
+
+
+def _not_owner(week: int, member: str, actor: str | None, commit: CommitInfo) -> Notice:
+    """The warning for a change of ``member``'s entry by someone else, or by someone unknown."""
+    if actor is None:
+        # The author's name is client-written; show the address the leader can list instead.
+        return Notice(Problem.UNKNOWN_AUTHOR, week, member, commit.author_email, commit.sha)
+    return Notice(Problem.NOT_OWNER, week, member, actor, commit.sha)
 
 
 def _same(before: Row, after: Row) -> bool:
@@ -310,8 +317,7 @@ def folder_evidence(
         stamp_ = stamp(commit.commit)
         if not roster.may_edit(stamp_.actor, member):
             evidence.warn(
-                Notice(Problem.NOT_OWNER, week, member, stamp_.actor or commit.commit.author_name,
-                       commit.commit.sha)
+                _not_owner(week, member, stamp_.actor, commit.commit)
             )
             continue
         folder = pattern.format(week=week, name=member, github=config.member(member).github or member)

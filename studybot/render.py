@@ -47,16 +47,19 @@ def render_settlement(report: Report, messages: Messages, title: bool = True) ->
             excluded=excluded,
             each=money(settlement.payout_each),
             remainder=money(settlement.remainder),
-        ),
+        )
+        + (messages.t("settlement.departed", names=", ".join(escape(name) for name in settlement.departed))
+           if settlement.departed else ""),
         "",
-        messages.t("settlement.head"),
-        "| :--- | ---: | ---: | ---: |",
+        messages.t("settlement.head") + (messages.t("settlement.paid_head") if report.paid else ""),
+        "| :--- | ---: | ---: | ---: |" + (" ---: |" if report.paid else ""),
     ]
     for name, share in settlement.members.items():
         net = money(abs(share.net))
-        lines.append(
-            _row([escape(name), money(share.fines), money(share.payout), ("+" if share.net >= 0 else "−") + net])
-        )
+        cells = [escape(name), money(share.fines), money(share.payout), ("+" if share.net >= 0 else "−") + net]
+        if report.paid:
+            cells.append(money(report.paid.get(name, 0)))
+        lines.append(_row(cells))
     return lines
 
 

@@ -194,6 +194,7 @@ def report_json(report: Report, schedule: Schedule, messages: Any) -> dict[str, 
             "payout_each": settlement.payout_each,
             "remainder": settlement.remainder,
             "final": report.finished,
+            "departed": list(settlement.departed),
             "members": {
                 name: {"fines": share.fines, "payout": share.payout, "net": share.net}
                 for name, share in settlement.members.items()

@@ -24,6 +24,7 @@ class Settlement:
     payout_each: int
     remainder: int
     members: dict[str, Share]
+    departed: tuple[str, ...] = ()
 
 
 def settle(
@@ -50,4 +51,4 @@ def settle(
         name: Share(fines=amount, payout=payout_each if name in receivers else 0)
         for name, amount in fines.items()
     }
-    return Settlement(pot, excluded, payout_each, remainder, members)
+    return Settlement(pot, excluded, payout_each, remainder, members, tuple(name for name in fines if name in departed))

@@ -101,12 +101,21 @@ def test_someone_else_filling_a_members_cell_does_not_count(repo, config):
 
 
 def test_an_unknown_author_cannot_submit_for_a_member(repo, config):
-    """A commit whose author matches no member is not trusted to fill anyone's cell."""
+    """A commit whose author matches no member is not trusted, and the warning names its address."""
     commit(repo, "장서진", kst(2022, 4, 6), {"README.md": table()})
     commit(repo, "낯선이", kst(2022, 4, 10), {"README.md": table({(1, "이은빈"): "https://x.example"})})
     evidence = evidence_of(repo, config)
     assert evidence.submissions == {}
-    assert any(notice.problem is Problem.NOT_OWNER for notice in evidence.warnings)
+    assert [(n.problem, n.member, n.detail) for n in evidence.warnings] == [
+        (Problem.UNKNOWN_AUTHOR, "이은빈", "stranger@example.com")]
+
+
+def test_an_author_named_like_the_leader_is_not_the_leader(repo, config):
+    """Writing the leader's name as commit author does not borrow the leader's rights."""
+    commit(repo, "장서진", kst(2022, 4, 6), {"README.md": table()})
+    repo.commit({"README.md": table({(1, "구미진"): "https://x.example"})}, "forged", author="장서진",
+                email="someone@example.com", when=kst(2022, 4, 10))
+    assert evidence_of(repo, config).submissions == {}
 
 
 def test_bad_links_are_warnings_even_when_only_in_history(repo, config):
