@@ -105,8 +105,10 @@ _TARGET = r"[^\s()]*(?:\([^\s()]*\)[^\s()]*)*"  # balanced parentheses, one leve
 _LINK = re.compile(
     # Images come first so that a screenshot's address is consumed and never read as a link.
     r"!\[[^\[\]\n]*\]\([^()\n]*(?:\([^()\n]*\)[^()\n]*)*\)"
-    r"|(?<!!)\[[^\[\]\n]*\]\(\s*(?:<(?P<angled>[^<>\n]*)>|(?P<target>" + _TARGET + r"))"
-    r"(?:\s+(?:\"[^\"\n]*\"|'[^'\n]*'|\([^()\n]*\)))?\s*\)"
+    # Possessive whitespace: the optional title and the closing space must not trade spaces,
+    # or a '[x](' followed by thousands of spaces takes quadratic time.
+    r"|(?<!!)\[[^\[\]\n]*\]\(\s*+(?:<(?P<angled>[^<>\n]*)>|(?P<target>" + _TARGET + r"))"
+    r"(?:\s++(?:\"[^\"\n]*\"|'[^'\n]*'|\([^()\n]*\)))?\s*+\)"
     r"|<(?P<auto>[A-Za-z][A-Za-z0-9+.\-]{1,31}:[^\s<>]*)>"
     r"|(?<![A-Za-z0-9+.\-])(?P<bare>(?:[A-Za-z][A-Za-z0-9+.\-]{0,31}://|www\.|(?i:javascript|data|vbscript):)"
     r"[^\s<>]+)"

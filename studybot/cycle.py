@@ -101,7 +101,7 @@ def plan_week(context: Context, week: Week) -> list[Operation]:
             operations.append(
                 CloseQuestions(
                     week.number, tuple(context.config.qna.close_labeled), week.deadline,
-                    context.messages.t("questions.body", marker=marker(week.number, Kind.QUESTIONS), week=week.number),
+                    context.messages.t("questions.body", week=week.number),
                 )
             )
     if now >= week.late_until and issue is not None:

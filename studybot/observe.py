@@ -8,7 +8,7 @@ account wrote them.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 
 from studybot.comments import blog_link, submission_links
 from studybot.evidence import BlogPost, Evidence, Notice, Problem, Source, Submission, link_problem
@@ -17,14 +17,18 @@ from studybot.ledger import BotComment, Ledger, SeenComment, WeekIssue
 from studybot.plan import Kind, digest, marker_week, read_marker
 from studybot.remote import Comment, Issue, IssueState
 
-BOT_LOGINS = ("github-actions[bot]",)
+def is_bot(login: str, ledger: Ledger, trusted: Collection[str] = ()) -> bool:
+    """Whether a marker by ``login`` is the bot's own.
+
+    The job token writes as github-actions[bot] and an App token as another '[bot]' account,
+    which members cannot post as. A personal token writes as its owner, normally a
+    maintainer: ``trusted`` lists the maintainers' logins, so the bot recognises its writes
+    even when a run stopped before its ledger recorded the login.
+    """
+    return login == ledger.bot_login or login.endswith("[bot]") or login.lower() in trusted
 
 
-def is_bot(login: str, ledger: Ledger) -> bool:
-    return login == ledger.bot_login or login in BOT_LOGINS
-
-
-def observe_issues(ledger: Ledger, issues: Iterable[Issue]) -> Ledger:
+def observe_issues(ledger: Ledger, issues: Iterable[Issue], trusted: Collection[str] = ()) -> Ledger:
     """Remember each week's Q&A issue the bot opened, with its current state."""
     known = dict(ledger.issues)
     newest = ledger.cursors.issues_since
@@ -32,7 +36,7 @@ def observe_issues(ledger: Ledger, issues: Iterable[Issue]) -> Ledger:
         newest = max(newest, issue.updated_at) if newest else issue.updated_at
         found = read_marker(issue.body)
         parsed = marker_week(found) if found else None
-        if parsed is None or parsed[1] is not Kind.ISSUE or not is_bot(issue.author, ledger):
+        if parsed is None or parsed[1] is not Kind.ISSUE or not is_bot(issue.author, ledger, trusted):
             continue
         week = parsed[0]
         before = known.get(week)
@@ -49,7 +53,7 @@ def observe_issues(ledger: Ledger, issues: Iterable[Issue]) -> Ledger:
     return ledger.model_copy(update={"issues": known, "cursors": cursors})
 
 
-def observe_comments(ledger: Ledger, comments: Iterable[Comment]) -> Ledger:
+def observe_comments(ledger: Ledger, comments: Iterable[Comment], trusted: Collection[str] = ()) -> Ledger:
     """Remember the bot's own comments and the links members submitted on week issues."""
     week_of = {issue.number: week for week, issue in ledger.issues.items()}
     bot_comments = dict(ledger.bot_comments)
@@ -59,7 +63,7 @@ def observe_comments(ledger: Ledger, comments: Iterable[Comment]) -> Ledger:
         newest = max(newest, comment.updated_at) if newest else comment.updated_at
         found = read_marker(comment.body)
         if found is not None:
-            if is_bot(comment.author, ledger):
+            if is_bot(comment.author, ledger, trusted):
                 bot_comments[found] = BotComment(id=comment.id, digest=digest(comment.body))
             continue
         week = week_of.get(comment.issue_number)

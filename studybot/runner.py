@@ -41,6 +41,7 @@ from studybot.messages import Messages, messages_for
 from studybot.observe import comment_evidence, observe_comments, observe_issues
 from studybot.plan import (
     CloseIssue,
+    Kind,
     CloseQuestions,
     CommitFiles,
     CreateIssue,
@@ -110,7 +111,8 @@ def run_cycle(
     if recheck:
         ledger = ledger.model_copy(update={"cursors": Cursors(head=ledger.cursors.head)})
 
-    ledger, comments = observe(ledger, gateway, branch, repository, head, now)
+    trusted = tuple(maintainer_logins(config))
+    ledger, comments = observe(ledger, gateway, branch, repository, head, now, trusted)
     evidence = gather_evidence(config, schedule, repository, head, ledger)
     report = judge(config, schedule, evidence, ledger, now)
     replies: list[Operation] = []
@@ -121,7 +123,7 @@ def run_cycle(
         ledger, replies = applied.ledger, list(applied.replies)
         if applied.recheck:
             fresh = Cursors(activity_after=None, head=ledger.cursors.head)
-            ledger, _ = observe(ledger.model_copy(update={"cursors": fresh}), gateway, branch, repository, head, now)
+            ledger, _ = observe(ledger.model_copy(update={"cursors": fresh}), gateway, branch, repository, head, now, trusted)
         evidence = gather_evidence(config, schedule, repository, head, ledger)
         report = judge(config, schedule, evidence, ledger, now)
     operations = replies + plan_cycle(Context(config, schedule, report, ledger, now, messages))
@@ -148,12 +150,18 @@ def run_cycle(
 
 
 def observe(
-    ledger: Ledger, gateway: Gateway, branch: str, repository: Repository, head: str, now: dt.datetime
+    ledger: Ledger,
+    gateway: Gateway,
+    branch: str,
+    repository: Repository,
+    head: str,
+    now: dt.datetime,
+    trusted: tuple[str, ...] = (),
 ) -> tuple[Ledger, list[Comment]]:
     """Fold what is new on GitHub since the cursors into the ledger; return the new comments too."""
-    ledger = observe_issues(ledger, gateway.list_issues(since=ledger.cursors.issues_since))
+    ledger = observe_issues(ledger, gateway.list_issues(since=ledger.cursors.issues_since), trusted)
     comments = gateway.list_comments(since=ledger.cursors.comments_since)
-    ledger = observe_comments(ledger, comments)
+    ledger = observe_comments(ledger, comments, trusted)
     page = gateway.list_activity(branch, after=ledger.cursors.activity_after)
     pushes = list(ledger.pushes)
     known = {(push.before, push.after) for push in pushes}
@@ -253,11 +261,17 @@ def apply(operation: Operation, gateway: Gateway, ledger: Ledger) -> Ledger:
     if isinstance(operation, CloseQuestions):
         week_issue = issues.get(operation.week)
         for issue in gateway.list_issues(labels=operation.labels):
-            if issue.state is IssueState.OPEN and issue.created_at < operation.before and (
-                week_issue is None or issue.number != week_issue.number
+            if issue.state is not IssueState.OPEN or issue.created_at >= operation.before or (
+                week_issue is not None and issue.number == week_issue.number
             ):
-                gateway.create_comment(issue.number, operation.body)
-                gateway.update_issue(issue.number, state=IssueState.CLOSED, state_reason="completed")
+                continue
+            # One note per issue, found again by its marker if a run stopped after posting it.
+            note = marker(operation.week, Kind.QUESTIONS, issue.number)
+            if note not in ledger.bot_comments:
+                posted = gateway.create_comment(issue.number, f"{note}\n{operation.body}")
+                bot_comments = {**ledger.bot_comments, note: BotComment(id=posted.id)}
+                ledger = ledger.model_copy(update={"bot_comments": bot_comments})
+            gateway.update_issue(issue.number, state=IssueState.CLOSED, state_reason="completed")
         if week_issue is not None:
             issues[operation.week] = week_issue.model_copy(update={"week_closed": True})
         return ledger.model_copy(update={"issues": issues})

@@ -94,3 +94,13 @@ def test_blog_by_the_writer_or_a_maintainer_counts():
     assert comment_evidence(writer, Roster(CONFIG), {1: "이은빈"}).blog[1].url == "https://blog.example/1"
     leader = observe_comments(WEEK1, [comment(3, "/blog https://blog.example/2", "SEOJIN-Lab")])
     assert comment_evidence(leader, Roster(CONFIG), {1: "이은빈"}).blog[1].url == "https://blog.example/2"
+
+
+def test_the_bot_is_recognised_under_a_personal_or_app_token():
+    """Markers by an App's [bot] account or by a maintainer (a personal token) are the bot's."""
+    app = observe_issues(Ledger(), [issue(7, marker(1, Kind.ISSUE), author="studybot-app[bot]")])
+    assert app.issues[1].number == 7
+    personal = observe_issues(Ledger(), [issue(8, marker(1, Kind.ISSUE), author="SEOJIN-Lab")], ("seojin-lab",))
+    assert personal.issues[1].number == 8
+    member = observe_issues(Ledger(), [issue(9, marker(1, Kind.ISSUE), author="mijinkoo")], ("seojin-lab",))
+    assert member.issues == {}

@@ -66,7 +66,7 @@ TEXT = {
     "closing.body": "{marker}\n🔒 Week {week} was due {deadline}; closing this issue. Late submissions count until {late_until}; the results will be posted here then.",
     "results.body": "{marker}\n## Week {week} results\n\n| Member | Verdict | Fine | Submitted |\n| :--- | :---: | ---: | :--- |\n{rows}\n\nFines this week: {total}. The running totals are in the README's fines table.{blog}",
     "results.blog": "\n\nTeam blog ({member}): {status}",
-    "questions.body": "{marker}\n🔒 Closing with week {week}'s deadline. Please ask follow-ups on next week's Q&A issue.",
+    "questions.body": "🔒 Closing with week {week}'s deadline. Please ask follow-ups on next week's Q&A issue.",
     "commit.message": "studybot: update fines and blog tables ({summary})",
     "plan.create_issue": "open issue: {title}",
     "plan.edit_issue": "update the body of week {week}'s issue",
