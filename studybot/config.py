@@ -38,7 +38,10 @@ def parse_duration(value: Any) -> dt.timedelta:
     if not match or not any(match.groups()):
         raise ValueError("write a duration such as 12h, 30m, 1d or 1h30m")
     days, hours, minutes = (int(part or 0) for part in match.groups())
-    return dt.timedelta(days=days, hours=hours, minutes=minutes)
+    try:
+        return dt.timedelta(days=days, hours=hours, minutes=minutes)
+    except OverflowError:
+        raise ValueError("the duration is far too long; write one such as 12h") from None
 
 
 def _parse_local_datetime(value: Any) -> dt.datetime:
@@ -57,6 +60,8 @@ def _parse_local_datetime(value: Any) -> dt.datetime:
         raise ValueError(
             "write the local time without an offset; study.timezone gives the zone"
         )
+    if not 1970 <= parsed.year <= 2200:
+        raise ValueError("write a date between 1970 and 2200")
     return parsed
 
 
@@ -415,13 +420,22 @@ def parse_config(raw: bytes | str, filename: str = "config/study.yml") -> StudyC
         text = raw
     try:
         node = yaml.compose(text, Loader=_Loader)
-    except yaml.MarkedYAMLError as error:
-        mark = error.problem_mark or error.context_mark
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None) or getattr(error, "context_mark", None)
         line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-        raise ConfigError([Problem(filename, line, column, f"YAML syntax: {error.problem}")]) from None
+        problem = getattr(error, "problem", None) or str(error).splitlines()[0]
+        raise ConfigError([Problem(filename, line, column, f"YAML syntax: {problem}")]) from None
     if node is None or not isinstance(node, yaml.MappingNode):
         raise ConfigError([Problem(filename, 1, 1, "the config must be a mapping with study:, schedule:, fines: and members:")])
-    data = _Loader(text).construct_document(node)
+    unusual = _unusual_nodes(node, filename)
+    if unusual:
+        raise ConfigError(unusual)
+    try:
+        data = _Loader(text).construct_document(node)
+    except (yaml.YAMLError, ValueError, TypeError, OverflowError) as error:
+        mark = getattr(error, "problem_mark", None)
+        line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        raise ConfigError([Problem(filename, line, column, f"a value cannot be read: {str(error).splitlines()[0]}")]) from None
     duplicate = _duplicate_keys(node, filename)
     try:
         config = StudyConfig.model_validate(data)
@@ -435,6 +449,39 @@ def parse_config(raw: bytes | str, filename: str = "config/study.yml") -> StudyC
     if duplicate:
         raise ConfigError(duplicate)
     return config
+
+
+_PLAIN_TAGS = {yaml.SequenceNode: "tag:yaml.org,2002:seq", yaml.MappingNode: "tag:yaml.org,2002:map"}
+
+
+def _unusual_nodes(root: yaml.Node, filename: str) -> list[Problem]:
+    """Anchors, aliases and explicit tags, which a study config never needs.
+
+    Aliases can make a small file expand without bound and tags ask for types the schema does
+    not have; both are refused before anything is constructed.
+    """
+    problems: list[Problem] = []
+    seen: set[int] = set()
+    resolver = _Loader("")
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        if id(node) in seen:
+            problems.append(_at(node, filename, "YAML anchors and aliases (&name, *name) are not allowed; write the value out"))
+            continue
+        seen.add(id(node))
+        if isinstance(node, yaml.ScalarNode):
+            implicit = resolver.resolve(yaml.ScalarNode, node.value, (node.style is None, node.style is not None))
+            expected = {implicit}
+        else:
+            expected = {_PLAIN_TAGS[type(node)]}
+        if node.tag not in expected:
+            problems.append(_at(node, filename, f"explicit YAML tags ({node.tag.rsplit(':', 1)[-1]}) are not allowed; remove the !!tag"))
+        if isinstance(node, yaml.MappingNode):
+            stack.extend(part for pair in reversed(node.value) for part in reversed(pair))
+        elif isinstance(node, yaml.SequenceNode):
+            stack.extend(reversed(node.value))
+    return sorted(set(problems), key=lambda problem: (problem.line, problem.column))
 
 
 def _duplicate_keys(node: yaml.Node, filename: str) -> list[Problem]:
@@ -460,20 +507,35 @@ def _problems(error: ValidationError, root: yaml.Node, filename: str) -> list[Pr
             for loc, message in context.problems:
                 problems.append(_located(root, loc, filename, message))
             continue
-        loc = tuple(part for part in item["loc"] if not _is_union_tag(part))
+        loc = _yaml_path(root, item["loc"])
         problems.append(_located(root, loc, filename, _sentence(item, loc)))
     return sorted(problems, key=lambda problem: (problem.line, problem.column))
 
 
-def _is_union_tag(part: Any) -> bool:
-    # pydantic names union branches (e.g. 'function-before[...]', 'int'); they are not YAML keys.
-    return isinstance(part, str) and ("[" in part or part in {"int", "str", "none"})
+_TAG = re.compile(r"[a-z-]+\[.*\]|int|str|none|bool|float|date|datetime|timedelta")
+
+
+def _yaml_path(root: yaml.Node, loc: tuple[Any, ...]) -> tuple[Any, ...]:
+    """pydantic's error location without the names it gives union branches.
+
+    A part is such a name only where the file has no key of that name, so a user's key that
+    happens to look like one ('links[0]', 'int') is kept.
+    """
+    path: list[Any] = []
+    node: yaml.Node | None = root
+    for part in loc:
+        child = _child(node, part) if node is not None else None
+        if child is None and isinstance(part, str) and _TAG.fullmatch(part):
+            continue
+        path.append(part)
+        node = child[1] if child is not None else None
+    return tuple(path)
 
 
 def _sentence(item: dict[str, Any], loc: tuple[Any, ...]) -> str:
     where = ".".join(str(part) for part in loc) or "the file"
     kind = item["type"]
-    if kind == "extra_forbidden":
+    if kind == "extra_forbidden" and loc:
         return f"unknown key {loc[-1]!r} in {'.'.join(map(str, loc[:-1])) or 'the top level'}; check its spelling or remove it"
     if kind == "missing":
         return f"{where} is required; add it"

@@ -146,7 +146,7 @@ class ReadmeHistory:
         assert self.header is not None
         # A removed line is usually the line the previous commit added: reuse its parse.
         return {
-            line: self._recent[line] if line in self._recent else parse_row(self.header, line, 0)
+            line: self._recent[line] if line in self._recent else parse_row(self.header, line, -1)
             for line in lines
         }
 

@@ -323,9 +323,12 @@ def _synthetic_head(width: int) -> str:
     return "|" + "x|" * width + "\n|" + "-|" * width + "\n"
 
 
-def _first_line(line: str) -> str:
-    """The first line of ``line`` as the parser sees it (BOM and line break dropped)."""
-    if line.startswith("\ufeff"):
+def _first_line(line: str, line_no: int = 0) -> str:
+    """The first line of ``line`` as the parser sees it (line break dropped).
+
+    A BOM is dropped only on the file's first line, as ``split_lines`` does for the whole file.
+    """
+    if line_no == 0 and line.startswith("\ufeff"):
         line = line[1:]
     ends = [end for end in (line.find("\r"), line.find("\n")) if end >= 0]
     if ends:
@@ -370,8 +373,11 @@ def _row_contents(width: int, line: str) -> tuple[str, ...] | None:
 
 
 def parse_row(header: TableHeader, line: str, line_no: int) -> Row | None:
-    """The row ``line`` is under ``header``, or None when it is no week row of such a table."""
-    line = _first_line(line)
+    """The row ``line`` is under ``header``, or None when it is no week row of such a table.
+
+    ``line_no`` is the line's number in the file (-1 when unknown, never the first line).
+    """
+    line = _first_line(line, line_no)
     if "|" not in line:
         return None
     contents = _row_contents(len(header.columns), line)
