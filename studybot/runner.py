@@ -170,7 +170,8 @@ def observe(
     if previous and previous != head:
         # Commits that arrived since the last run were first seen now (bounded by activity).
         try:
-            fresh = [sha for sha in repository.parents(head) if sha not in repository.parents(previous)]
+            known = repository.parents(previous).keys()
+            fresh = [sha for sha in repository.parents(head) if sha not in known]
         except GitError:
             fresh = []
         ledger = remember_first_seen(ledger, fresh, now)
@@ -268,8 +269,9 @@ def apply(operation: Operation, gateway: Gateway, ledger: Ledger) -> Ledger:
             # One note per issue, found again by its marker if a run stopped after posting it.
             note = marker(operation.week, Kind.QUESTIONS, issue.number)
             if note not in ledger.bot_comments:
-                posted = gateway.create_comment(issue.number, f"{note}\n{operation.body}")
-                bot_comments = {**ledger.bot_comments, note: BotComment(id=posted.id)}
+                body = f"{note}\n{operation.body}"
+                posted = gateway.create_comment(issue.number, body)
+                bot_comments = {**ledger.bot_comments, note: BotComment(id=posted.id, digest=digest(body))}
                 ledger = ledger.model_copy(update={"bot_comments": bot_comments})
             gateway.update_issue(issue.number, state=IssueState.CLOSED, state_reason="completed")
         if week_issue is not None:
@@ -279,7 +281,11 @@ def apply(operation: Operation, gateway: Gateway, ledger: Ledger) -> Ledger:
         if operation.reaction:
             gateway.add_reaction(operation.comment, operation.reaction)
         if operation.body:
-            gateway.create_comment(operation.issue, operation.body)
+            posted = gateway.create_comment(operation.issue, operation.body)
+            found = marker(0, Kind.REPLY, operation.comment)
+            ledger = ledger.model_copy(
+                update={"bot_comments": {**ledger.bot_comments, found: BotComment(id=posted.id, digest=digest(operation.body))}}
+            )
         return ledger.model_copy(update={"commands": sorted({*ledger.commands, operation.comment})})
     raise TypeError(f"cannot apply {operation!r}")
 
