@@ -30,6 +30,11 @@ class Request:
     comment: Comment
     parsed: tuple[Command | CommandError, ...]
 
+    @property
+    def edited(self) -> bool:
+        """The command arrived through an edit, whose author GitHub does not say."""
+        return self.comment.updated_at != self.comment.created_at
+
 
 @dataclass
 class Applied:
@@ -73,7 +78,12 @@ def apply_requests(
         comment = request.comment
         lines: list[str] = []
         ok = True
-        if not allowed.get(comment.author, False):
+        if request.edited:
+            # Anyone with write access can edit anyone's comment and the API names only the
+            # first author, so a command that appears through an edit cannot be trusted.
+            lines.append(messages.t("command.edited"))
+            ok = False
+        elif not allowed.get(comment.author, False):
             maintainers = ", ".join(escape(name) for name in sorted(roster.maintainers)) or "—"
             lines.append(messages.t("command.refused", maintainers=maintainers))
             ok = False

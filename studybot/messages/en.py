@@ -79,6 +79,7 @@ TEXT = {
     "plan.reply": "reply on issue #{issue}",
     "plan.nothing": "nothing to do",
     "command.refused": "🙏 Only the study's maintainers ({maintainers}) can use this command, so nothing was changed.",
+    "command.edited": "✋ Commands in an edited comment are not carried out: GitHub does not say who edited a comment. Please write the command in a new comment.",
     "command.help": "studybot commands (maintainers only):\n- `/studybot excuse @login <week> <reason>`: waive that week\n- `/studybot unexcuse @login <week>`\n- `/studybot swap-blog <week> @writer @replacement`: the replacement writes that week and gives their next turn back\n- `/studybot paid @login <amount>`: record a payment\n- `/studybot recheck`: read everything again from the start\n- `/studybot help`",
     "command.unknown_member": "❓ {login} is not a member in the config.",
     "command.not_a_week": "❓ Week {week} is not a graded week (see `studybot calendar`).",
