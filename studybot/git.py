@@ -75,6 +75,7 @@ class Repository:
     def __init__(self, path: str | Path, git: str = "git"):
         self.path = Path(path)
         self._git = git
+        self._graphs: dict[str, dict[str, tuple[str, ...]]] = {}
 
     def _run(self, *args: str, input: bytes | None = None, env: dict[str, str] | None = None) -> bytes:
         try:
@@ -243,13 +244,20 @@ class Repository:
             yield TreeCommit(_commit_info(header.rstrip("\x00")), tuple(_raw_touches(body)))
 
     def parents(self, rev: str = "HEAD") -> dict[str, tuple[str, ...]]:
-        """Every commit reachable from ``rev`` with its parents, in one ``git log``."""
-        output = self._run("log", "--format=%H %P", f"--max-count={MAX_COMMITS}", rev)
-        graph: dict[str, tuple[str, ...]] = {}
-        for line in output.decode().splitlines():
-            sha, *parents = line.split()
-            graph[sha] = tuple(parents)
-        return graph
+        """Every commit reachable from ``rev`` with its parents, in one ``git log`` (kept per rev)."""
+        if rev not in self._graphs:
+            output = self._run("log", "--format=%H %P", f"--max-count={MAX_COMMITS}", rev)
+            graph: dict[str, tuple[str, ...]] = {}
+            for line in output.decode().splitlines():
+                sha, *parents = line.split()
+                graph[sha] = tuple(parents)
+            self._graphs[rev] = graph
+        return self._graphs[rev]
+
+    def changes_of(self, path: str, rev: str = "HEAD") -> list[str]:
+        """The first-parent commits that changed ``path``, newest first."""
+        output = self._run("log", "--first-parent", "--format=%H", f"--max-count={MAX_COMMITS}", rev, "--", path)
+        return output.decode().split()
 
     def blobs(self, shas: list[str]) -> dict[str, bytes]:
         """Blob contents by SHA, read in one ``cat-file --batch``."""

@@ -26,6 +26,7 @@ from studybot.ledger import (
     BotComment,
     Cursors,
     Ledger,
+    Push,
     LedgerError,
     dump_ledger,
     excuses_from,
@@ -37,6 +38,7 @@ from studybot.ledger import (
     substance,
     swaps_from,
 )
+from studybot.markup import escape
 from studybot.messages import Messages, messages_for
 from studybot.observe import comment_evidence, observe_comments, observe_issues
 from studybot.plan import (
@@ -108,11 +110,20 @@ def run_cycle(
     branch = branch or gateway.default_branch()
     files = Files(repository.show(head, config.output.readme), repository.show(head, config.output.ledger))
     ledger = load_ledger(files.ledger)
+    notes: list[str] = []
     if recheck:
         ledger = ledger.model_copy(update={"cursors": Cursors(head=ledger.cursors.head)})
 
     trusted = tuple(maintainer_logins(config))
     ledger, comments = observe(ledger, gateway, branch, repository, head, now, trusted)
+    kept = trusted_ledger(repository, head, config.output.ledger, ledger.pushes, trusted)
+    if kept is not None:
+        # Someone else pushed the ledger: go on from the bot's last one (and read GitHub again
+        # from its older cursors); this run's commit puts it back.
+        sha, actor, text = kept
+        notes.append(messages.t("ledger.restored", sha=sha[:7], actor=escape(actor)))
+        log(notes[-1])
+        ledger, comments = observe(load_ledger(text), gateway, branch, repository, head, now, trusted)
     evidence = gather_evidence(config, schedule, repository, head, ledger)
     report = judge(config, schedule, evidence, ledger, now)
     replies: list[Operation] = []
@@ -129,7 +140,7 @@ def run_cycle(
     operations = replies + plan_cycle(Context(config, schedule, report, ledger, now, messages))
     if only_week is not None:
         operations = [op for op in operations if getattr(op, "week", only_week) == only_week]
-    outcome = Outcome(report, list(operations))
+    outcome = Outcome(report, list(operations), notes=notes)
     for operation in operations:
         log(("would " if dry_run else "") + operation.describe(messages))
         if not dry_run:
@@ -177,6 +188,35 @@ def observe(
         ledger = remember_first_seen(ledger, fresh, now)
     cursors = ledger.cursors.model_copy(update={"activity_after": page.cursor or ledger.cursors.activity_after, "head": head})
     return ledger.model_copy(update={"pushes": pushes, "cursors": cursors}), comments
+
+
+def trusted_ledger(
+    repository: Repository, head: str, path: str, pushes: list[Push], trusted: tuple[str, ...]
+) -> tuple[str, str, str | None] | None:
+    """When someone other than the bot or a maintainer pushed the ledger, the version to use.
+
+    Returns (the untrusted commit, its pusher, the newest ledger text the bot or a maintainer
+    pushed), or None when the ledger at ``head`` is trustworthy. A push the activity log does
+    not know cannot be judged and is trusted.
+    """
+    changes = repository.changes_of(path, head)
+    if not changes:
+        return None
+    landed = land_commits(repository.parents(head), head, pushes)
+
+    def untrusted(sha: str) -> str | None:
+        actor = landed[sha].actor if sha in landed else None
+        if actor is None or actor.endswith("[bot]") or actor.lower() in trusted:
+            return None
+        return actor
+
+    actor = untrusted(changes[0])
+    if actor is None:
+        return None
+    for sha in changes[1:]:
+        if untrusted(sha) is None:
+            return changes[0], actor, repository.show(sha, path)
+    return changes[0], actor, None
 
 
 # Collaborator roles that can change the repository; a command also needs maintainer: true.
@@ -434,6 +474,7 @@ def job_summary(outcome: Outcome, schedule: Schedule, messages: Messages, dry_ru
 
     lines = ["## studybot" + (" (dry run)" if dry_run else ""), ""]
     lines += [f"- {operation.describe(messages)}" for operation in outcome.operations] or [f"- {messages.t('plan.nothing')}"]
+    lines += [f"- {note}" for note in outcome.notes]
     current = [week for week in outcome.report.weeks if not week.final][-1:] or list(outcome.report.weeks[-1:])
     trimmed = dataclasses.replace(outcome.report, weeks=tuple(current))
     lines += ["", render_report(trimmed, schedule, messages)]

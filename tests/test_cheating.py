@@ -215,11 +215,6 @@ def test_a_member_editing_the_leaders_comment_into_a_command_changes_nothing(stu
     assert len(replies) == 1 and "새 댓글로" in replies[0]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="run_cycle() loads the ledger from whatever the branch head holds, so a member's push to "
-    ".studybot/ledger.json rewrites frozen verdicts silently",
-)
 def test_a_member_pushing_an_edited_ledger_does_not_change_a_final_verdict(study):
     """A member with push access who edits the ledger to turn their absence into on time keeps the absence and fine."""
     study.run(RESULTS_AT)
@@ -230,6 +225,20 @@ def test_a_member_pushing_an_edited_ledger_does_not_change_a_final_verdict(study
     outcome = study.run(kst(2022, 4, 14, 1))
     assert verdict(outcome, "구미진") == ("absent", 4000)
     assert fines_row(study, "구미진").startswith("| 구미진 | ❌ | 4,000원")
+    assert json.loads(study.ledger())["weeks"]["1"]["members"]["구미진"]["verdict"] == "absent"
+    assert any("mijinkoo" in note and "되돌립니다" in note for note in outcome.notes)
+
+
+def test_a_maintainer_may_edit_the_ledger_by_hand(study):
+    """The leader's own push of an edited ledger is respected (it is their record to repair)."""
+    study.run(RESULTS_AT)
+    ledger = json.loads(study.ledger())
+    ledger["weeks"]["1"]["members"]["구미진"].update(verdict="excused", fine=0)
+    study.github.now = kst(2022, 4, 14)
+    study.github.push({".studybot/ledger.json": json.dumps(ledger, ensure_ascii=False, indent=1)}, LEADER)
+    outcome = study.run(kst(2022, 4, 14, 1))
+    assert verdict(outcome, "구미진") == ("excused", 0)
+    assert outcome.notes == []
 
 
 # ---- forged bot comments and issues --------------------------------------------------------------

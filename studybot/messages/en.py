@@ -78,6 +78,7 @@ TEXT = {
     "plan.react": "react {content} to comment {comment}",
     "plan.reply": "reply on issue #{issue}",
     "plan.nothing": "nothing to do",
+    "ledger.restored": "⚠️ The ledger as {actor} changed it in commit {sha} is not used; studybot goes on from the ledger it last wrote and puts it back. Use /studybot commands to change the record.",
     "command.refused": "🙏 Only the study's maintainers ({maintainers}) can use this command, so nothing was changed.",
     "command.edited": "✋ Commands in an edited comment are not carried out: GitHub does not say who edited a comment. Please write the command in a new comment.",
     "command.help": "studybot commands (maintainers only):\n- `/studybot excuse @login <week> <reason>`: waive that week\n- `/studybot unexcuse @login <week>`\n- `/studybot swap-blog <week> @writer @replacement`: the replacement writes that week and gives their next turn back\n- `/studybot paid @login <amount>`: record a payment\n- `/studybot recheck`: read everything again from the start\n- `/studybot help`",

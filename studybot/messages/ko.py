@@ -80,6 +80,7 @@ TEXT = {
     "plan.react": "댓글 {comment}에 반응 {content}",
     "plan.reply": "{issue}번 이슈에 답글",
     "plan.nothing": "할 일 없음",
+    "ledger.restored": "⚠️ 커밋 {sha}에서 {actor} 님이 바꾼 ledger는 쓰지 않고, studybot이 마지막으로 쓴 ledger로 되돌립니다. 기록을 바꿀 때는 /studybot 명령을 써 주세요.",
     "command.refused": "🙏 이 명령은 스터디 관리자({maintainers})만 쓸 수 있어서 아무것도 바꾸지 않았습니다.",
     "command.edited": "✋ 고쳐진 댓글의 명령은 실행하지 않습니다. GitHub는 댓글을 누가 고쳤는지 알려 주지 않기 때문입니다. 새 댓글로 다시 써 주세요.",
     "command.help": "studybot 명령 (스터디 관리자만):\n- `/studybot excuse @아이디 <주차> <사유>` (면제): 그 주 벌금 면제\n- `/studybot unexcuse @아이디 <주차>` (면제취소)\n- `/studybot swap-blog <주차> @담당 @대신할사람` (블로그교체): 그 주 담당을 바꾸고, 대신한 사람의 다음 차례를 돌려줍니다\n- `/studybot paid @아이디 <금액>` (납부): 벌금 납부 기록\n- `/studybot recheck` (재확인): 기록을 처음부터 다시 읽기\n- `/studybot help` (도움말)",
