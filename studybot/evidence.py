@@ -70,6 +70,7 @@ class Evidence:
     submissions: dict[tuple[str, int], Submission] = field(default_factory=dict)
     blog: dict[int, BlogPost] = field(default_factory=dict)
     warnings: list[Notice] = field(default_factory=list)
+    _warned: set[Notice] = field(default_factory=set, repr=False, compare=False)
 
     def add(self, submission: Submission) -> None:
         """Keep the earliest submission for its (member, week)."""
@@ -78,8 +79,13 @@ class Evidence:
         if known is None or submission.at < known.at:
             self.submissions[key] = submission
 
+    def __post_init__(self) -> None:
+        self._warned = set(self.warnings)
+
     def warn(self, warning: Notice) -> None:
-        if warning not in self.warnings:
+        """Add a warning once (a set keeps this cheap for histories with thousands of them)."""
+        if warning not in self._warned:
+            self._warned.add(warning)
             self.warnings.append(warning)
 
     def merge(self, other: Evidence) -> None:

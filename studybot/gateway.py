@@ -235,14 +235,32 @@ class GitHubGateway:
 
         The cursor holds GitHub's cursor of the last page read and the newest item's id, so the
         next call re-reads that page only and keeps what is newer (one request when nothing
-        happened). An older GitHub Enterprise Server without the activity API gets an empty
-        page and the same cursor, and trusted time falls back to when the bot first saw a change.
+        happened). When that page was full, anything newer is on the pages after it, so the next
+        call reads the newest page instead and goes back to the cursor only when that page holds
+        nothing already seen. An older GitHub Enterprise Server without the activity API gets an
+        empty page and the same cursor, and trusted time falls back to when the bot first saw a
+        change.
         """
-        page_after, last_id = _decode_cursor(after)
+        page_after, last_id, full = _decode_cursor(after)
         ref = branch if branch.startswith("refs/") else f"refs/heads/{branch}"
+        if full and last_id is not None:
+            try:
+                _, data = self._list_page(
+                    f"{self._repo_path}/activity", "GET activity", {"ref": ref, "direction": "desc", "per_page": 100}
+                )
+            except GatewayError as err:
+                if err.status in (404, 422):
+                    return ActivityPage(items=(), cursor=after)
+                raise
+            newest = [_activity(raw) for raw in data or []]
+            newer = sorted((item for item in newest if item.id > last_id), key=lambda item: item.id)
+            if len(newer) < len(newest) or not newest:  # reached what was seen before: nothing is missing
+                last = newer[-1].id if newer else last_id
+                return ActivityPage(items=tuple(newer), cursor=_encode_cursor(page_after, last, full=True))
         items: list[Activity] = []
         found = last_id is None
         request_after = page_after
+        page: list[Activity] = []
         while True:
             params: dict[str, Any] = {"ref": ref, "direction": "asc", "per_page": 100}
             if request_after:
@@ -253,9 +271,10 @@ class GitHubGateway:
                 if err.status in (404, 422):
                     return ActivityPage(items=(), cursor=after)
                 raise
-            page = [_activity(raw) for raw in data or []]
-            if not page:
+            fetched = [_activity(raw) for raw in data or []]
+            if not fetched:
                 break
+            page = fetched
             page_after = request_after
             for item in page:
                 if found:
@@ -271,7 +290,7 @@ class GitHubGateway:
             request_after = _next_after(headers)
             if not request_after:
                 break
-        return ActivityPage(items=tuple(items), cursor=_encode_cursor(page_after, last_id))
+        return ActivityPage(items=tuple(items), cursor=_encode_cursor(page_after, last_id, full=len(page) >= 100))
 
     def permission(self, login: str) -> Permission:
         """The member's role on the repository; anyone who is not a collaborator has ``NONE``."""
@@ -468,6 +487,10 @@ class GitHubGateway:
                 )
             except (GithubException, requests.exceptions.RequestException) as exc:
                 failure = exc
+            except ValueError:
+                # A body cut short (by a proxy, say) fails to decode as JSON: an answer garbled
+                # on the way, handled like a broken connection (GETs retried, creates not resent).
+                failure = requests.exceptions.ChunkedEncodingError("GitHub's answer was cut short (not valid JSON)")
             finally:
                 if verb != "GET":
                     self._last_write = self._clock()
@@ -732,21 +755,25 @@ def _next_after(headers: Mapping[str, Any]) -> str | None:
     return values[0] if values else None
 
 
-def _encode_cursor(page_after: str | None, last_id: int | None) -> str | None:
+def _encode_cursor(page_after: str | None, last_id: int | None, *, full: bool = False) -> str | None:
     if last_id is None and page_after is None:
         return None
-    return json.dumps({"page": page_after, "last": last_id}, separators=(",", ":"))
+    data: dict[str, Any] = {"page": page_after, "last": last_id}
+    if full and last_id is not None:
+        data["full"] = True  # the page at ``page`` was full: newer items are on the pages after it
+    return json.dumps(data, separators=(",", ":"))
 
 
-def _decode_cursor(cursor: str | None) -> tuple[str | None, int | None]:
+def _decode_cursor(cursor: str | None) -> tuple[str | None, int | None, bool]:
     if not cursor:
-        return None, None
+        return None, None, False
     try:
         data = json.loads(cursor)
-        return data.get("page"), (int(data["last"]) if data.get("last") is not None else None)
+        last = int(data["last"]) if data.get("last") is not None else None
+        return data.get("page"), last, bool(data.get("full"))
     except (ValueError, TypeError, KeyError, AttributeError):
         # Not one of ours: treat it as GitHub's own page cursor.
-        return cursor, None
+        return cursor, None, False
 
 
 def _server_message(exc: GithubException) -> str:

@@ -57,7 +57,7 @@ from studybot.plan import (
 from studybot.regions import RegionError, replace_region
 from studybot.render import render_fines, render_rotation
 from studybot.report import Report, blog_writers, build_report, excuses_of
-from studybot.remote import Comment, FileChange, Gateway, IssueState, Permission, RefMoved
+from studybot.remote import Comment, FileChange, Gateway, Issue, IssueState, Permission, RefMoved
 from studybot.schedule import Schedule, build_schedule
 
 COMMIT_ATTEMPTS = 3
@@ -141,10 +141,11 @@ def run_cycle(
     if only_week is not None:
         operations = [op for op in operations if getattr(op, "week", only_week) == only_week]
     outcome = Outcome(report, list(operations), notes=notes)
+    questions: dict[tuple[str, ...], list[Issue]] = {}  # open question issues, listed once a run
     for operation in operations:
         log(("would " if dry_run else "") + operation.describe(messages))
         if not dry_run:
-            ledger = apply(operation, gateway, ledger)
+            ledger = apply(operation, gateway, ledger, questions)
     ledger = freeze_final_weeks(ledger, report, now)
     commit = render_commit(config, schedule, report, ledger, files, messages)
     if commit is not None:
@@ -271,8 +272,17 @@ def judge(config: StudyConfig, schedule: Schedule, evidence: Evidence, ledger: L
     )
 
 
-def apply(operation: Operation, gateway: Gateway, ledger: Ledger) -> Ledger:
-    """Carry out one operation and return the ledger that remembers it."""
+def apply(
+    operation: Operation,
+    gateway: Gateway,
+    ledger: Ledger,
+    questions: dict[tuple[str, ...], list[Issue]] | None = None,
+) -> Ledger:
+    """Carry out one operation and return the ledger that remembers it.
+
+    ``questions`` keeps the open question issues between operations of one run, so closing
+    several weeks at once lists them once.
+    """
     issues = dict(ledger.issues)
     if isinstance(operation, CreateIssue):
         created = gateway.create_issue(operation.title, operation.body, operation.labels)
@@ -301,10 +311,13 @@ def apply(operation: Operation, gateway: Gateway, ledger: Ledger) -> Ledger:
         return ledger.model_copy(update={"bot_comments": bot_comments})
     if isinstance(operation, CloseQuestions):
         week_issue = issues.get(operation.week)
-        for issue in gateway.list_issues(labels=operation.labels):
-            if issue.state is not IssueState.OPEN or issue.created_at >= operation.before or (
-                week_issue is not None and issue.number == week_issue.number
-            ):
+        questions = {} if questions is None else questions
+        if operation.labels not in questions:
+            listed = gateway.list_issues(labels=operation.labels)
+            questions[operation.labels] = [issue for issue in listed if issue.state is IssueState.OPEN]
+        still_open = questions[operation.labels]
+        for issue in list(still_open):
+            if issue.created_at >= operation.before or (week_issue is not None and issue.number == week_issue.number):
                 continue
             # One note per issue, found again by its marker if a run stopped after posting it.
             note = marker(operation.week, Kind.QUESTIONS, issue.number)
@@ -314,6 +327,7 @@ def apply(operation: Operation, gateway: Gateway, ledger: Ledger) -> Ledger:
                 bot_comments = {**ledger.bot_comments, note: BotComment(id=posted.id, digest=digest(body))}
                 ledger = ledger.model_copy(update={"bot_comments": bot_comments})
             gateway.update_issue(issue.number, state=IssueState.CLOSED, state_reason="completed")
+            still_open.remove(issue)
         if week_issue is not None:
             issues[operation.week] = week_issue.model_copy(update={"week_closed": True})
         return ledger.model_copy(update={"issues": issues})

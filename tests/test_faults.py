@@ -727,12 +727,6 @@ def test_commit_whose_ref_update_answer_was_lost_is_not_made_twice():
     assert faults.calls["git/update-ref"] == 2
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="GitHubGateway._request catches GithubException and RequestException only; PyGithub raises "
-    "json.JSONDecodeError (a ValueError) for a body that starts with '{' but is cut off, so it escapes "
-    "as a raw ValueError instead of a GatewayError",
-)
 def test_cut_off_json_answer_is_a_gateway_error():
     """A proxy that cuts a JSON error body short still ends the run with a sentence."""
     with responses.RequestsMock() as mock:

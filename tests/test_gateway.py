@@ -673,3 +673,54 @@ def test_malformed_repository_name_is_a_sentence():
         GitHubGateway(TOKEN, "mlops")
 
     assert "owner/name" in caught.value.sentence
+
+
+def test_a_list_page_read_again_in_a_run_is_asked_for_conditionally(api, gateway):
+    """The same listing twice in one run: If-None-Match with the page's ETag, and a 304 reuses the page."""
+    api.get(f"{REPO}/issues", json=[issue_json(15, labels=[{"name": "question"}])], headers={"ETag": 'W/"q1"'})
+    api.get(f"{REPO}/issues", status=304, headers={"ETag": 'W/"q1"'})
+
+    first = gateway.list_issues(labels=("question",))
+    again = gateway.list_issues(labels=("question",))
+
+    assert [i.number for i in again] == [i.number for i in first] == [15]
+    assert "If-None-Match" not in api.calls[0].request.headers
+    assert api.calls[1].request.headers["If-None-Match"] == 'W/"q1"'
+    assert gateway.request_count() == {"GET issues": 2}  # a 304 is still a request
+
+
+def test_activity_after_a_full_page_reads_the_newest_page_first(api, gateway):
+    """When the last page read was full, the next run reads newest first: one request for what came since."""
+    full = [activity_json(n, f"{n:040x}", "2022-04-12T12:00:00Z") for n in range(1, 101)]
+    api.get(f"{REPO}/activity", json=full)
+    cursor = gateway.list_activity("main").cursor
+
+    newest = [activity_json(102, "f" * 40, "2022-04-13T00:00:00Z"), activity_json(101, "e" * 40, "2022-04-12T23:00:00Z"),
+              *reversed(full[-98:])]
+    api.get(f"{REPO}/activity", json=newest)
+    resumed = gateway.list_activity("main", after=cursor)
+
+    assert [a.id for a in resumed.items] == [101, 102]
+    assert query(api.calls[1]) == {"ref": "refs/heads/main", "direction": "desc", "per_page": "100"}
+    api.get(f"{REPO}/activity", json=newest)
+    assert gateway.list_activity("main", after=resumed.cursor).items == ()
+    assert gateway.request_count() == {"GET activity": 3}
+
+
+def test_activity_after_a_full_page_with_a_hundred_new_goes_back_to_the_cursor(api, gateway):
+    """When a hundred or more pushes came since a full page, the cursor walk finds every one of them."""
+    full = [activity_json(n, f"{n:040x}", "2022-04-12T12:00:00Z") for n in range(1, 101)]
+    api.get(f"{REPO}/activity", json=full)
+    cursor = gateway.list_activity("main").cursor
+    more = [activity_json(n, f"{n:040x}", "2022-04-13T12:00:00Z") for n in range(101, 206)]
+    api.get(f"{REPO}/activity", json=list(reversed(more))[:100])  # newest page: all new
+    nxt = "https://api.github.com/repos/study/mlops/activity?ref=refs%2Fheads%2Fmain&after=C2&per_page=100"
+    api.get(f"{REPO}/activity", json=full, headers=link(nxt))  # the cursor page again
+    nxt2 = "https://api.github.com/repos/study/mlops/activity?ref=refs%2Fheads%2Fmain&after=C3&per_page=100"
+    api.get(f"{REPO}/activity", json=more[:100], headers=link(nxt2))
+    api.get(f"{REPO}/activity", json=more[100:])
+    resumed = gateway.list_activity("main", after=cursor)
+    assert [a.id for a in resumed.items] == list(range(101, 206))
+    assert query(api.calls[2]).get("direction") == "asc" and "after" not in query(api.calls[2])
+    assert query(api.calls[4])["after"] == "C3"
+    assert '"full"' not in resumed.cursor
