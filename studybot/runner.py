@@ -124,20 +124,15 @@ def run_cycle(
         notes.append(messages.t("ledger.restored", sha=sha[:7], actor=escape(actor)))
         log(notes[-1])
         ledger, comments = observe(load_ledger(text), gateway, branch, repository, head, now, trusted)
-    evidence = gather_evidence(config, schedule, repository, head, ledger)
-    report = judge(config, schedule, evidence, ledger, now)
-    replies: list[Operation] = []
-    requests = pending_requests(comments, ledger)
-    if requests:
-        allowed = authorize(config, gateway, {request.comment.author for request in requests})
-        applied = apply_requests(requests, allowed, config, schedule, report, ledger, now, messages)
-        ledger, replies = applied.ledger, list(applied.replies)
-        if applied.recheck:
-            fresh = Cursors(activity_after=None, head=ledger.cursors.head)
-            ledger, _ = observe(ledger.model_copy(update={"cursors": fresh}), gateway, branch, repository, head, now, trusted)
-        evidence = gather_evidence(config, schedule, repository, head, ledger)
-        report = judge(config, schedule, evidence, ledger, now)
-    operations = replies + plan_cycle(Context(config, schedule, report, ledger, now, messages))
+
+    def reread(ledger: Ledger) -> Ledger:
+        fresh = ledger.model_copy(update={"cursors": Cursors(head=ledger.cursors.head)})
+        return observe(fresh, gateway, branch, repository, head, now, trusted)[0]
+
+    ledger, report, operations = decide(
+        config, schedule, gateway, ledger, comments, now, messages,
+        lambda ledger: gather_evidence(config, schedule, repository, head, ledger), reread,
+    )
     if only_week is not None:
         operations = [op for op in operations if getattr(op, "week", only_week) == only_week]
     outcome = Outcome(report, list(operations), notes=notes)
@@ -159,6 +154,35 @@ def run_cycle(
             )
     outcome.changed = bool(outcome.operations)
     return outcome
+
+
+def decide(
+    config: StudyConfig,
+    schedule: Schedule,
+    gateway: Gateway,
+    ledger: Ledger,
+    comments: list[Comment],
+    now: dt.datetime,
+    messages: Messages,
+    evidence_of: Callable[[Ledger], Evidence],
+    reread: Callable[[Ledger], Ledger],
+) -> tuple[Ledger, Report, list[Operation]]:
+    """What this run does, before any write: judge, apply commands, plan the cycle.
+
+    ``evidence_of`` reads the submissions a ledger implies; ``reread`` reads GitHub again from
+    the start, for a recheck command.
+    """
+    report = judge(config, schedule, evidence_of(ledger), ledger, now)
+    replies: list[Operation] = []
+    requests = pending_requests(comments, ledger)
+    if requests:
+        allowed = authorize(config, gateway, {request.comment.author for request in requests})
+        applied = apply_requests(requests, allowed, config, schedule, report, ledger, now, messages)
+        ledger, replies = applied.ledger, list(applied.replies)
+        if applied.recheck:
+            ledger = reread(ledger)
+        report = judge(config, schedule, evidence_of(ledger), ledger, now)
+    return ledger, report, replies + plan_cycle(Context(config, schedule, report, ledger, now, messages))
 
 
 def observe(

@@ -34,7 +34,6 @@ import responses
 from helpers import SEED_CONFIG
 
 from studybot.config import load_config
-from studybot.cycle import Context, plan_cycle
 from studybot.evidence import Evidence
 from studybot.gateway import GitHubGateway
 from studybot.ledger import Ledger
@@ -42,8 +41,8 @@ from studybot.messages import messages_for
 from studybot.plan import CommitFiles, Kind, marker, read_marker
 from studybot.regions import replace_region
 from studybot.remote import FileChange, GatewayError, RefMoved
-from studybot.commands import apply_requests, maintainer_logins, pending_requests
-from studybot.runner import Files, RunError, apply, authorize, commit_with_retry, judge, observe
+from studybot.commands import maintainer_logins
+from studybot.runner import Files, RunError, apply, commit_with_retry, decide, observe
 from studybot.schedule import build_schedule
 
 UTC = dt.timezone.utc
@@ -586,18 +585,13 @@ PHASES = (WEEK3.deadline - dt.timedelta(hours=3), WEEK3.late_until + dt.timedelt
 
 
 def run_once(api: GitHubAPI, ledger: Ledger, now: dt.datetime, gw: GitHubGateway) -> Ledger:
-    """One run's GitHub part, as ``run_cycle`` does it: observe, commands, judge, plan, apply."""
+    """One run's GitHub part, as ``run_cycle`` does it: observe, decide, apply (no git here)."""
     trusted = tuple(maintainer_logins(CONFIG))
     ledger, comments = observe(ledger, gw, "main", None, api.head, now, trusted)  # type: ignore[arg-type]
-    report = judge(CONFIG, SCHEDULE, Evidence(), ledger, now)
-    replies: list[Any] = []
-    requests = pending_requests(comments, ledger)
-    if requests:
-        allowed = authorize(CONFIG, gw, {request.comment.author for request in requests})
-        applied = apply_requests(requests, allowed, CONFIG, SCHEDULE, report, ledger, now, MESSAGES)
-        ledger, replies = applied.ledger, list(applied.replies)
-        report = judge(CONFIG, SCHEDULE, Evidence(), ledger, now)
-    for operation in replies + plan_cycle(Context(CONFIG, SCHEDULE, report, ledger, now, MESSAGES)):
+    ledger, _, operations = decide(
+        CONFIG, SCHEDULE, gw, ledger, comments, now, MESSAGES, lambda _: Evidence(), lambda ledger: ledger
+    )
+    for operation in operations:
         ledger = apply(operation, gw, ledger)
     return ledger
 
