@@ -55,6 +55,33 @@ def plan_cycle(context: Context) -> list[Operation]:
     return operations + plan_settlement(context)
 
 
+def timeline(context: Context) -> list[str]:
+    """The current week's steps, done or due, and why one was skipped: for the job summary."""
+    week = context.schedule.current(context.now)
+    if week is None:
+        return []
+    messages, ledger, now = context.messages, context.ledger, context.now
+    local = lambda instant: messages.when(context.schedule.local(instant))  # noqa: E731
+    issue = ledger.issues.get(week.number)
+    steps = [
+        messages.t("timeline.issue_open", week=week.number, number=issue.number)
+        if issue
+        else messages.t("timeline.issue_at", week=week.number, when=local(week.deadline - WEEK_OPENS_BEFORE))
+    ]
+    reminder_before = context.config.qna.reminder_before
+    if reminder_before:
+        at = week.deadline - reminder_before
+        if now < at:
+            steps.append(messages.t("timeline.reminder_at", when=local(at)))
+        elif marker(week.number, Kind.REMINDER) in ledger.bot_comments:
+            steps.append(messages.t("timeline.reminder_done"))
+        elif not waiting(context, week):
+            steps.append(messages.t("timeline.reminder_skipped"))
+    steps.append(messages.t("timeline.close_at", when=local(week.deadline)))
+    steps.append(messages.t("timeline.results_at", when=local(week.late_until)))
+    return steps
+
+
 def plan_settlement(context: Context) -> list[Operation]:
     """After the last week is final, the settlement statement on the last week's issue, once."""
     last = context.schedule.weeks[-1]

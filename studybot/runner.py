@@ -17,7 +17,7 @@ from typing import Any
 from studybot.collect import CheckoutError, open_checkout, read_evidence
 from studybot.commands import apply_requests, maintainer_logins, pending_requests
 from studybot.config import StudyConfig
-from studybot.cycle import Context, plan_cycle
+from studybot.cycle import Context, plan_cycle, timeline
 from studybot.evidence import Evidence
 from studybot.git import GitError, Repository
 from studybot.history import Roster, commit_date_stamp
@@ -76,6 +76,7 @@ class Outcome:
     commit: str | None = None
     changed: bool = False
     notes: list[str] = field(default_factory=list)
+    timeline: list[str] = field(default_factory=list)  # the current week's steps, for the summary
 
 
 @dataclass(frozen=True)
@@ -142,6 +143,7 @@ def run_cycle(
         if not dry_run:
             ledger = apply(operation, gateway, ledger, questions)
     ledger = freeze_final_weeks(ledger, report, now)
+    outcome.timeline = timeline(Context(config, schedule, report, ledger, now, messages))
     commit = render_commit(config, schedule, report, ledger, files, messages)
     if commit is not None:
         outcome.operations.append(commit)
@@ -513,6 +515,8 @@ def job_summary(outcome: Outcome, schedule: Schedule, messages: Messages, dry_ru
     lines = ["## studybot" + (" (dry run)" if dry_run else ""), ""]
     lines += [f"- {operation.describe(messages)}" for operation in outcome.operations] or [f"- {messages.t('plan.nothing')}"]
     lines += [f"- {note}" for note in outcome.notes]
+    if outcome.timeline:
+        lines += ["", messages.t("timeline.title"), ""] + [f"- {step}" for step in outcome.timeline]
     current = [week for week in outcome.report.weeks if not week.final][-1:] or list(outcome.report.weeks[-1:])
     trimmed = dataclasses.replace(outcome.report, weeks=tuple(current))
     lines += ["", render_report(trimmed, schedule, messages)]

@@ -12,7 +12,7 @@ from studyworld import Study
 
 from studybot.cli import Failure, main
 from studybot.config import parse_config
-from studybot.demo import example_file
+from studybot.demo import example_file, put_link
 from studybot.runner import run_action
 
 TOKEN = "ghs_secretTOKEN1234567890"
@@ -140,3 +140,18 @@ def test_a_week_outside_the_schedule_is_refused(study, tmp_path):
     with pytest.raises(Failure, match="99 is not a graded week.*1–12"):
         run(study, actions_env(study, tmp_path, week="99"), kst(2022, 4, 6, 10))
     assert study.writes() == 0
+
+
+def test_summary_tells_what_comes_next_and_what_was_skipped(study, tmp_path):
+    """The job summary lists the week's steps: the issue, the reminder (or why not), close and results."""
+    run(study, actions_env(study, tmp_path), kst(2022, 4, 6, 10))
+    summary = (tmp_path / "summary.md").read_text()
+    assert "### 이번 주 일정" in summary
+    assert "1주차 Q&A 이슈: #1" in summary
+    assert "리마인더: 2022-04-12 (화) 18:00" in summary
+    assert "마감·이슈 닫기: 2022-04-13 (수) 00:00" in summary and "결과: 2022-04-13 (수) 12:00" in summary
+    for member in ("장서진", "구미진", "이은빈", "한현경", "문수인"):
+        study.edit(member, kst(2022, 4, 10), lambda text, m=member: put_link(text, 1, m, f"https://x.example/{m}"))
+    (tmp_path / "summary.md").unlink()
+    run(study, actions_env(study, tmp_path), kst(2022, 4, 12, 19))
+    assert "리마인더: 모두 제출해서 올리지 않았습니다" in (tmp_path / "summary.md").read_text()
