@@ -20,25 +20,19 @@ import json
 import os
 import platform
 import re
-import shutil
 import statistics
 import subprocess
 import sys
 import time
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from history import studybot_command  # noqa: E402  (bench/history.py: how to start studybot)
+
 ROOT = Path(__file__).resolve().parent.parent
 SEED_CONFIG = ROOT / "config" / "study.yml"
 HEAVY = ("github", "requests", "urllib3", "pydantic", "yaml", "markdown_it", "dateutil", "pytz")
 LINE = re.compile(r"^import time:\s+(\d+)\s+\|\s+(\d+)\s+\|(\s+)(\S+)\s*$")
-
-
-def studybot_command() -> list[str]:
-    script = Path(sys.executable).parent / "studybot"
-    if script.exists():
-        return [str(script)]
-    found = shutil.which("studybot")
-    return [found] if found else [sys.executable, "-m", "studybot"]
 
 
 def import_profile() -> tuple[int, int, list[tuple[str, int]]]:

@@ -8,12 +8,10 @@ comments.
 from __future__ import annotations
 
 import json
-import re
 
 import pytest
+from github_view import assert_safe, rendered
 from helpers import kst
-from markdown_it import MarkdownIt
-from markdown_it.rules_block.table import escapedSplit
 from studyworld import Study
 
 from studybot.config import parse_config
@@ -311,51 +309,6 @@ def hostile_readme() -> str:
     return example_file("README.md").replace("[문수인]()|", f"[문수인]() &nbsp; {cells}|")
 
 
-MD = MarkdownIt("commonmark", {"html": True}).enable("table")
-MENTION = re.compile(r"(?<![\w`/])@([A-Za-z0-9](?:-?[A-Za-z0-9])*)")
-
-
-def table_widths(markdown: str) -> list[set[int]]:
-    """The cell counts of each table's lines (a broken table has more than one)."""
-    tables: list[set[int]] = []
-    inside = False
-    for line in markdown.splitlines():
-        if line.startswith("|"):
-            cells = escapedSplit(line.strip().removeprefix("|").removesuffix("|"))
-            if not inside:
-                tables.append(set())
-            tables[-1].add(len(cells))
-            inside = True
-        else:
-            inside = False
-    return tables
-
-
-def rendered(markdown: str) -> tuple[list[str], list[str], list[str]]:
-    """What GitHub would make of ``markdown``: raw HTML, link targets, and the visible text."""
-    html, hrefs, text = [], [], []
-    for token in MD.parse(markdown):
-        if token.type == "html_block" and not token.content.strip().startswith("<!-- studybot:"):
-            html.append(token.content)
-        for child in token.children or []:
-            if child.type == "html_inline":
-                html.append(child.content)
-            elif child.type == "link_open":
-                hrefs.append(str(child.attrs.get("href")))
-            elif child.type == "text":
-                text.append(child.content)
-    return html, hrefs, text
-
-
-def assert_safe(markdown: str, logins: set[str]) -> None:
-    html, hrefs, text = rendered(markdown)
-    assert html == [], html
-    assert not [href for href in hrefs if not href.startswith(("https://", "http://"))], hrefs
-    assert all(len(widths) == 1 for widths in table_widths(markdown)), table_widths(markdown)
-    mentioned = {login for chunk in text for login in MENTION.findall(chunk)}
-    assert mentioned <= logins, mentioned - logins
-
-
 def test_member_names_that_look_like_markup_break_no_table_and_mention_nobody(tmp_path):
     """Names like '@someone', '<img …>', '[x](javascript:…)' and 'a|b' show literally everywhere the bot writes them."""
     study = make_study(tmp_path, hostile_config(), hostile_readme())
@@ -387,7 +340,7 @@ def test_member_names_that_look_like_markup_break_no_table_and_mention_nobody(tm
             raise AssertionError(f"{where}: {error}\n{markdown}") from None
 
     # Each name reads back exactly as written in the fines table (the zero-width space only stops the mention).
-    _, _, text = rendered(writings["README fines"])
+    text = rendered(writings["README fines"])["text"]
     shown = {chunk.replace("\u200b", "") for chunk in text}
     assert set(HOSTILE) <= shown
     reminder = bot_comments(study, 1, Kind.REMINDER)[0].body

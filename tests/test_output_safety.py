@@ -10,14 +10,13 @@ from __future__ import annotations
 
 import io
 import json
-import re
 from pathlib import Path
 from urllib.parse import unquote
 
 import pytest
+from github_view import assert_safe as assert_markdown_safe
+from github_view import mentions, rendered
 from helpers import kst
-from markdown_it import MarkdownIt
-from markdown_it.rules_block.table import escapedSplit
 from pydantic import SecretStr
 from studyworld import Study
 
@@ -63,51 +62,8 @@ def week_issue(study: Study, week: int) -> int:
 
 # ---- reading output the way GitHub shows it ----------------------------------------------------
 
-MD = MarkdownIt("commonmark", {"html": True}).enable("table")
-MENTION = re.compile(r"(?<![\w`/])@([A-Za-z0-9](?:-?[A-Za-z0-9])*)")
-
-
-def table_widths(markdown: str) -> list[set[int]]:
-    """The cell counts of each table's lines (a table broken by a stray '|' has several)."""
-    tables: list[set[int]] = []
-    inside = False
-    for line in markdown.splitlines():
-        if line.startswith("|"):
-            if not inside:
-                tables.append(set())
-            tables[-1].add(len(escapedSplit(line.strip().removeprefix("|").removesuffix("|"))))
-        inside = line.startswith("|")
-    return tables
-
-
-def rendered(markdown: str) -> dict[str, list[str]]:
-    """Raw HTML, link targets, visible text and code spans of ``markdown`` as a renderer sees them."""
-    found: dict[str, list[str]] = {"html": [], "hrefs": [], "text": [], "code": []}
-    for token in MD.parse(markdown):
-        if token.type == "html_block" and not token.content.strip().startswith("<!-- studybot:"):
-            found["html"].append(token.content)
-        for child in token.children or []:
-            if child.type == "html_inline":
-                found["html"].append(child.content)
-            elif child.type == "link_open":
-                found["hrefs"].append(str(child.attrs.get("href")))
-            elif child.type == "text":
-                found["text"].append(child.content)
-            elif child.type == "code_inline":
-                found["code"].append(child.content)
-    return found
-
-
-def mentions(markdown: str) -> set[str]:
-    return {login for chunk in rendered(markdown)["text"] for login in MENTION.findall(chunk)}
-
-
 def assert_safe(where: str, markdown: str) -> None:
-    seen = rendered(markdown)
-    assert seen["html"] == [], f"{where}: raw HTML {seen['html']}\n{markdown}"
-    assert all(href.startswith(("https://", "http://")) for href in seen["hrefs"]), f"{where}: {seen['hrefs']}"
-    assert all(len(widths) == 1 for widths in table_widths(markdown)), f"{where}: broken table\n{markdown}"
-    assert mentions(markdown) <= LOGINS, f"{where}: mentions {mentions(markdown) - LOGINS}"
+    assert_markdown_safe(markdown, LOGINS, where)
 
 
 # ---- member text in everything the bot writes ----------------------------------------------------
