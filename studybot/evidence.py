@@ -49,7 +49,6 @@ class Problem(enum.StrEnum):
     UNKNOWN_AUTHOR = "unknown_author"
     NO_TABLE = "no_table"
     MANGLED_ROW = "mangled_row"
-    LIMIT = "limit"
 
 
 @dataclass(frozen=True, order=True)

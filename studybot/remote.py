@@ -1,7 +1,7 @@
 """What the core knows of GitHub: plain records and the gateway protocol the shell supplies.
 
-The core never sees a PyGithub object; :mod:`studybot.gateway` turns them into these records,
-and tests supply a fake that implements :class:`Gateway` in memory.
+The core never sees a PyGithub object; :mod:`studybot.gateway` builds these records from
+GitHub's JSON, and tests supply a fake that implements :class:`Gateway` in memory.
 """
 
 from __future__ import annotations

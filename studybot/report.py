@@ -9,7 +9,7 @@ from typing import Any
 
 from studybot.config import StudyConfig
 from studybot.evidence import BlogPost, Evidence, Notice, Submission
-from studybot.rotation import plan_blog
+from studybot.rotation import plan_blog, swap
 from studybot.rules import Tally, Verdict, fine_for, judge
 from studybot.schedule import Schedule, Week
 from studybot.settlement import Settlement, settle
@@ -67,7 +67,7 @@ def blog_writers(
         return {}, {}
     overrides = {swap.week: swap.member for swap in team_blog.swaps} | dict(swaps or {})
     planned = plan_blog([week.number for week in schedule.weeks], team_blog.order, config.members, fixed)
-    return planned, {week: overrides.get(week, writer) for week, writer in planned.items()}
+    return planned, swap(planned, overrides)
 
 
 def build_report(

@@ -52,6 +52,9 @@ def assign_blog(
     Swaps move single weeks and never the cursor, so the weeks after a swap keep their
     writers whether the swapped week is still ahead or already past.
     """
-    overrides = overrides or {}
-    planned = plan_blog(weeks, order, members, fixed)
+    return swap(plan_blog(weeks, order, members, fixed), overrides or {})
+
+
+def swap(planned: Mapping[int, str | None], overrides: Mapping[int, str]) -> dict[int, str | None]:
+    """The planned writers with swapped weeks replaced; no other week moves."""
     return {week: overrides.get(week, writer) for week, writer in planned.items()}

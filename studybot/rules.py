@@ -20,9 +20,6 @@ class Verdict(enum.StrEnum):
     NOT_MEMBER = "not_member"
 
 
-CHARGED = (Verdict.LATE, Verdict.ABSENT)
-
-
 def judge(
     week: Week,
     member: Member,

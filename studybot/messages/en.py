@@ -67,7 +67,6 @@ TEXT = {
     "notice.unknown_author": "{where}: commit {ref} changed {member}'s entry, but its author ({detail}) is no member, so it does not count. If it is {member}'s address, list it under emails in the config.",
     "notice.no_table": "No submission table found in the README (it needs the headers {detail}).",
     "notice.mangled_row": "A table row could not be read: {detail}",
-    "notice.limit": "A limit was reached; only part was read: {detail}",
     "issue.body": "{marker}\n## Week {week} Q&A\n\n- Due: before **{deadline}** ({deadline_utc} UTC)\n- Late until {late_until} (late fine {late_fine}); absent after that ({absent_fine})\n- Submit: put `[name](link)` in the README's homework table, or comment on this issue with just the link or `submit <link>`.\n- Team blog: {blog}\n\nAsk questions as comments here. This issue closes itself at the deadline.",
     "issue.no_blog": "nobody",
     "reminder.body": "{marker}\n⏰ {left} left until week {week} is due ({deadline}). No submission yet from: {names}",

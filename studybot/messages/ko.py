@@ -69,7 +69,6 @@ TEXT = {
     "notice.unknown_author": "{where} {member} 님의 칸을 바꾼 커밋 {ref}의 작성자({detail})가 어느 멤버인지 알 수 없어 제출로 보지 않았습니다. 본인 주소라면 config의 members에 emails로 넣어 주세요.",
     "notice.no_table": "README에서 제출 표를 찾지 못했습니다 (머리글 {detail} 필요).",
     "notice.mangled_row": "표의 한 행을 읽지 못했습니다: {detail}",
-    "notice.limit": "한도를 넘어 일부만 읽었습니다: {detail}",
     "issue.body": "{marker}\n## {week}주차 Q&A\n\n- 마감: **{deadline}** 전까지 ({deadline_utc} UTC)\n- 지각 인정: {late_until} 전까지 (지각 {late_fine}), 그 뒤에는 결석 ({absent_fine})\n- 제출: README의 과제 표에 `[이름](링크)`로 넣거나, 이 이슈에 링크만 댓글로 달거나 `제출 <링크>`라고 써 주세요.\n- 팀 블로그 담당: {blog}\n\n질문은 이 이슈에 댓글로 남겨 주세요. 마감 시각에 자동으로 닫힙니다.",
     "issue.no_blog": "없음",
     "reminder.body": "{marker}\n⏰ {week}주차 마감까지 {left} 남았습니다 ({deadline}). 아직 제출이 없는 분: {names}",

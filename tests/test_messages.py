@@ -1,0 +1,39 @@
+"""Every sentence exists in both languages, with the same blanks to fill."""
+
+from __future__ import annotations
+
+import string
+
+import pytest
+
+from studybot.comments import CommandProblem
+from studybot.evidence import Problem
+from studybot.messages import messages_for
+from studybot.rules import Verdict
+
+KO, EN = messages_for("ko"), messages_for("en")
+
+
+def fields(template: str) -> set[str]:
+    return {name for _, name, _, _ in string.Formatter().parse(template) if name}
+
+
+def test_korean_and_english_have_the_same_sentences_and_blanks():
+    """A sentence added in one language is added in the other, with the same fields."""
+    assert KO.text.keys() == EN.text.keys()
+    assert {key: fields(text) for key, text in KO.text.items()} == {key: fields(text) for key, text in EN.text.items()}
+
+
+@pytest.mark.parametrize("key", [f"notice.{p.value}" for p in Problem]
+                         + [f"command.problem.{p.value}" for p in CommandProblem]
+                         + [f"verdict.{v.value}" for v in Verdict])
+def test_every_warning_problem_and_verdict_has_a_sentence(key):
+    """Each kind of warning, command problem and verdict can be told to members."""
+    assert KO.text[key] and EN.text[key]
+
+
+def test_money_is_written_the_local_way():
+    """Korean writes 3,000원; English writes KRW 3,000; other currencies keep their code."""
+    assert KO.money(3000, "KRW") == "3,000원"
+    assert EN.money(3000, "KRW") == "KRW 3,000"
+    assert KO.money(1500, "USD") == "1,500 USD"
