@@ -724,3 +724,14 @@ def test_activity_after_a_full_page_with_a_hundred_new_goes_back_to_the_cursor(a
     assert query(api.calls[2]).get("direction") == "asc" and "after" not in query(api.calls[2])
     assert query(api.calls[4])["after"] == "C3"
     assert '"full"' not in resumed.cursor
+
+
+def test_404_on_a_write_names_the_workflow_permissions_key(api, gateway, sleeps):
+    """A private repository answers 404 to a token without issue access: the sentence names permissions:."""
+    api.post(f"{REPO}/issues/3/comments", status=404, json={"message": "Not Found"})
+
+    with pytest.raises(GatewayError) as caught:
+        gateway.create_comment(3, "b")
+
+    assert "`permissions: contents: write, issues: write`" in caught.value.sentence
+    assert caught.value.status == 404 and sleeps == []
