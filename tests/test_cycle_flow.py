@@ -6,13 +6,15 @@ import datetime as dt
 import json
 
 import pytest
-from helpers import kst
+import yaml
+from helpers import SEOUL, kst
 from studyworld import Study
 
 from studybot.demo import example_file, put_blog, put_link
 from studybot.config import parse_config
 from studybot.plan import Kind, marker
 from studybot.remote import IssueState
+from studybot.schedule import build_schedule
 
 START = kst(2022, 4, 6, 9)
 
@@ -176,3 +178,36 @@ def test_blog_link_marks_the_rotation_done(study):
     study.run(kst(2022, 4, 14, 1))
     rotation = study.readme().split("<!-- studybot:rotation:start -->")[1]
     assert "| 1주차 | 04-13 (수) | 이은빈 | [✅](https://blog.example/1) |" in rotation
+
+
+def example_pushes() -> list[tuple[dt.datetime, dict]]:
+    """The example history's link and blog pushes, with their times in Seoul."""
+    events = yaml.safe_load(example_file("history.yml"))["events"]
+    return [(SEOUL.localize(dt.datetime.fromisoformat(e["at"])), e) for e in events if "link" in e or "blog" in e]
+
+
+def test_the_seed_term_replayed_week_by_week(study):
+    """Twelve graded weeks with breaks: one issue a week, opened, reminded, closed, results, then settlement."""
+    pushes = example_pushes()
+    for week in build_schedule(study.config).weeks:
+        for at in (week.deadline - dt.timedelta(days=7, hours=-1), week.deadline - dt.timedelta(hours=5),
+                   week.deadline + dt.timedelta(minutes=5), week.late_until + dt.timedelta(minutes=5)):
+            while pushes and pushes[0][0] <= at:
+                when, event = pushes.pop(0)
+                if "link" in event:
+                    change = link(event["link"]["week"], event["link"]["member"], event["link"]["url"])
+                else:
+                    change = lambda text, blog=event["blog"]: put_blog(text, blog["week"], blog["url"])  # noqa: E731
+                study.edit(event["by"], when, change)
+            study.run(at)
+    titles = sorted((issue.title, issue.state.value) for issue in study.github.issues.values())
+    assert titles == sorted((f"[{week}주차] Q&A", "closed") for week in range(1, 13))
+    for week in range(1, 13):
+        for kind in (Kind.CLOSING, Kind.RESULTS):
+            assert len(comments_with(study, week, kind)) == 1, (week, kind)
+    assert len(comments_with(study, 12, Kind.SETTLEMENT)) == 1
+    ledger = json.loads(study.ledger())
+    assert sorted(map(int, ledger["weeks"])) == list(range(1, 13))
+    assert ledger["weeks"]["2"]["members"]["문수인"]["verdict"] == "late"  # seven minutes after midnight
+    assert ledger["weeks"]["5"]["members"]["한현경"]["verdict"] == "absent"  # her cell was filled by someone else
+    assert "— 최종" in study.readme()
