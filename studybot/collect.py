@@ -28,11 +28,9 @@ class CheckoutError(Exception):
 
 @dataclass(frozen=True)
 class Checkout:
-    """What was read from the checkout: evidence, and the README and ledger at HEAD."""
+    """What was read from the checkout: evidence, and the ledger at HEAD."""
 
     evidence: Evidence
-    readme: str | None
-    head: str | None
     ledger: str | None = None
 
 
@@ -83,11 +81,6 @@ def read_checkout(config: StudyConfig, schedule: Schedule, path: str | Path) -> 
     repository = open_checkout(path)
     head = repository.head()
     if head is None:
-        return Checkout(Evidence(), None, None)
+        return Checkout(Evidence())
     evidence = read_evidence(config, schedule, repository, commit_date_stamp(Roster(config)), head)
-    return Checkout(
-        evidence,
-        repository.show(head, config.output.readme),
-        head,
-        repository.show(head, config.output.ledger),
-    )
+    return Checkout(evidence, repository.show(head, config.output.ledger))
