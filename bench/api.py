@@ -4,7 +4,7 @@
 
 Generates a study repository with ``bench/history.py``'s generator, serves a fake GitHub REST
 API in process (``responses``; nothing leaves the machine), and runs the real cycle
-(``studybot.runner.run_cycle``) through the real gateway (``studybot.gateway.GitHubGateway``)
+(``studybot.shell.runner.run_cycle``) through the real gateway (``studybot.shell.github.GitHubGateway``)
 four times:
 
   cold         no ledger in the checkout: every issue, comment and push is read
@@ -57,10 +57,10 @@ import responses
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import history as generator  # noqa: E402  (bench/history.py: the study repository generator)
 
-from studybot.config import StudyConfig, parse_config  # noqa: E402
-from studybot.gateway import GitHubGateway  # noqa: E402
-from studybot.plan import Kind, marker, read_marker  # noqa: E402
-from studybot.runner import run_cycle  # noqa: E402
+from studybot.core.config import StudyConfig, parse_config  # noqa: E402
+from studybot.core.plan import Kind, marker, read_marker  # noqa: E402
+from studybot.shell.github import GitHubGateway  # noqa: E402
+from studybot.shell.runner import run_cycle  # noqa: E402
 
 UTC = dt.timezone.utc
 OWNER, NAME = "bench", "study"

@@ -33,13 +33,13 @@ def fail(error: Failure, out: TextIO, environ: dict[str, str]) -> int:
     in_actions = environ.get("GITHUB_ACTIONS") == "true"
     for problem in error.annotations:
         if in_actions:
-            from studybot.workflow import error as annotate
+            from studybot.shell.actions import error as annotate
 
             annotate(problem.message, file=problem.file, line=problem.line, col=problem.column, out=out)
         else:
             print(problem, file=out)
     if in_actions and not error.annotations:
-        from studybot.workflow import error as annotate
+        from studybot.shell.actions import error as annotate
 
         annotate(error.sentence, out=out)
     else:
@@ -88,11 +88,11 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None, environ: 
         if arguments.command == "report":
             return _report(arguments, out, now)
         if arguments.command == "demo":
-            from studybot.demo import run_demo
+            from studybot.shell.demo import run_demo
 
             return run_demo(out)
         if arguments.command == "run":
-            from studybot.runner import run_action
+            from studybot.shell.runner import run_action
 
             return run_action(environ, now, dry_run=arguments.dry_run, out=out)
     except Failure as error:
@@ -108,12 +108,12 @@ def _config_path(arguments: argparse.Namespace) -> Path:
 
 def load(path: Path):  # noqa: ANN201 - the config type is imported lazily
     """Load the config or fail with every problem as an annotation (exit 2)."""
-    from studybot.config import ConfigError, load_config
+    from studybot.core.config import ConfigError, load_config
 
     try:
         return load_config(path)
     except ConfigError as error:
-        from studybot.messages import messages_for
+        from studybot.core.messages import messages_for
 
         count = len(error.problems)
         raise Failure(
@@ -124,8 +124,8 @@ def load(path: Path):  # noqa: ANN201 - the config type is imported lazily
 
 
 def _check(arguments: argparse.Namespace, out: TextIO) -> int:
-    from studybot.messages import messages_for
-    from studybot.schedule import build_schedule
+    from studybot.core.messages import messages_for
+    from studybot.core.schedule import build_schedule
 
     path = _config_path(arguments)
     config = load(path)
@@ -145,9 +145,8 @@ def _check(arguments: argparse.Namespace, out: TextIO) -> int:
     )
     readme = Path(arguments.repo_path) / config.submissions.readme.path
     if config.submissions.readme.enabled and readme.is_file():
-        from studybot.history import current_table_notices
-
-        from studybot.collect import MAX_README_BYTES
+        from studybot.core.history import current_table_notices
+        from studybot.shell.checkout import MAX_README_BYTES
 
         if readme.stat().st_size > MAX_README_BYTES:
             raise Failure(f"{readme} is larger than {MAX_README_BYTES // (1024 * 1024)} MiB; studybot reads READMEs up to that size")
@@ -160,9 +159,9 @@ def _check(arguments: argparse.Namespace, out: TextIO) -> int:
 
 
 def _calendar(arguments: argparse.Namespace, out: TextIO) -> int:
-    from studybot.messages import messages_for
-    from studybot.render import calendar_json, render_calendar
-    from studybot.schedule import build_schedule
+    from studybot.core.messages import messages_for
+    from studybot.core.render import calendar_json, render_calendar
+    from studybot.core.schedule import build_schedule
 
     config = load(Path(arguments.config))
     schedule = build_schedule(config)
@@ -185,13 +184,13 @@ def parse_now(text: str | None, now: dt.datetime) -> dt.datetime:
 
 
 def _report(arguments: argparse.Namespace, out: TextIO, now: dt.datetime) -> int:
-    from studybot.collect import CheckoutError, read_checkout
-    from studybot.ledger import LedgerError, load_ledger
-    from studybot.messages import messages_for
-    from studybot.render import render_report
-    from studybot.report import report_json
-    from studybot.runner import judge, ledger_evidence
-    from studybot.schedule import build_schedule
+    from studybot.core.ledger import LedgerError, load_ledger
+    from studybot.core.messages import messages_for
+    from studybot.core.render import render_report
+    from studybot.core.report import report_json
+    from studybot.core.schedule import build_schedule
+    from studybot.shell.checkout import CheckoutError, read_checkout
+    from studybot.shell.runner import judge, ledger_evidence
 
     config = load(_config_path(arguments))
     at = parse_now(arguments.now, now)

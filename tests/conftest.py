@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from helpers import SEED_CONFIG
 
-from studybot.config import StudyConfig, load_config
-from studybot.schedule import Schedule, build_schedule
+from studybot.core.config import StudyConfig, load_config
+from studybot.core.schedule import Schedule, build_schedule
 
 
 @pytest.fixture(scope="session")

@@ -1,4 +1,4 @@
-"""FakeGitHub: an in-memory :class:`~studybot.remote.Gateway` that records every write for flow tests."""
+"""FakeGitHub: an in-memory :class:`~studybot.shell.remote.Gateway` that records every write for flow tests."""
 
 from __future__ import annotations
 
@@ -10,17 +10,16 @@ from collections import Counter
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from studybot.remote import (
+from studybot.core.records import (
     Activity,
     ActivityPage,
     Comment,
     FileChange,
-    GatewayError,
     Issue,
     IssueState,
     Permission,
-    RefMoved,
 )
+from studybot.shell.remote import GatewayError, RefMoved
 
 UTC = dt.timezone.utc
 PAGE = 100

@@ -13,9 +13,9 @@ from pathlib import Path
 
 from fakegithub import FakeCommit, FakeGitHub
 
-from studybot.config import StudyConfig
-from studybot.git import Repository
-from studybot.runner import Outcome, run_cycle
+from studybot.core.config import StudyConfig
+from studybot.shell.git import Repository
+from studybot.shell.runner import Outcome, run_cycle
 
 
 class GitBackedGitHub(FakeGitHub):

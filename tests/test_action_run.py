@@ -11,9 +11,9 @@ from helpers import kst
 from studyworld import Study
 
 from studybot.cli import Failure, main
-from studybot.config import parse_config
-from studybot.demo import example_file, put_link
-from studybot.runner import run_action
+from studybot.core.config import parse_config
+from studybot.shell.demo import example_file, put_link
+from studybot.shell.runner import run_action
 
 TOKEN = "ghs_secretTOKEN1234567890"
 

@@ -9,8 +9,8 @@ from typing import Any
 import pytest
 import yaml
 
-from studybot.settings import INPUT_NAMES, Command, Settings, input_env_names
-from studybot.workflow import OUTPUT_NAMES
+from studybot.shell.actions import OUTPUT_NAMES
+from studybot.shell.settings import INPUT_NAMES, Command, Settings, input_env_names
 
 ROOT = Path(__file__).resolve().parent.parent
 ACTION = ROOT / "action.yml"

@@ -14,15 +14,15 @@ from github_view import assert_safe, rendered
 from helpers import kst
 from studyworld import Study
 
-from studybot.config import parse_config
-from studybot.demo import example_file, put_link
-from studybot.evidence import Problem
-from studybot.messages import messages_for
-from studybot.plan import Kind, marker
-from studybot.regions import read_region
-from studybot.remote import Permission
-from studybot.runner import job_summary
-from studybot.schedule import build_schedule
+from studybot.core.config import parse_config
+from studybot.core.evidence import Problem
+from studybot.core.messages import messages_for
+from studybot.core.plan import Kind, marker
+from studybot.core.records import Permission
+from studybot.core.regions import read_region
+from studybot.core.schedule import build_schedule
+from studybot.shell.demo import example_file, put_link
+from studybot.shell.runner import job_summary
 
 START = kst(2022, 4, 6, 9)
 LEADER = "SEOJIN-Lab"

@@ -8,10 +8,10 @@ import pytest
 from helpers import kst
 from studyworld import Study
 
-from studybot.config import parse_config
-from studybot.demo import example_file, put_link
-from studybot.plan import Kind, marker
-from studybot.remote import Permission
+from studybot.core.config import parse_config
+from studybot.core.plan import Kind, marker
+from studybot.core.records import Permission
+from studybot.shell.demo import example_file, put_link
 
 START = kst(2022, 4, 6, 9)
 LEADER = "SEOJIN-Lab"

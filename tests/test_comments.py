@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from studybot.comments import (
+from studybot.core.comments import (
     VERB_ALIASES,
     Command,
     CommandError,
@@ -19,7 +19,7 @@ from studybot.comments import (
     parse_commands,
     submission_links,
 )
-from studybot.evidence import link_problem
+from studybot.core.evidence import link_problem
 
 POST = "https://velog.io/@seojin/mlops-week3"
 

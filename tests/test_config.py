@@ -6,10 +6,9 @@ import datetime as dt
 import textwrap
 
 import pytest
-
-from studybot.config import ConfigError, load_config, parse_config, parse_duration
-
 from helpers import SEED_CONFIG
+
+from studybot.core.config import ConfigError, load_config, parse_config, parse_duration
 
 MINIMAL = """\
 study: {name: Test}

@@ -7,12 +7,21 @@ import datetime as dt
 import pytest
 from helpers import kst
 
-from studybot.cycle import Context, plan_cycle
-from studybot.evidence import Evidence, Source, Submission
-from studybot.ledger import BotComment, Ledger, WeekIssue
-from studybot.messages import messages_for
-from studybot.plan import CloseIssue, CloseQuestions, CreateIssue, EditIssue, Kind, PostComment, digest, marker
-from studybot.report import build_report
+from studybot.core.cycle import Context, plan_cycle
+from studybot.core.evidence import Evidence, Source, Submission
+from studybot.core.ledger import BotComment, Ledger, WeekIssue
+from studybot.core.messages import messages_for
+from studybot.core.plan import (
+    CloseIssue,
+    CloseQuestions,
+    CreateIssue,
+    EditIssue,
+    Kind,
+    PostComment,
+    digest,
+    marker,
+)
+from studybot.core.report import build_report
 
 
 def plan(seed, schedule, now, ledger=Ledger(), evidence=None, **report_args):

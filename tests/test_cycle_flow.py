@@ -10,11 +10,11 @@ import yaml
 from helpers import SEOUL, kst
 from studyworld import Study
 
-from studybot.demo import example_file, put_blog, put_link
-from studybot.config import parse_config
-from studybot.plan import Kind, marker
-from studybot.remote import IssueState
-from studybot.schedule import build_schedule
+from studybot.core.config import parse_config
+from studybot.core.plan import Kind, marker
+from studybot.core.records import IssueState
+from studybot.core.schedule import build_schedule
+from studybot.shell.demo import example_file, put_blog, put_link
 
 START = kst(2022, 4, 6, 9)
 

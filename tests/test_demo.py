@@ -7,7 +7,7 @@ import io
 from helpers import SEED_CONFIG
 
 from studybot.cli import main
-from studybot.demo import example_file, put_blog, put_link
+from studybot.shell.demo import example_file, put_blog, put_link
 
 
 def test_demo_prints_report_regions_and_settlement():

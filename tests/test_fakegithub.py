@@ -7,7 +7,8 @@ import datetime as dt
 import pytest
 from fakegithub import FakeGitHub
 
-from studybot.remote import FileChange, Gateway, GatewayError, IssueState, Permission, RefMoved
+from studybot.core.records import FileChange, IssueState, Permission
+from studybot.shell.remote import Gateway, GatewayError, RefMoved
 
 UTC = dt.timezone.utc
 T0 = dt.datetime(2022, 4, 12, 3, 0, tzinfo=UTC)

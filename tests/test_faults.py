@@ -33,17 +33,25 @@ import requests
 import responses
 from helpers import SEED_CONFIG
 
-from studybot.config import load_config
-from studybot.evidence import Evidence
-from studybot.gateway import GitHubGateway
-from studybot.ledger import Ledger
-from studybot.messages import messages_for
-from studybot.plan import CommitFiles, Kind, marker, read_marker
-from studybot.regions import replace_region
-from studybot.remote import FileChange, GatewayError, RefMoved
-from studybot.commands import maintainer_logins
-from studybot.runner import Files, RunError, apply, commit_with_retry, decide, observe
-from studybot.schedule import build_schedule
+from studybot.core.commands import maintainer_logins
+from studybot.core.config import load_config
+from studybot.core.evidence import Evidence
+from studybot.core.ledger import Ledger
+from studybot.core.messages import messages_for
+from studybot.core.plan import CommitFiles, Kind, marker, read_marker
+from studybot.core.records import FileChange
+from studybot.core.regions import replace_region
+from studybot.core.schedule import build_schedule
+from studybot.shell.github import GitHubGateway
+from studybot.shell.remote import GatewayError, RefMoved
+from studybot.shell.runner import (
+    Files,
+    RunError,
+    apply,
+    commit_with_retry,
+    decide,
+    observe,
+)
 
 UTC = dt.timezone.utc
 TOKEN = "ghs_faultsTOKEN0123456789"

@@ -19,13 +19,13 @@ from helpers import SEED_CONFIG
 from hypothesis import HealthCheck, assume, example, given, settings
 from hypothesis import strategies as st
 
-from studybot.comments import blog_link, parse_commands, submission_links
-from studybot.config import ConfigError, StudyConfig, load_config, parse_config
-from studybot.history import current_table_notices
-from studybot.regions import RegionError, markers, read_region, replace_region
-from studybot.schedule import build_schedule
-from studybot.settings import read_event
-from studybot.table import find_table, parse_row, split_lines
+from studybot.core.comments import blog_link, parse_commands, submission_links
+from studybot.core.config import ConfigError, StudyConfig, load_config, parse_config
+from studybot.core.history import current_table_notices
+from studybot.core.regions import RegionError, markers, read_region, replace_region
+from studybot.core.schedule import build_schedule
+from studybot.core.table import find_table, parse_row, split_lines
+from studybot.shell.settings import read_event
 
 CONFIG = load_config(SEED_CONFIG)
 WEEKS = [week.number for week in build_schedule(CONFIG).weeks]

@@ -15,8 +15,9 @@ import requests
 import responses
 import urllib3
 
-from studybot.gateway import GitHubGateway
-from studybot.remote import FileChange, GatewayError, IssueState, Permission, RefMoved
+from studybot.core.records import FileChange, IssueState, Permission
+from studybot.shell.github import GitHubGateway
+from studybot.shell.remote import GatewayError, RefMoved
 
 TOKEN = "ghs_s3cretTOKENvalue0123456789"
 API = "https://api.github.com:443"

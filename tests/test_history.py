@@ -7,12 +7,12 @@ import random
 import pytest
 from helpers import kst
 
-from studybot.collect import CheckoutError, read_checkout
-from studybot.config import StudyConfig, parse_config
-from studybot.evidence import Problem, Source
-from studybot.git import Repository
-from studybot.schedule import build_schedule
-from studybot.table import find_table
+from studybot.core.config import StudyConfig, parse_config
+from studybot.core.evidence import Problem, Source
+from studybot.core.schedule import build_schedule
+from studybot.core.table import find_table
+from studybot.shell.checkout import CheckoutError, read_checkout
+from studybot.shell.git import Repository
 
 CONFIG = """\
 study: {name: T}
@@ -260,7 +260,7 @@ def test_not_a_repository(tmp_path, config):
 
 def test_git_failure_is_a_sentence(repo):
     """A history git cannot read (an unknown revision) raises GitError naming git, not a hang."""
-    from studybot.git import GitError
+    from studybot.shell.git import GitError
 
     commit(repo, "장서진", kst(2022, 4, 6), {"README.md": table()})
     with pytest.raises(GitError, match="git log failed"):
@@ -279,9 +279,9 @@ def test_stopping_early_ends_the_git_process(repo):
 
 def test_history_longer_than_the_limit_is_a_clear_error(repo, config, monkeypatch):
     """More README changes than studybot reads is a sentence, not a silently partial history."""
-    import studybot.git
+    import studybot.shell.git
 
-    monkeypatch.setattr(studybot.git, "MAX_COMMITS", 2)
+    monkeypatch.setattr(studybot.shell.git, "MAX_COMMITS", 2)
     for day in range(1, 5):
         commit(repo, "장서진", kst(2022, 4, day), {"README.md": table({(1, "장서진"): f"https://x.example/{day}"})})
     with pytest.raises(CheckoutError, match="more than 2 changes"):
@@ -290,9 +290,9 @@ def test_history_longer_than_the_limit_is_a_clear_error(repo, config, monkeypatc
 
 def test_a_huge_readme_is_refused_with_a_sentence(repo, config, monkeypatch):
     """A README beyond the size limit is reported, not parsed for minutes."""
-    import studybot.collect
+    import studybot.shell.checkout
 
-    monkeypatch.setattr(studybot.collect, "MAX_README_BYTES", 100)
+    monkeypatch.setattr(studybot.shell.checkout, "MAX_README_BYTES", 100)
     commit(repo, "장서진", kst(2022, 4, 6), {"README.md": table()})
     with pytest.raises(CheckoutError, match="larger than"):
         evidence_of(repo, config)

@@ -6,12 +6,11 @@ import datetime as dt
 
 from helpers import kst
 
-from studybot.config import parse_config
-from studybot.git import CommitInfo
-from studybot.history import Roster
-from studybot.landing import land_commits, landed_stamp, pushes_of
-from studybot.ledger import Push
-from studybot.remote import Activity
+from studybot.core.config import parse_config
+from studybot.core.history import Roster
+from studybot.core.landing import land_commits, landed_stamp, pushes_of
+from studybot.core.ledger import Push
+from studybot.core.records import Activity, CommitInfo
 
 #   a ← b ← c ← m (merge of side branch x ← y, forked at b) ← d
 PARENTS = {

@@ -7,8 +7,8 @@ import json
 import pytest
 from helpers import kst
 
-from studybot.evidence import Evidence
-from studybot.ledger import (
+from studybot.core.evidence import Evidence
+from studybot.core.ledger import (
     Cursors,
     Ledger,
     LedgerError,
@@ -20,7 +20,7 @@ from studybot.ledger import (
     payments_from,
     substance,
 )
-from studybot.report import build_report
+from studybot.core.report import build_report
 
 
 def test_round_trip_is_byte_stable():

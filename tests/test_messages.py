@@ -6,10 +6,10 @@ import string
 
 import pytest
 
-from studybot.comments import CommandProblem
-from studybot.evidence import Problem
-from studybot.messages import messages_for
-from studybot.rules import Verdict
+from studybot.core.comments import CommandProblem
+from studybot.core.evidence import Problem
+from studybot.core.messages import messages_for
+from studybot.core.rules import Verdict
 
 KO, EN = messages_for("ko"), messages_for("en")
 

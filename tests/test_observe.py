@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from helpers import kst
 
-from studybot.config import parse_config
-from studybot.history import Roster
-from studybot.ledger import Ledger, WeekIssue
-from studybot.observe import comment_evidence, observe_comments, observe_issues
-from studybot.plan import Kind, marker
-from studybot.remote import Comment, Issue, IssueState
+from studybot.core.config import parse_config
+from studybot.core.history import Roster
+from studybot.core.ledger import Ledger, WeekIssue
+from studybot.core.observe import comment_evidence, observe_comments, observe_issues
+from studybot.core.plan import Kind, marker
+from studybot.core.records import Comment, Issue, IssueState
 
 BOT = "github-actions[bot]"
 CONFIG = parse_config(

@@ -148,8 +148,8 @@ def test_fake_api_answers_are_what_github_documents():
     """Every answer the fault tests' fake API gave in a run without faults: issues, comments, Git data, contents."""
     import test_faults as tf
 
-    from studybot.plan import CommitFiles
-    from studybot.runner import Files, commit_with_retry
+    from studybot.core.plan import CommitFiles
+    from studybot.shell.runner import Files, commit_with_retry
 
     api = tf.world(question=True)
     tf.converge(api, tf.Faults(api, 0, rate=0.0), Counter())

@@ -20,17 +20,17 @@ from helpers import kst
 from pydantic import SecretStr
 from studyworld import Study
 
-from studybot.config import parse_config
-from studybot.demo import example_file, put_link
-from studybot.messages import messages_for
-from studybot.plan import Kind, marker
-from studybot.regions import read_region
-from studybot.remote import Permission
-from studybot.report import report_json
-from studybot.runner import job_summary, run_action, write_report
-from studybot.schedule import build_schedule
-from studybot.settings import Settings
-from studybot.workflow import MASK, Console, redact
+from studybot.core.config import parse_config
+from studybot.core.messages import messages_for
+from studybot.core.plan import Kind, marker
+from studybot.core.records import Permission
+from studybot.core.regions import read_region
+from studybot.core.report import report_json
+from studybot.core.schedule import build_schedule
+from studybot.shell.actions import MASK, Console, redact
+from studybot.shell.demo import example_file, put_link
+from studybot.shell.runner import job_summary, run_action, write_report
+from studybot.shell.settings import Settings
 
 START = kst(2022, 4, 6, 9)
 LEADER = "SEOJIN-Lab"

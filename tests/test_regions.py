@@ -6,7 +6,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from studybot.regions import RegionError, markers, read_region, replace_region
+from studybot.core.regions import RegionError, markers, read_region, replace_region
 
 START, END = markers("fines")
 TABLE = "|이름|1주차|\n|---|---|\n|장서진|✅|"

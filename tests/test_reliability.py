@@ -19,13 +19,14 @@ import pytest
 from helpers import kst
 from studyworld import Study
 
-from studybot.config import parse_config
-from studybot.demo import example_file, put_blog, put_link
-from studybot.git import Repository
-from studybot.plan import read_marker
-from studybot.regions import markers
-from studybot.remote import GatewayError, IssueState, Permission, RefMoved
-from studybot.runner import RunError
+from studybot.core.config import parse_config
+from studybot.core.plan import read_marker
+from studybot.core.records import IssueState, Permission
+from studybot.core.regions import markers
+from studybot.shell.demo import example_file, put_blog, put_link
+from studybot.shell.git import Repository
+from studybot.shell.remote import GatewayError, RefMoved
+from studybot.shell.runner import RunError
 
 START = kst(2022, 4, 6, 9)
 LEADER = "SEOJIN-Lab"

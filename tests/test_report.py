@@ -8,7 +8,7 @@ import json
 import pytest
 
 from studybot.cli import main
-from studybot.demo import build_example
+from studybot.shell.demo import build_example
 
 
 @pytest.fixture(scope="module")
@@ -88,8 +88,8 @@ def test_report_applies_the_ledger_of_the_repository(tmp_path):
     """A waiver recorded in the repository's ledger shows in the offline report as excused."""
     from helpers import kst
 
-    from studybot.git import Repository
-    from studybot.ledger import Ledger, Override, dump_ledger
+    from studybot.core.ledger import Ledger, Override, dump_ledger
+    from studybot.shell.git import Repository
 
     build_example(tmp_path)
     ledger = Ledger(overrides=[Override(kind="excuse", by="SEOJIN-Lab", at=kst(2022, 5, 26), member="한현경",

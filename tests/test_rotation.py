@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from studybot.config import Member
-from studybot.rotation import assign_blog
+from studybot.core.config import Member
+from studybot.core.rotation import assign_blog
 
 ORDER = ["이은빈", "문수인", "한현경", "장서진", "구미진"]
 MEMBERS = [Member(name=name) for name in ORDER]

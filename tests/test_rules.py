@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 from helpers import kst
 
-from studybot.config import Fines, Member
-from studybot.evidence import Source, Submission
-from studybot.rules import Tally, Verdict, fine_for, judge
+from studybot.core.config import Fines, Member
+from studybot.core.evidence import Source, Submission
+from studybot.core.rules import Tally, Verdict, fine_for, judge
 
 MEMBER = Member(name="장서진")
 FINES = Fines(late=3000, absent=4000)

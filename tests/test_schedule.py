@@ -7,8 +7,8 @@ import datetime as dt
 import pytz
 from helpers import kst
 
-from studybot.config import parse_config
-from studybot.schedule import build_schedule
+from studybot.core.config import parse_config
+from studybot.core.schedule import build_schedule
 
 
 def config_with(zone: str = "Asia/Seoul", first: str = "2022-04-13 00:00", weeks: int = 3, extra: str = ""):

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from studybot.settings import (
+from studybot.shell.settings import (
     MAX_EVENT_BYTES,
     Command,
     Settings,
@@ -271,7 +271,7 @@ def test_read_event_refuses_a_huge_file(tmp_path):
 
 def test_module_reads_no_environment():
     """Settings come only from the mapping the caller passes, never from the process."""
-    import studybot.settings as module
+    import studybot.shell.settings as module
 
     source = open(module.__file__, encoding="utf-8").read()
     assert "import os" not in source and "getenv" not in source and "environ[" not in source

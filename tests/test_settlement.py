@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from studybot.settlement import settle
+from studybot.core.settlement import settle
 
 
 def test_last_place_is_excluded_and_the_rest_share_equally():

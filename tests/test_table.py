@@ -9,9 +9,9 @@ from helpers import SHARED
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from studybot import table as table_module
-from studybot.evidence import link_problem
-from studybot.table import (
+from studybot.core import table as table_module
+from studybot.core.evidence import link_problem
+from studybot.core.table import (
     BlogCell,
     Entry,
     TableHeader,

@@ -10,11 +10,11 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from studybot.config import StudyConfig
-from studybot.ledger import Ledger
-from studybot.markup import escape, link, mention
-from studybot.messages import MARKS, Messages
-from studybot.plan import (
+from studybot.core.config import StudyConfig
+from studybot.core.ledger import Ledger
+from studybot.core.markup import escape, link, mention
+from studybot.core.messages import MARKS, Messages
+from studybot.core.plan import (
     CloseIssue,
     CloseQuestions,
     CreateIssue,
@@ -25,9 +25,9 @@ from studybot.plan import (
     digest,
     marker,
 )
-from studybot.report import Report, WeekReport
-from studybot.rules import Verdict
-from studybot.schedule import Schedule, Week
+from studybot.core.report import Report, WeekReport
+from studybot.core.rules import Verdict
+from studybot.core.schedule import Schedule, Week
 
 WEEK_OPENS_BEFORE = dt.timedelta(days=7)
 
@@ -87,7 +87,7 @@ def plan_settlement(context: Context) -> list[Operation]:
     last = context.schedule.weeks[-1]
     if not context.report.finished or last.number not in context.ledger.issues:
         return []
-    from studybot.render import render_settlement
+    from studybot.core.render import render_settlement
 
     body = context.messages.t(
         "settlement.statement",

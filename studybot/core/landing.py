@@ -12,10 +12,9 @@ import datetime as dt
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from studybot.git import CommitInfo
-from studybot.history import Roster, Stamp, StampFn
-from studybot.ledger import Push
-from studybot.remote import Activity
+from studybot.core.history import Roster, Stamp, StampFn
+from studybot.core.ledger import Push
+from studybot.core.records import Activity, CommitInfo
 
 
 @dataclass(frozen=True)

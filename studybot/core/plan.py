@@ -12,7 +12,7 @@ import hashlib
 import re
 from dataclasses import dataclass
 
-from studybot.messages import Messages
+from studybot.core.messages import Messages
 
 
 class Kind(enum.StrEnum):

@@ -7,12 +7,12 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from studybot.config import StudyConfig
-from studybot.evidence import BlogPost, Evidence, Notice, Submission
-from studybot.rotation import plan_blog, swap
-from studybot.rules import Tally, Verdict, fine_for, judge
-from studybot.schedule import Schedule, Week
-from studybot.settlement import Settlement, settle
+from studybot.core.config import StudyConfig
+from studybot.core.evidence import BlogPost, Evidence, Notice, Submission
+from studybot.core.rotation import plan_blog, swap
+from studybot.core.rules import Tally, Verdict, fine_for, judge
+from studybot.core.schedule import Schedule, Week
+from studybot.core.settlement import Settlement, settle
 
 
 @dataclass(frozen=True)

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from studybot.markup import escape, link
-from studybot.messages import MARKS, Messages
-from studybot.report import Report
-from studybot.schedule import Schedule, Week
+from studybot.core.markup import escape, link
+from studybot.core.messages import MARKS, Messages
+from studybot.core.report import Report
+from studybot.core.schedule import Schedule, Week
 
 
 def _row(cells: list[str]) -> str:

@@ -6,9 +6,9 @@ import datetime as dt
 import enum
 from dataclasses import dataclass
 
-from studybot.config import Fines, Member
-from studybot.evidence import Submission
-from studybot.schedule import Week
+from studybot.core.config import Fines, Member
+from studybot.core.evidence import Submission
+from studybot.core.schedule import Week
 
 
 class Verdict(enum.StrEnum):

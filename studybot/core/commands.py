@@ -11,16 +11,16 @@ import datetime as dt
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
-from studybot.comments import Command, CommandError, Verb, parse_commands
-from studybot.config import StudyConfig
-from studybot.history import Roster
-from studybot.ledger import Ledger, Override
-from studybot.markup import code, escape
-from studybot.messages import Messages
-from studybot.plan import Kind, Reply, marker
-from studybot.remote import Comment
-from studybot.report import Report
-from studybot.schedule import Schedule
+from studybot.core.comments import Command, CommandError, Verb, parse_commands
+from studybot.core.config import StudyConfig
+from studybot.core.history import Roster
+from studybot.core.ledger import Ledger, Override
+from studybot.core.markup import code, escape
+from studybot.core.messages import Messages
+from studybot.core.plan import Kind, Reply, marker
+from studybot.core.records import Comment
+from studybot.core.report import Report
+from studybot.core.schedule import Schedule
 
 
 @dataclass(frozen=True)

@@ -5,10 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from studybot.config import StudyConfig
-from studybot.evidence import Evidence
-from studybot.git import GitError, Repository
-from studybot.history import (
+from studybot.core.config import StudyConfig
+from studybot.core.evidence import Evidence
+from studybot.core.history import (
     Roster,
     StampFn,
     commit_date_stamp,
@@ -16,8 +15,8 @@ from studybot.history import (
     folder_evidence,
     readme_evidence,
 )
-from studybot.schedule import Schedule
-
+from studybot.core.schedule import Schedule
+from studybot.shell.git import GitError, Repository
 
 MAX_README_BYTES = 5 * 1024 * 1024
 

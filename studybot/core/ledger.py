@@ -14,9 +14,9 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from studybot.evidence import Source, Submission
-from studybot.report import Judgement, Report
-from studybot.rules import Verdict
+from studybot.core.evidence import Source, Submission
+from studybot.core.report import Judgement, Report
+from studybot.core.rules import Verdict
 
 SCHEMA = 1
 MAX_LEDGER_BYTES = 20 * 1024 * 1024

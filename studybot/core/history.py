@@ -12,10 +12,18 @@ import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from studybot.config import StudyConfig
-from studybot.evidence import BlogPost, Evidence, Notice, Problem, Source, Submission, link_problem
-from studybot.git import CommitInfo, PatchCommit, TreeCommit
-from studybot.table import Row, TableHeader, find_table, parse_row
+from studybot.core.config import StudyConfig
+from studybot.core.evidence import (
+    BlogPost,
+    Evidence,
+    Notice,
+    Problem,
+    Source,
+    Submission,
+    link_problem,
+)
+from studybot.core.records import CommitInfo, PatchCommit, TreeCommit
+from studybot.core.table import Row, TableHeader, find_table, parse_row
 
 
 @dataclass(frozen=True)

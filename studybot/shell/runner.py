@@ -14,20 +14,18 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from studybot.collect import CheckoutError, open_checkout, read_evidence
-from studybot.commands import apply_requests, maintainer_logins, pending_requests
-from studybot.config import StudyConfig
-from studybot.cycle import Context, plan_cycle, timeline
-from studybot.evidence import Evidence
-from studybot.git import GitError, Repository
-from studybot.history import Roster, commit_date_stamp
-from studybot.landing import land_commits, landed_stamp, pushes_of
-from studybot.ledger import (
+from studybot.core.commands import apply_requests, maintainer_logins, pending_requests
+from studybot.core.config import StudyConfig
+from studybot.core.cycle import Context, plan_cycle, timeline
+from studybot.core.evidence import Evidence
+from studybot.core.history import Roster, commit_date_stamp
+from studybot.core.landing import land_commits, landed_stamp, pushes_of
+from studybot.core.ledger import (
     BotComment,
     Cursors,
     Ledger,
-    Push,
     LedgerError,
+    Push,
     dump_ledger,
     excuses_from,
     freeze_final_weeks,
@@ -38,27 +36,30 @@ from studybot.ledger import (
     substance,
     swaps_from,
 )
-from studybot.markup import escape
-from studybot.messages import Messages, messages_for
-from studybot.observe import comment_evidence, observe_comments, observe_issues
-from studybot.plan import (
+from studybot.core.markup import escape
+from studybot.core.messages import Messages, messages_for
+from studybot.core.observe import comment_evidence, observe_comments, observe_issues
+from studybot.core.plan import (
     CloseIssue,
-    Kind,
     CloseQuestions,
     CommitFiles,
     CreateIssue,
     EditIssue,
+    Kind,
     Operation,
     PostComment,
     Reply,
     digest,
     marker,
 )
-from studybot.regions import RegionError, replace_region
-from studybot.render import render_fines, render_rotation
-from studybot.report import Report, blog_writers, build_report, excuses_of
-from studybot.remote import Comment, FileChange, Gateway, Issue, IssueState, Permission, RefMoved
-from studybot.schedule import Schedule, build_schedule
+from studybot.core.records import Comment, FileChange, Issue, IssueState, Permission
+from studybot.core.regions import RegionError, replace_region
+from studybot.core.render import render_fines, render_rotation
+from studybot.core.report import Report, blog_writers, build_report, excuses_of
+from studybot.core.schedule import Schedule, build_schedule
+from studybot.shell.checkout import CheckoutError, open_checkout, read_evidence
+from studybot.shell.git import GitError, Repository
+from studybot.shell.remote import Gateway, RefMoved
 
 COMMIT_ATTEMPTS = 3
 
@@ -312,7 +313,7 @@ def apply(
     issues = dict(ledger.issues)
     if isinstance(operation, CreateIssue):
         created = gateway.create_issue(operation.title, operation.body, operation.labels)
-        from studybot.ledger import WeekIssue
+        from studybot.core.ledger import WeekIssue
 
         issues[operation.week] = WeekIssue(number=created.number, digest=digest(operation.body))
         return ledger.model_copy(update={"issues": issues, "bot_login": ledger.bot_login or created.author})
@@ -453,10 +454,10 @@ def run_action(
     ``connect(token, repository, api_url)`` makes the gateway (tests pass a fake).
     """
     from studybot.cli import EXIT_FAILED, Failure, load
-    from studybot.remote import GatewayError
-    from studybot.report import report_json
-    from studybot.settings import Command, Settings, SettingsError, read_event
-    from studybot.workflow import Console
+    from studybot.core.report import report_json
+    from studybot.shell.actions import Console
+    from studybot.shell.remote import GatewayError
+    from studybot.shell.settings import Command, Settings, SettingsError, read_event
 
     try:
         settings = Settings.from_env(environ)
@@ -479,7 +480,7 @@ def run_action(
     if problem:
         console.warning(problem)
     if connect is None:
-        from studybot.gateway import GitHubGateway as connect
+        from studybot.shell.github import GitHubGateway as connect
     gateway = connect(
         settings.token.get_secret_value() if settings.token else "", settings.repository or "", settings.api_url
     )
@@ -510,7 +511,7 @@ def one_line(outcome: Outcome, messages: Messages, dry_run: bool) -> str:
 
 def job_summary(outcome: Outcome, schedule: Schedule, messages: Messages, dry_run: bool) -> str:
     """What a leader reads at a glance: this week's status, what was done, the warnings."""
-    from studybot.render import render_report
+    from studybot.core.render import render_report
 
     lines = ["## studybot" + (" (dry run)" if dry_run else ""), ""]
     lines += [f"- {operation.describe(messages)}" for operation in outcome.operations] or [f"- {messages.t('plan.nothing')}"]

@@ -1,73 +1,24 @@
-"""What the core knows of GitHub: plain records and the gateway protocol the shell supplies.
+"""The gateway protocol: everything studybot asks of GitHub, and how a request fails.
 
-The core never sees a PyGithub object; :mod:`studybot.gateway` builds these records from
+The core never sees a PyGithub object; :mod:`studybot.shell.github` builds the records of
+:mod:`studybot.core.records` from
 GitHub's JSON, and tests supply a fake that implements :class:`Gateway` in memory.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import enum
 from collections.abc import Mapping
-from dataclasses import dataclass
 from typing import Protocol
 
-
-class IssueState(enum.StrEnum):
-    OPEN = "open"
-    CLOSED = "closed"
-
-
-@dataclass(frozen=True)
-class Issue:
-    number: int
-    title: str
-    body: str
-    state: IssueState
-    labels: tuple[str, ...]
-    author: str
-    created_at: dt.datetime
-    updated_at: dt.datetime
-    closed_at: dt.datetime | None = None
-    is_pull_request: bool = False
-
-
-@dataclass(frozen=True)
-class Comment:
-    id: int
-    issue_number: int
-    author: str
-    body: str
-    created_at: dt.datetime
-    updated_at: dt.datetime
-
-
-@dataclass(frozen=True)
-class Activity:
-    """One item of ``GET /repos/{o}/{r}/activity``: a server-timed change of a ref."""
-
-    id: int
-    kind: str  # push | force_push | pr_merge | branch_creation | branch_deletion | merge_queue_merge
-    ref: str
-    before: str
-    after: str
-    actor: str | None
-    timestamp: dt.datetime
-
-
-@dataclass(frozen=True)
-class ActivityPage:
-    items: tuple[Activity, ...]
-    cursor: str | None  # opaque; pass back as ``after`` to read only newer items
-
-
-class Permission(enum.StrEnum):
-    ADMIN = "admin"
-    MAINTAIN = "maintain"
-    WRITE = "write"
-    TRIAGE = "triage"
-    READ = "read"
-    NONE = "none"
+from studybot.core.records import (
+    ActivityPage,
+    Comment,
+    FileChange,
+    Issue,
+    IssueState,
+    Permission,
+)
 
 
 class RefMoved(Exception):
@@ -82,13 +33,6 @@ class GatewayError(Exception):
         self.sentence = sentence
         self.status = status
 
-
-@dataclass(frozen=True)
-class FileChange:
-    """New content for a path in a commit (None deletes the path)."""
-
-    path: str
-    content: str | None
 
 
 class Gateway(Protocol):

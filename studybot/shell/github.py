@@ -1,4 +1,4 @@
-"""The one module that talks to GitHub: :class:`GitHubGateway`, the :class:`~studybot.remote.Gateway` over PyGithub."""
+"""The one module that talks to GitHub: :class:`GitHubGateway`, the :class:`~studybot.shell.remote.Gateway` over PyGithub."""
 
 from __future__ import annotations
 
@@ -18,17 +18,16 @@ import requests
 import urllib3
 from github.GithubException import GithubException
 
-from studybot.remote import (
+from studybot.core.records import (
     Activity,
     ActivityPage,
     Comment,
     FileChange,
-    GatewayError,
     Issue,
     IssueState,
     Permission,
-    RefMoved,
 )
+from studybot.shell.remote import GatewayError, RefMoved
 
 __all__ = ["GitHubGateway"]
 
@@ -77,7 +76,7 @@ LEGACY = {"admin": Permission.ADMIN, "write": Permission.WRITE, "read": Permissi
 
 
 class GitHubGateway:
-    """The :class:`~studybot.remote.Gateway` backed by the GitHub REST API through PyGithub.
+    """The :class:`~studybot.shell.remote.Gateway` backed by the GitHub REST API through PyGithub.
 
     Retry policy (every attempt is counted in :meth:`request_count`; delays are exact, no jitter):
 

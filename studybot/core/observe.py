@@ -10,12 +10,21 @@ from __future__ import annotations
 
 from collections.abc import Collection, Iterable
 
-from studybot.comments import blog_link, submission_links
-from studybot.evidence import BlogPost, Evidence, Notice, Problem, Source, Submission, link_problem
-from studybot.history import Roster
-from studybot.ledger import BotComment, Ledger, SeenComment, WeekIssue
-from studybot.plan import Kind, digest, marker_week, read_marker
-from studybot.remote import Comment, Issue, IssueState
+from studybot.core.comments import blog_link, submission_links
+from studybot.core.evidence import (
+    BlogPost,
+    Evidence,
+    Notice,
+    Problem,
+    Source,
+    Submission,
+    link_problem,
+)
+from studybot.core.history import Roster
+from studybot.core.ledger import BotComment, Ledger, SeenComment, WeekIssue
+from studybot.core.plan import Kind, digest, marker_week, read_marker
+from studybot.core.records import Comment, Issue, IssueState
+
 
 def is_bot(login: str, ledger: Ledger, trusted: Collection[str] = ()) -> bool:
     """Whether a marker by ``login`` is the bot's own.

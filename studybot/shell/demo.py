@@ -16,13 +16,13 @@ from typing import Any, TextIO
 
 import yaml
 
-from studybot.collect import read_checkout
-from studybot.config import StudyConfig, parse_config
-from studybot.git import Repository
-from studybot.messages import messages_for
-from studybot.render import render_fines, render_report, render_rotation
-from studybot.report import build_report
-from studybot.schedule import Schedule, build_schedule, localize
+from studybot.core.config import StudyConfig, parse_config
+from studybot.core.messages import messages_for
+from studybot.core.render import render_fines, render_report, render_rotation
+from studybot.core.report import build_report
+from studybot.core.schedule import Schedule, build_schedule, localize
+from studybot.shell.checkout import read_checkout
+from studybot.shell.git import Repository
 
 
 def example_file(name: str) -> str:
@@ -120,8 +120,15 @@ def run_demo(out: TextIO) -> int:
 
 def example_comments(config: StudyConfig, schedule: Schedule, report, now: dt.datetime) -> list[tuple[str, str]]:
     """What the bot posts around 'now': the open week's issue and reminder, the last results."""
-    from studybot.cycle import Context, issue_body, issue_title, reminder_body, results_body, waiting
-    from studybot.ledger import Ledger
+    from studybot.core.cycle import (
+        Context,
+        issue_body,
+        issue_title,
+        reminder_body,
+        results_body,
+        waiting,
+    )
+    from studybot.core.ledger import Ledger
 
     context = Context(config, schedule, report, Ledger(), now, messages_for(config.study.language))
     shown: list[tuple[str, str]] = []

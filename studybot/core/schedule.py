@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 import pytz
 
-from studybot.config import Break, StudyConfig
+from studybot.core.config import Break, StudyConfig
 
 # Far more weekly deadlines than any study has; stops a schedule made only of breaks.
 _MAX_CANDIDATES = 5200

@@ -7,8 +7,8 @@ import importlib
 from collections.abc import Callable
 from types import ModuleType
 
-from studybot.evidence import Notice
-from studybot.rules import Verdict
+from studybot.core.evidence import Notice
+from studybot.core.rules import Verdict
 
 LANGUAGES = ("ko", "en")
 
@@ -63,4 +63,4 @@ MARKS = {
 def messages_for(language: str) -> Messages:
     if language not in LANGUAGES:
         raise ValueError(f"no messages for language {language!r}")
-    return Messages(importlib.import_module(f"studybot.messages.{language}"))
+    return Messages(importlib.import_module(f"studybot.core.messages.{language}"))

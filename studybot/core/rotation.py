@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 
-from studybot.config import Member
+from studybot.core.config import Member
 
 
 def plan_blog(

@@ -10,8 +10,9 @@ import re
 import subprocess
 import threading
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
+
+from studybot.core.records import CommitInfo, FileTouch, Hunk, PatchCommit, TreeCommit
 
 # A record separator git never writes inside a log header we ask for.
 _COMMIT = "\x1e"
@@ -28,45 +29,9 @@ class GitError(Exception):
     """git failed or the checkout cannot answer; the message says what to do."""
 
 
-@dataclass(frozen=True)
-class CommitInfo:
-    sha: str
-    parents: tuple[str, ...]
-    author_name: str
-    author_email: str
-    committed_at: dt.datetime
 
 
-@dataclass(frozen=True)
-class Hunk:
-    """One ``-U0`` hunk: ``removed`` lines at old line ``old_start`` became ``added`` at ``new_start``."""
 
-    old_start: int
-    old_count: int
-    new_start: int
-    new_count: int
-    removed: tuple[str, ...]
-    added: tuple[str, ...]
-
-
-@dataclass(frozen=True)
-class PatchCommit:
-    commit: CommitInfo
-    hunks: tuple[Hunk, ...]
-
-
-@dataclass(frozen=True)
-class FileTouch:
-    """A path a commit added or modified, with the blob it holds afterwards."""
-
-    path: str
-    blob: str
-
-
-@dataclass(frozen=True)
-class TreeCommit:
-    commit: CommitInfo
-    touched: tuple[FileTouch, ...]
 
 
 class Repository:

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
 if TYPE_CHECKING:
-    from studybot.settings import Settings
+    from studybot.shell.settings import Settings
 
 # The action's outputs; action.yml declares exactly these and the run command writes them.
 OUTPUT_NAMES = ("changed", "report", "summary")

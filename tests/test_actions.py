@@ -7,9 +7,8 @@ import io
 import pytest
 from pydantic import SecretStr
 
-from studybot import workflow
-from studybot.settings import Settings
-from studybot.workflow import (
+from studybot.shell import actions as workflow
+from studybot.shell.actions import (
     CUT_NOTICE,
     OUTPUT_NAMES,
     SUMMARY_LIMIT,
@@ -27,6 +26,7 @@ from studybot.workflow import (
     warning,
     write_outputs,
 )
+from studybot.shell.settings import Settings
 
 
 def read_outputs(text: str) -> dict[str, str]:
