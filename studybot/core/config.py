@@ -7,6 +7,7 @@ each with ``file:line:column`` taken from the YAML node the problem is about.
 from __future__ import annotations
 
 import datetime as dt
+import enum
 import re
 import string
 from dataclasses import dataclass
@@ -222,6 +223,70 @@ class Output(_Model):
     ledger: str = ".studybot/ledger.json"
 
 
+class NotifyEvent(enum.StrEnum):
+    """What a messenger notice is about; a leader picks which ones each chat receives."""
+
+    OPENED = "opened"  # the week's Q&A issue was opened
+    REMINDER = "reminder"
+    CLOSED = "closed"  # the deadline passed and the issue was closed
+    RESULTS = "results"
+    SETTLEMENT = "settlement"
+    ALERTS = "alerts"  # for the leader: a rejected config, a ledger pushed by someone else
+
+
+_DISCORD_USER = re.compile(r"^[0-9]{15,21}$")
+_SLACK_USER = re.compile(r"^[UW][A-Z0-9]{2,20}$")
+
+
+def _user_id_text(value: Any) -> Any:
+    # An unquoted Discord id is a YAML integer; it is the same id.
+    return str(value) if isinstance(value, int) and not isinstance(value, bool) else value
+
+
+ChatUserId = Annotated[str, BeforeValidator(_user_id_text)]
+
+
+class DiscordNotify(_Model):
+    events: list[NotifyEvent] = list(NotifyEvent)
+    # Member name -> Discord user id; only these members are ever pinged.
+    mentions: dict[Name, ChatUserId] = {}
+
+    @field_validator("mentions")
+    @classmethod
+    def _user_ids(cls, value: dict[str, str]) -> dict[str, str]:
+        for name, user in value.items():
+            if not _DISCORD_USER.match(str(user)):
+                raise ValueError(
+                    f"{name}: write the Discord user id, the 17–20 digit number from 'Copy User ID' "
+                    "(turn on Developer Mode)"
+                )
+        return value
+
+
+class SlackNotify(_Model):
+    events: list[NotifyEvent] = list(NotifyEvent)
+    # Member name -> Slack member id (U…); only these members are ever pinged.
+    mentions: dict[Name, ChatUserId] = {}
+
+    @field_validator("mentions")
+    @classmethod
+    def _user_ids(cls, value: dict[str, str]) -> dict[str, str]:
+        for name, user in value.items():
+            if not _SLACK_USER.match(str(user)):
+                raise ValueError(
+                    f"{name}: write the Slack member id such as U012AB3CD "
+                    "(profile → ⋮ → Copy member ID), not a display name"
+                )
+        return value
+
+
+class Notify(_Model):
+    """Messenger notices; the webhook URLs are secrets and come from action inputs, not this file."""
+
+    discord: DiscordNotify | None = None
+    slack: SlackNotify | None = None
+
+
 ENGLISH_DEFAULTS: dict[tuple[str, ...], str] = {
     ("qna", "title"): "Week {week} Q&A",
     ("submissions", "readme", "week_column"): "Week",
@@ -241,6 +306,7 @@ class StudyConfig(_Model):
     qna: QnA = QnA()
     excuses: list[Excuse] = []
     output: Output = Output()
+    notify: Notify = Notify()
 
     @model_validator(mode="before")
     @classmethod
