@@ -167,6 +167,8 @@ class IssueSource(_Model):
 class FolderSource(_Model):
     enabled: bool = False
     pattern: str = "{week}주차/{name}/"
+    # When a week opens, the bot adds a marked README to each active member's empty folder.
+    create_placeholders: bool = False
 
     @field_validator("pattern")
     @classmethod
@@ -216,6 +218,21 @@ class Excuse(_Model):
     week: int
     member: Name
     reason: str = ""
+
+
+class WeeklyLog(_Model):
+    """The meeting log in the README: ``### 3주차 - …`` headings with ``[과제] …`` homework lines."""
+
+    heading: str = "{week}주차"
+    marker: str = Field("[과제]", min_length=1, max_length=50)
+
+    @field_validator("heading")
+    @classmethod
+    def _heading(cls, value: str) -> str:
+        _check_template(value, {"week"})
+        if "{week}" not in value:
+            raise ValueError("the heading must contain {week}, e.g. '{week}주차'")
+        return value
 
 
 class Output(_Model):
@@ -288,6 +305,8 @@ class Notify(_Model):
 
 
 ENGLISH_DEFAULTS: dict[tuple[str, ...], str] = {
+    ("weekly_log", "heading"): "Week {week}",
+    ("weekly_log", "marker"): "[Homework]",
     ("qna", "title"): "Week {week} Q&A",
     ("submissions", "readme", "week_column"): "Week",
     ("submissions", "readme", "column"): "Homework",
@@ -307,6 +326,7 @@ class StudyConfig(_Model):
     excuses: list[Excuse] = []
     output: Output = Output()
     notify: Notify = Notify()
+    weekly_log: WeeklyLog = WeeklyLog()
 
     @model_validator(mode="before")
     @classmethod
