@@ -60,7 +60,7 @@ def _parser() -> argparse.ArgumentParser:
 
     calendar = commands.add_parser("calendar", help="print the graded weeks and their deadlines")
     calendar.add_argument("--config", default="config/study.yml", help="config file")
-    calendar.add_argument("--format", choices=("table", "json"), default="table")
+    calendar.add_argument("--format", choices=("table", "json", "ics"), default="table")
 
     report = commands.add_parser("report", help="judge every week from a local checkout (offline)")
     report.add_argument("--config", help="config file (default: <repo-path>/config/study.yml)")
@@ -167,6 +167,14 @@ def _calendar(arguments: argparse.Namespace, out: TextIO) -> int:
     schedule = build_schedule(config)
     if arguments.format == "json":
         print(json.dumps(calendar_json(schedule), ensure_ascii=False, indent=2), file=out)
+    elif arguments.format == "ics":
+        from studybot.core.icsfeed import calendar_ics
+        from studybot.core.report import blog_writers
+
+        # The planned rotation with the config's swaps; the committed feed also has the ledger's.
+        _, writers = blog_writers(config, schedule)
+        feed = calendar_ics(config, schedule, writers, messages_for(config.study.language))
+        out.write(feed.decode("utf-8"))  # CRLF line ends kept, as RFC 5545 asks
     else:
         print(render_calendar(schedule, config.study.name, messages_for(config.study.language)), end="", file=out)
     return EXIT_OK
