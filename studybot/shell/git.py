@@ -121,21 +121,21 @@ class Repository:
 
     def commit(
         self,
-        files: dict[str, str | None],
+        files: dict[str, str | bytes | None],
         message: str,
         author: str,
         email: str,
         when: dt.datetime,
         committed: dt.datetime | None = None,
     ) -> str:
-        """Write ``files`` (None deletes) and commit them with the given author and dates."""
+        """Write ``files`` (text, bytes such as a PDF, or None to delete) and commit them with the given author and dates."""
         for name, content in files.items():
             target = self.path / name
             if content is None:
                 target.unlink(missing_ok=True)
                 continue
             target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(content.encode("utf-8"))
+            target.write_bytes(content if isinstance(content, bytes) else content.encode("utf-8"))
         stamp = f"{when.isoformat()}"
         self._run("add", "--all")
         self._run(
