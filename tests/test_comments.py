@@ -9,12 +9,16 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from studybot.core.comments import (
+    SUBMISSION_REACTION,
     VERB_ALIASES,
     Command,
+    CommentKind,
+    CommentVerdict,
     CommandError,
     CommandProblem,
     Verb,
     blog_link,
+    classify_comment,
     parse_amount,
     parse_commands,
     submission_links,
@@ -54,8 +58,122 @@ def test_a_comment_that_is_only_a_link_submits_it(body):
     ],
 )
 def test_a_submit_line_hands_in_its_link(body):
-    """A line starting with 제출, submit or /submit hands in the link that follows on it."""
+    """A line starting with 제출, submit or /submit hands in the link on it."""
     assert submission_links(body) == (POST,)
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        f"과제 제출합니다!\n{POST}",
+        f"3주차 과제 제출합니다 {POST}",
+        f"{POST} 제출합니다",
+        f"과제 링크입니다 {POST}",
+        f"늦어서 죄송합니다 ㅠㅠ {POST}",
+        f"과제 제출했습니다~\r\n\r\n[3주차]({POST})",
+        f"Submitted {POST}",
+        f"Week 3 homework: {POST}",
+        f"hw3 {POST}",
+        f"my assignment -> {POST}",
+        f"지각 제출입니다.. {POST}",
+        f"질문 없습니다! 과제 제출합니다 {POST}",
+    ],
+)
+def test_members_natural_ways_of_handing_in_count(body):
+    """A link with a submission word anywhere (제출, 과제, submit, hw…), or after an apology for being late, hands it in."""
+    verdict = classify_comment(body)
+    assert verdict == CommentVerdict(CommentKind.SUBMISSION, (POST,), (), None, True)
+    assert submission_links(body) == (POST,)
+    assert not verdict.needs_reply
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        f"{POST}\n{POST}/2",
+        f"- {POST}\n- {POST}/2",
+        f"1. {POST}\n2. {POST}/2",
+        f"{POST}<br>{POST}/2",
+        f"[1번]({POST})&nbsp;[2번]({POST}/2)",
+        f"[1번]({POST}), [2번]({POST}/2)",
+    ],
+)
+def test_a_comment_of_only_links_hands_in_every_link(body):
+    """Links alone — one a line, bulleted, numbered, or joined by `<br>`, `&nbsp;` or commas — are all handed in."""
+    assert classify_comment(body).kind is CommentKind.SUBMISSION
+    assert submission_links(body) == (POST, POST + "/2")
+
+
+@pytest.mark.parametrize(
+    ("body", "mentions"),
+    [
+        (f"과제 제출 이렇게 하면 되나요? {POST}", True),
+        (f"이 부분 어떻게 푸셨나요?\n{POST}", False),
+        (f"질문 있습니다. 3번 과제 이렇게 하는 게 맞나요\n{POST}", True),
+        (f"이거 왜 안 될까요 {POST}", False),
+        (f"과제에서 에러가 나는데 혹시 아시는 분？ {POST}", True),
+        (f"How do I submit? {POST}", True),
+        (f"늦어서 죄송한데 이거 제출로 인정되나요? {POST}", True),
+        (f"궁금한 점: {POST}", False),
+    ],
+)
+def test_a_question_that_shows_a_link_hands_nothing_in(body, mentions):
+    """A line that asks something (?, 질문, 궁금, 어떻게, 왜, …나요/까요, how, why) does not hand in its link."""
+    verdict = classify_comment(body)
+    assert verdict.kind is CommentKind.QUESTION_WITH_LINK
+    assert verdict.links == () and verdict.uncounted == (POST,)
+    assert verdict.mentions_submission is mentions
+    # Only a question about handing in gets the "not counted" reply; other questions are just questions.
+    assert verdict.needs_reply is mentions
+    assert verdict.reply_key == ("comment.uncounted.question" if mentions else None)
+
+
+def test_a_question_after_the_submission_leaves_the_submission_counted():
+    """제출 on its own line, then a question on another line: the submitted link counts, the question's link does not."""
+    body = f"과제 제출합니다!\n{POST}\n\n그런데 3번은 어떻게 푸셨나요? https://example.com/q"
+    verdict = classify_comment(body)
+    assert verdict.kind is CommentKind.SUBMISSION
+    assert verdict.links == (POST,) and verdict.uncounted == ("https://example.com/q",)
+
+
+@pytest.mark.parametrize("body", [f"이번 주 참고 자료: {POST}", f"see {POST} for the answer", f"좋은 글 공유드려요 {POST}"])
+def test_a_shared_link_gets_a_reply_saying_how_to_hand_it_in(body):
+    """A link shared without a submission word is not counted, and the member is told how to hand it in."""
+    verdict = classify_comment(body)
+    assert verdict == CommentVerdict(CommentKind.LINK_WITHOUT_SUBMISSION_WORD, (), (POST,))
+    assert verdict.needs_reply and verdict.reply_key == "comment.uncounted.no_word"
+
+
+def test_blog_and_command_comments_are_not_submissions():
+    """`/blog <link>` names the post and `/studybot` lines are commands: neither hands in homework or earns a reply."""
+    blog = classify_comment(f"이번 주 팀블로그입니다\n/blog {POST}")
+    assert (blog.kind, blog.links, blog.blog, blog.needs_reply) == (CommentKind.BLOG, (), POST, False)
+    command = classify_comment("/studybot excuse @mijinkoo 3 진단서 https://example.com/doc")
+    assert (command.kind, command.links, command.needs_reply) == (CommentKind.COMMAND, (), False)
+
+
+def test_a_submission_and_a_blog_post_in_one_comment_are_both_read():
+    """A comment that hands in homework and names the blog post does both; the blog link is not homework."""
+    verdict = classify_comment(f"과제 제출합니다 {POST}\n/blog https://example.com/blog")
+    assert (verdict.kind, verdict.links, verdict.blog) == (CommentKind.SUBMISSION, (POST,), "https://example.com/blog")
+
+
+@pytest.mark.parametrize(
+    ("body", "kind"),
+    [("좋은 하루 보내세요!", CommentKind.NO_LINK), ("제출 내일 할게요", CommentKind.NO_LINK),
+     (f"<!-- studybot:week=3:kind=results -->\n{POST}", CommentKind.BOT), (f"> 제출 {POST}\n\n멋져요", CommentKind.NO_LINK),
+     (f"제출 `{POST}`", CommentKind.NO_LINK)],
+)
+def test_comments_without_own_links_are_neither_counted_nor_answered(body, kind):
+    """Conversation, the bot's own comments, quotes and code hand nothing in and get no reply."""
+    verdict = classify_comment(body)
+    assert verdict.kind is kind and verdict.links == () and not verdict.needs_reply
+
+
+def test_the_submission_reaction_is_a_github_reaction():
+    """An accepted submission is acknowledged with one of the reactions GitHub accepts, not the command's 👍."""
+    assert SUBMISSION_REACTION in {"+1", "-1", "laugh", "confused", "heart", "hooray", "rocket", "eyes"}
+    assert SUBMISSION_REACTION != "+1"
 
 
 def test_decomposed_hangul_keywords_still_count():
@@ -75,8 +193,6 @@ def test_a_submit_line_inside_a_longer_comment_counts():
     [
         f"이번 주 참고 자료: {POST}",
         f"see {POST} for the answer",
-        f"Submitted {POST}",
-        f"submission {POST}",
         "제출",
         "제출 내일 할게요",
     ],
@@ -456,3 +572,47 @@ def test_arbitrary_text_never_raises(body):
         assert isinstance(command, Command | CommandError)
         if isinstance(command, Command) and command.amount is not None:
             assert 0 < command.amount < 10_000_000
+
+
+LONGEST = 65_536  # GitHub's longest comment
+HOSTILE = {
+    "questions": "질문 " * (LONGEST // 3) + POST,
+    "links only": (POST + "\n") * (LONGEST // len(POST)),
+    "fillers": "- " * (LONGEST // 2) + POST,
+    "br tags": "<br" * (LONGEST // 3),
+    "late words": "늦" * LONGEST + " " + POST,
+    "ascii words": "hwhw" * (LONGEST // 4) + " " + POST,
+    "question marks": "?" * LONGEST + POST,
+}
+
+
+@pytest.mark.parametrize("body", list(HOSTILE.values()), ids=list(HOSTILE))
+def test_the_longest_hostile_comments_are_classified_without_hanging(body):
+    """A comment of GitHub's maximum length built to make patterns backtrack is still read, within seconds."""
+    import time
+
+    started = time.perf_counter()
+    verdict = classify_comment(body)
+    assert isinstance(verdict.kind, CommentKind)
+    assert time.perf_counter() - started < 2.0  # a hang guard, not a speed figure
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(
+        st.one_of(
+            st.text(max_size=8),
+            st.sampled_from(["\n", "> ", "```", "`", "?", "？", "질문", "질문 없", "과제", "제출", "hw", "늦어서 ", "ㅠㅠ",
+                             "/blog ", "/studybot ", "- ", "<br>", "&nbsp;", POST, "[a](", ")", "https://x.y/?q=1"]),
+        ),
+        max_size=30,
+    ).map("".join)
+)
+def test_the_verdict_is_consistent_for_any_text(body):
+    """Whatever the text, counted links are exactly what `submission_links` returns, and a reply is only due for links not counted."""
+    verdict = classify_comment(body)
+    assert verdict.links == submission_links(body)
+    assert (verdict.kind is CommentKind.SUBMISSION) == bool(verdict.links)
+    assert not set(verdict.links) & set(verdict.uncounted)
+    if verdict.needs_reply:
+        assert verdict.uncounted and not verdict.links

@@ -226,22 +226,149 @@ def _unique(targets: list[str]) -> tuple[str, ...]:
     return tuple(dict.fromkeys(target for target in targets if target))
 
 
+class CommentKind(enum.StrEnum):
+    """What a comment on a week's Q&A issue is, as far as homework goes."""
+
+    SUBMISSION = "submission"  # hands in links (SPEC §3 source 2)
+    BLOG = "blog"  # names the team-blog post with `/blog <link>`
+    COMMAND = "command"  # `/studybot` lines for the maintainers' commands
+    QUESTION_WITH_LINK = "question_with_link"  # a question that shows a link: not homework
+    LINK_WITHOUT_SUBMISSION_WORD = "link_without_submission_word"  # a shared link, no word of handing in
+    NO_LINK = "no_link"  # conversation
+    BOT = "bot"  # the bot's own comment (hidden marker)
+
+
+# The reaction on an accepted submission: "handed in", whatever the verdict turns out to be
+# (a late one gets it too, so no 🎉), and unlike 👍, which answers a carried-out command.
+SUBMISSION_REACTION = "rocket"
+
+
+@dataclass(frozen=True)
+class CommentVerdict:
+    """How a comment was read: its kind, the links it hands in, and the links it shows but does not."""
+
+    kind: CommentKind
+    links: tuple[str, ...] = ()
+    uncounted: tuple[str, ...] = ()
+    blog: str | None = None
+    mentions_submission: bool = False
+
+    @property
+    def needs_reply(self) -> bool:
+        """Whether the author should be told their link was not counted (SPEC §3: one short reply)."""
+        # A plain question that cites a page is not about homework; replying to it is noise.
+        return self.kind is CommentKind.LINK_WITHOUT_SUBMISSION_WORD or (
+            self.kind is CommentKind.QUESTION_WITH_LINK and self.mentions_submission
+        )
+
+    @property
+    def reply_key(self) -> str | None:
+        """The message key of that reply, or None when no reply is due."""
+        if not self.needs_reply:
+            return None
+        return "comment.uncounted.question" if self.kind is CommentKind.QUESTION_WITH_LINK else "comment.uncounted.no_word"
+
+
+def _ascii_word(pattern: str) -> str:
+    # Not \b: Python counts Hangul as word characters, so "hw제출" would have no boundary.
+    return rf"(?<![A-Za-z0-9]){pattern}(?![A-Za-z])"
+
+
+def _korean(*words: str) -> str:
+    return "|".join(_spellings(word) for word in words)
+
+
+# Any form of these says "I am handing this in": 제출합니다, 제출했습니다, 과제입니다, Submitted, hw3.
+_SUBMISSION_WORD = re.compile(
+    _korean("제출", "과제")
+    + "|"
+    + "|".join(_ascii_word(word) for word in (r"submit(?:s|ted|ting)?", r"submission", r"hw[0-9]*", r"homework", r"assignments?")),
+    re.IGNORECASE,
+)
+# An apology or "late" with nothing else but a link is how a late member hands in: 늦어서 죄송합니다 ㅠㅠ <link>.
+_LATE_WORD = re.compile(_korean("늦", "지각", "죄송", "미안") + "|" + _ascii_word(r"(?:sorry|late)"), re.IGNORECASE)
+# A line that asks something. "질문 없습니다" (no questions) is a statement, not a question.
+_QUESTION = re.compile(
+    r"[?？]|"
+    + _korean("궁금", "어떻게", "왜", "될까요", "되나요", "인가요", "일까요", "맞나요", "있나요", "없나요", "하나요", "할까요", "건가요", "는지요")
+    + "|(?:"
+    + _korean("질문")
+    + r")(?!\s*(?:"
+    + _korean("은", "이")
+    + r")?\s*(?:"
+    + _korean("없")
+    + "))|"
+    + _ascii_word(r"(?:question|how|why)"),
+    re.IGNORECASE,
+)
+# What may stand between links in a links-only comment: list bullets, <br>, &nbsp;, separators.
+_FILLER = re.compile(r"(?:\s|<br\s*/?>|&nbsp;|[-*+,|·]|[0-9]{1,3}[.)](?=\s))+", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class _Line:
+    """One of the author's own lines: the links on it and its words with the links taken out."""
+
+    links: tuple[str, ...]
+    words: str
+    question: bool
+    skipped: bool  # a `/blog` or `/studybot` line: its links are not homework
+
+
+def _read_line(line: str) -> _Line:
+    pieces: list[str] = []
+    links: list[str] = []
+    cursor = 0
+    for match in _LINK.finditer(line):
+        pieces += [line[cursor : match.start()], " "]
+        links.append(_target(match))
+        cursor = match.end()
+    pieces.append(line[cursor:])
+    words = "".join(pieces)
+    skipped = bool(_BLOG.match(line) or _COMMAND.match(line))
+    return _Line(_unique(links), words, bool(_QUESTION.search(words)), skipped)
+
+
+def classify_comment(body: str) -> CommentVerdict:
+    """How a comment on a week's Q&A issue counts (the rule and its examples: docs/decisions.md).
+
+    Links on lines that ask something, quote someone, show code, or run `/blog` or `/studybot`
+    never count. The other links count when a line that asks nothing says 제출/과제/submit/hw…,
+    when the comment is nothing but links, or when it is an apology or "late" plus links only.
+    """
+    if _BOT_MARKER.search(body):
+        return CommentVerdict(CommentKind.BOT)
+    own, has_code = _own_text(body)
+    lines = [_read_line(line) for line in own if line.strip()]
+    posted = blog_link(body)
+    commands = any(_COMMAND.match(line) for line in own)
+    plain = [line for line in lines if not line.skipped]
+    statements = [line for line in plain if not line.question]
+    candidates = _unique([link for line in statements for link in line.links])
+    shown = _unique([link for line in plain for link in line.links])
+    said = " ".join(line.words for line in statements)
+    submits = any(_SUBMISSION_WORD.search(line.words) for line in plain)
+    asks = any(line.question for line in plain)
+    only_links = not has_code and bool(plain) and all(not _FILLER.sub("", line.words) for line in plain)
+    counted = bool(candidates) and (
+        only_links or bool(_SUBMISSION_WORD.search(said)) or (not asks and bool(_LATE_WORD.search(said)))
+    )
+    if counted:
+        uncounted = tuple(link for link in shown if link not in candidates)
+        return CommentVerdict(CommentKind.SUBMISSION, candidates, uncounted, posted, True)
+    if posted:
+        return CommentVerdict(CommentKind.BLOG, (), shown, posted, submits)
+    if commands:
+        return CommentVerdict(CommentKind.COMMAND, (), shown, None, submits)
+    if shown:
+        kind = CommentKind.QUESTION_WITH_LINK if asks else CommentKind.LINK_WITHOUT_SUBMISSION_WORD
+        return CommentVerdict(kind, (), shown, None, submits)
+    return CommentVerdict(CommentKind.NO_LINK, (), (), None, submits)
+
+
 def submission_links(body: str) -> tuple[str, ...]:
     """The link targets a Q&A comment hands in (SPEC §3 source 2), valid or not, in order."""
-    if _BOT_MARKER.search(body):
-        return ()
-    own, has_code = _own_text(body)
-    written = [line.strip() for line in own if line.strip()]
-    if len(written) == 1 and not has_code:
-        only = _LINK.fullmatch(written[0])
-        if only:
-            return _unique([_target(only)])
-    found: list[str] = []
-    for line in own:
-        keyword = _SUBMIT.match(line)
-        if keyword:
-            found += [_target(match) for match in _LINK.finditer(line, keyword.end())]
-    return _unique(found)
+    return classify_comment(body).links
 
 
 def blog_link(body: str) -> str | None:

@@ -136,4 +136,7 @@ TEXT = {
     "status.share_departed": "- Settlement: you left the study, so no share; minus your fines **{net}**",
     "status.blog_next": "- Your next team blog turn: **week {week}** (homework due {deadline})",
     "status.blog_none": "- No team blog turn left for you.",
+    # --- link comments that were not counted ---
+    "comment.uncounted.no_word": "📎 {member}, the link in this comment was not counted as homework. If it is your homework, edit the comment to say `submit`, or put the link in your cell of the README's homework table; it counts from the time you do.",
+    "comment.uncounted.question": "📎 {member}, this comment reads as a question, so its link was not counted as homework. To hand it in, comment `submit <link>` on its own, or put the link in your cell of the README's homework table.",
 }

@@ -138,4 +138,7 @@ TEXT = {
     "status.share_departed": "- 정산: 스터디를 중간에 떠나서 받을 몫은 없습니다. 내 벌금을 빼면 **{net}**",
     "status.blog_next": "- 다음 팀 블로그 차례: **{week}주차** (과제 마감 {deadline})",
     "status.blog_none": "- 남은 팀 블로그 차례는 없습니다.",
+    # --- link comments that were not counted ---
+    "comment.uncounted.no_word": "📎 {member} 님, 이 댓글의 링크는 과제 제출로 보지 않았습니다. 과제라면 댓글을 고쳐 `제출`이라고 함께 적거나, README 과제 표의 본인 칸에 링크를 넣어 주세요. 고치거나 넣은 시각이 제출 시각이 됩니다.",
+    "comment.uncounted.question": "📎 {member} 님, 질문이 담긴 댓글이라 링크를 과제 제출로 보지 않았습니다. 제출이라면 `제출 <링크>`라고 새 댓글을 달거나, README 과제 표의 본인 칸에 링크를 넣어 주세요.",
 }
