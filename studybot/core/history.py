@@ -22,6 +22,7 @@ from studybot.core.evidence import (
     Submission,
     link_problem,
 )
+from studybot.core.placeholders import is_placeholder
 from studybot.core.records import CommitInfo, PatchCommit, TreeCommit
 from studybot.core.table import Row, TableHeader, find_table, parse_row
 
@@ -320,7 +321,9 @@ def folder_evidence(
     contents = read_blobs(sorted({blob for _, blob, _, _ in candidates}))
     evidence = Evidence()
     for commit, blob, member, week in candidates:
-        if not contents.get(blob, b"").strip():
+        content = contents.get(blob, b"")
+        # Blank files and the bot's own placeholder READMEs are made for members, not by them.
+        if not content.strip() or is_placeholder(content):
             continue
         stamp_ = stamp(commit.commit)
         if not roster.may_edit(stamp_.actor, member):

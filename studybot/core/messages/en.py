@@ -203,4 +203,12 @@ TEXT = {
     "init.workflow.fetch_depth": "submission times come from the README's whole history",
     "init.workflow.persist": "the bot commits through the API; no token is left in git",
     "init.workflow.owner": "Replace OWNER with the account that publishes studybot (e.g. your-name/studybot@v1).",
+    # --- week folders and the weekly log ---
+    "homework.date": "{name} {day} ({weekday})",
+    "homework.deadline": "{date}, {time}",
+    "homework.title": "### 📚 Week {week} homework",
+    "homework.source": "As written in the meeting log in the README (week {meetings}).",
+    "homework.date_mismatch": "Week {week} homework '{task}': the log of meeting {meeting} says it is due {stated}, but the schedule's deadline is {deadline}. Verdicts follow the schedule in the config; please correct whichever is wrong.",
+    "placeholder.body": "# Week {week} · {name}\n\n{name}, please upload your week {week} homework into this folder by **{deadline}**.\n{tasks}\nThis note does not count as a submission; keep it or delete it once your files are here.",
+    "placeholder.tasks": "\nThis week's homework:\n\n{tasks}\n",
 }

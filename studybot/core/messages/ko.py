@@ -205,4 +205,12 @@ TEXT = {
     "init.workflow.fetch_depth": "제출 시각은 README의 전체 기록에서 읽습니다",
     "init.workflow.persist": "봇은 API로 커밋하므로 git에 토큰을 남기지 않습니다",
     "init.workflow.owner": "OWNER를 studybot을 배포한 계정으로 바꾸세요(예: your-name/studybot@v1).",
+    # --- week folders and the weekly log ---
+    "homework.date": "{month}월 {day}일({weekday})",
+    "homework.deadline": "{date} {time}",
+    "homework.title": "### 📚 {week}주차 과제",
+    "homework.source": "README의 모임 기록({meetings}주차)에 적힌 과제입니다.",
+    "homework.date_mismatch": "{week}주차 과제 '{task}': {meeting}주차 모임 기록에는 {stated}까지라고 적혀 있지만, 일정상 마감은 {deadline}입니다. 판정은 config의 일정대로 합니다. 둘 중 틀린 쪽을 고쳐 주세요.",
+    "placeholder.body": "# {week}주차 · {name}\n\n{name} 님, {week}주차 과제 파일을 이 폴더에 올려 주세요. 마감은 **{deadline}**까지입니다.\n{tasks}\n이 안내 파일은 제출로 치지 않습니다. 과제 파일을 올린 뒤에는 그대로 두셔도, 지우셔도 됩니다.",
+    "placeholder.tasks": "\n이번 주 과제:\n\n{tasks}\n",
 }

@@ -1,0 +1,118 @@
+"""The week's homework read from the meeting log in a folder-format study's README."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from studybot.core.config import parse_config
+from studybot.core.homework import homework_text, homework_warnings, parse_homework
+from studybot.core.messages import messages_for
+from studybot.core.schedule import build_schedule
+
+SEED = Path(__file__).resolve().parents[2] / "shared/seeds/mlops-study-README.md"
+
+CONFIG = """
+study: {{name: MLOps-Study, language: {language}}}
+schedule: {{first_week: 1, weeks: 8, first_deadline: "{first}"}}
+fines: {{late: 1000, absent: 2000}}
+members: [{{name: 민우, maintainer: true}}, {{name: 가경}}]
+"""
+
+
+def schedule(first: str = "2024-01-04 00:00", language: str = "ko"):
+    config = parse_config(CONFIG.format(first=first, language=language))
+    return config, build_schedule(config)
+
+
+def seed_entries(text: str | None = None):
+    config, weeks = schedule()
+    log = config.weekly_log
+    return parse_homework(text if text is not None else SEED.read_text(encoding="utf-8"), log.heading, log.marker, weeks), weeks
+
+
+def test_seed_log_files_each_homework_under_the_next_meeting():
+    """Every [과제] line of the seed README (list item, bold, plain paragraph) is the next meeting's homework."""
+    entries, _ = seed_entries()
+    assert {week: entry.texts for week, entry in entries.items()} == {
+        1: ("내가 생각하는 MLOps 생각해오기(~2024.01.03)",),
+        2: ("Session 1까지 듣기",),
+        3: ("각자 MLops tool 한개씩 공부해오기",),
+        4: ("MLOps 활용 사례 하나씩 조사해오기",),
+        5: ("MLOps 활용한 Code Review 하나씩 해오기",),
+    }
+    assert [line.meeting for entry in entries.values() for line in entry.lines] == [0, 1, 2, 3, 4]
+
+
+def test_seed_due_date_is_read_and_matches_the_first_deadline():
+    """The seed's '(~2024.01.03)' is week 1's due date, and it agrees with a Wednesday-night deadline."""
+    entries, weeks = seed_entries()
+    assert str(entries[1].due_date) == "2024-01-03"
+    assert entries[2].due_date is None
+    assert homework_warnings(entries, weeks, messages_for("ko")) == []
+
+
+def test_due_date_decides_the_week_over_the_heading():
+    """A due date names the week it is due in even when it is written under an older meeting."""
+    text = "### 1주차 - 강의 선정\n\n- [과제] Session 2까지 듣기(~2024.01.17)\n"
+    entries, _ = seed_entries(text)
+    assert list(entries) == [3]
+
+
+def test_a_date_between_deadlines_goes_to_the_next_deadline_and_warns_with_both_dates():
+    """A stated date that is no deadline files the line under the next one and says both dates."""
+    text = "### 2주차 - 툴\n\n**[과제] 각자 MLops tool 한개씩 공부해오기(~2024.01.16)**<br/>\n"
+    entries, weeks = seed_entries(text)
+    assert list(entries) == [3]
+    (warning,) = homework_warnings(entries, weeks, messages_for("ko"))
+    assert "1월 16일(화)" in warning and "1월 17일(수) 23:59" in warning and "3주차" in warning
+    (english,) = homework_warnings(entries, weeks, messages_for("en"))
+    assert "Jan 16 (Tue)" in english and "Jan 17 (Wed), 23:59" in english
+
+
+def test_a_date_after_the_last_week_falls_back_to_the_heading_and_warns():
+    """A due date past the schedule keeps the line with the next meeting, and the leader is told."""
+    text = "### 3주차 - 사례\n\n- [과제] 사례 조사(~2030.01.01)\n"
+    entries, weeks = seed_entries(text)
+    assert list(entries) == [4]
+    assert len(homework_warnings(entries, weeks, messages_for("ko"))) == 1
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "### 📚스터디 내용\n\n[과제] 이건 주차 기록이 아님\n",
+        "### 3주차 - 코드\n\n```\n[과제] 코드 블록 안\n```\n",
+        "### 3주차 - 빈 과제\n\n[과제]\n",
+        "### 8주차 - 마지막\n\n[과제] 일정 밖\n",
+        "### 3주차 - 끝\n\n### 다른 절\n\n[과제] 절이 바뀐 뒤\n",
+    ],
+)
+def test_lines_outside_a_week_log_are_not_homework(text):
+    """Lines outside a week heading, in code, without text, or past the last week give no homework."""
+    entries, _ = seed_entries(text)
+    assert entries == {}
+
+
+def test_a_subheading_keeps_the_week():
+    """A smaller heading inside a week's log (#### 과제) still belongs to that week."""
+    entries, _ = seed_entries("### 3주차 - 사례\n\n#### 오늘의 과제\n\n[과제] 사례 조사\n")
+    assert list(entries) == [4]
+
+
+def test_homework_text_is_quoted_and_escaped():
+    """The issue block quotes the homework with member-written Markdown and mentions neutralised."""
+    entries, _ = seed_entries("### 1주차 - x\n\n- [과제] <b>@all</b> [링크](https://x.example) | 표\n")
+    block = homework_text(2, entries, messages_for("ko"))
+    assert block is not None and block.startswith("### 📚 2주차 과제")
+    quoted = [line for line in block.splitlines() if line.startswith(">")]
+    assert quoted == ["> - @&#8203;all 링크 \\| 표"]
+    assert homework_text(3, entries, messages_for("ko")) is None
+
+
+def test_english_headings_and_marker():
+    """An English study reads 'Week 3' headings and '[Homework]' lines by default."""
+    config, weeks = schedule(language="en")
+    entries = parse_homework("## Week 2 - tools\n\n- [Homework] try one tool\n", config.weekly_log.heading, config.weekly_log.marker, weeks)
+    assert entries[3].texts == ("try one tool",)
