@@ -211,4 +211,18 @@ TEXT = {
     "homework.date_mismatch": "Week {week} homework '{task}': the log of meeting {meeting} says it is due {stated}, but the schedule's deadline is {deadline}. Verdicts follow the schedule in the config; please correct whichever is wrong.",
     "placeholder.body": "# Week {week} · {name}\n\n{name}, please upload your week {week} homework into this folder by **{deadline}**.\n{tasks}\nThis note does not count as a submission; keep it or delete it once your files are here.",
     "placeholder.tasks": "\nThis week's homework:\n\n{tasks}\n",
+    # --- messenger notices (Discord, Slack) ---
+    "notify.title.opened": "{study} · Week {week} Q&A is open",
+    "notify.title.reminder": "{study} · Week {week} deadline reminder",
+    "notify.title.closed": "{study} · Week {week} is closed",
+    "notify.title.results": "{study} · Week {week} results",
+    "notify.title.settlement": "{study} · Final settlement",
+    "notify.title.alerts": "{study} · For the study leader",
+    "notify.more": "…(more on GitHub)",
+    "webhook.sent": "Sent the {platform} notice.",
+    "webhook.server_error": "{platform} had a server error (HTTP {status}), so the notice was not sent. The next run sends it again.",
+    "webhook.rate_limited": "{platform} is rate-limiting the webhook (free again in {seconds} s), so the notice was not sent. The next run sends it again.",
+    "webhook.unreachable": "Could not reach {platform} (timeout or network error), so the notice was not sent. The next run sends it again.",
+    "webhook.broken": "The {platform} webhook URL is wrong or the webhook was deleted (HTTP {status}). Create a new webhook in {platform} and put its URL in the repository secret that the workflow passes as the `{input}` input.",
+    "webhook.refused": "{platform} did not accept the notice (HTTP {status}). This may be a studybot problem; please report it with this message in an issue on the studybot repository.",
 }

@@ -213,4 +213,18 @@ TEXT = {
     "homework.date_mismatch": "{week}주차 과제 '{task}': {meeting}주차 모임 기록에는 {stated}까지라고 적혀 있지만, 일정상 마감은 {deadline}입니다. 판정은 config의 일정대로 합니다. 둘 중 틀린 쪽을 고쳐 주세요.",
     "placeholder.body": "# {week}주차 · {name}\n\n{name} 님, {week}주차 과제 파일을 이 폴더에 올려 주세요. 마감은 **{deadline}**까지입니다.\n{tasks}\n이 안내 파일은 제출로 치지 않습니다. 과제 파일을 올린 뒤에는 그대로 두셔도, 지우셔도 됩니다.",
     "placeholder.tasks": "\n이번 주 과제:\n\n{tasks}\n",
+    # --- messenger notices (Discord, Slack) ---
+    "notify.title.opened": "{study} · {week}주차 Q&A 이슈를 열었습니다",
+    "notify.title.reminder": "{study} · {week}주차 마감 리마인더",
+    "notify.title.closed": "{study} · {week}주차 마감",
+    "notify.title.results": "{study} · {week}주차 결과",
+    "notify.title.settlement": "{study} · 최종 정산",
+    "notify.title.alerts": "{study} · 스터디장 확인이 필요합니다",
+    "notify.more": "…(나머지는 GitHub에서 확인해 주세요)",
+    "webhook.sent": "{platform} 알림을 보냈습니다.",
+    "webhook.server_error": "{platform} 서버 오류(HTTP {status})로 알림을 보내지 못했습니다. 다음 실행에서 다시 보냅니다.",
+    "webhook.rate_limited": "{platform} 전송 한도에 걸려 알림을 보내지 못했습니다({seconds}초 뒤 가능). 다음 실행에서 다시 보냅니다.",
+    "webhook.unreachable": "{platform}에 연결하지 못해(시간 초과 또는 네트워크 오류) 알림을 보내지 못했습니다. 다음 실행에서 다시 보냅니다.",
+    "webhook.broken": "{platform} 웹후크 주소가 틀렸거나 웹후크가 삭제되었습니다(HTTP {status}). {platform}에서 웹후크를 새로 만들고, 워크플로의 `{input}` 입력에 넘기는 저장소 시크릿을 새 주소로 바꿔 주세요.",
+    "webhook.refused": "{platform}에서 알림을 받아들이지 않았습니다(HTTP {status}). studybot 쪽 문제일 수 있으니 이 메시지와 함께 studybot 저장소에 이슈로 알려 주세요.",
 }
