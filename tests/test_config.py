@@ -68,7 +68,7 @@ def test_five_mistakes_are_all_reported_with_their_lines():
     assert found[0].startswith("study.yml:3:13:") and "IANA" in found[0]
     assert found[1].startswith("study.yml:7:16:") and "duration" in found[1]
     assert found[2].startswith("study.yml:8:15:") and "fines.late" in found[2]
-    assert found[3].startswith("study.yml:10:17:") and "unknown key 'githb'" in found[3]
+    assert found[3].startswith("study.yml:10:17:") and "Unknown key 'githb' in members" in found[3]
     assert found[4].startswith("study.yml:12:10:") and "{week}" in found[4]
 
 
@@ -81,7 +81,7 @@ def test_missing_required_section_points_at_the_file_and_says_add_it():
         members: [{name: A}]
         """
     )
-    assert found == ["study.yml:1:1: fines is required; add it"]
+    assert found == ["study.yml:1:1: fines is required; add it."]
 
 
 def test_references_to_unknown_members_and_weeks_are_located():

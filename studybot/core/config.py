@@ -10,6 +10,7 @@ import datetime as dt
 import enum
 import re
 import string
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -31,18 +32,64 @@ MAX_CONFIG_BYTES = 256 * 1024
 _DURATION = re.compile(r"^\s*(?:(\d+)\s*d)?\s*(?:(\d+)\s*h)?\s*(?:(\d+)\s*m)?\s*$")
 
 
+class _Fault(ValueError):
+    """A problem with one value as a message key and its fields, told later in ko or en."""
+
+    def __init__(self, key: str, **fields: Any):
+        super().__init__(key)
+        self.key = key
+        self.fields = fields
+
+
 def parse_duration(value: Any) -> dt.timedelta:
     """Read ``12h``, ``30m``, ``1d``, ``1h30m`` (or a timedelta) as a timedelta."""
     if isinstance(value, dt.timedelta):
         return value
     match = _DURATION.match(str(value)) if isinstance(value, str) else None
     if not match or not any(match.groups()):
-        raise ValueError("write a duration such as 12h, 30m, 1d or 1h30m")
+        raise _Fault("config.duration")
     days, hours, minutes = (int(part or 0) for part in match.groups())
     try:
         return dt.timedelta(days=days, hours=hours, minutes=minutes)
     except OverflowError:
-        raise ValueError("the duration is far too long; write one such as 12h") from None
+        raise _Fault("config.duration_huge") from None
+
+
+def duration_text(value: dt.timedelta) -> str:
+    """A timedelta the way the file writes one: ``167h``, ``1h30m``, ``0h``."""
+    minutes = int(value.total_seconds()) // 60
+    hours, minutes = divmod(minutes, 60)
+    return f"{hours}h{minutes}m" if minutes else f"{hours}h"
+
+
+# An amount as leaders write it: 3000, 3,000, 3,000원, ₩3,000, 3000 KRW.
+_MONEY = re.compile(r"^\s*[₩$€£¥]?\s*(\d{1,3}(?:,\d{3}){1,4}|\d{1,15})\s*(?:원|[A-Za-z]{3})?\s*$")
+
+
+def parse_money(value: Any) -> Any:
+    """Read ``3000``, ``"3,000"`` and ``"3,000원"`` as 3000; other types are left to the int check."""
+    if isinstance(value, bool):
+        raise _Fault("config.money")
+    if isinstance(value, str):
+        match = _MONEY.match(value)
+        if not match:
+            raise _Fault("config.money")
+        return int(match.group(1).replace(",", ""))
+    return value
+
+
+def normalize_name(value: Any) -> Any:
+    """A name in NFC without surrounding spaces, as the README side compares names.
+
+    A name pasted on macOS may arrive decomposed (NFD) and would otherwise differ from the
+    same name typed elsewhere.
+    """
+    return unicodedata.normalize("NFC", value).strip() if isinstance(value, str) else value
+
+
+def _login(value: Any) -> Any:
+    # People write logins the way GitHub mentions them: @SEOJIN-Lab is SEOJIN-Lab.
+    return value.strip().removeprefix("@") if isinstance(value, str) else value
 
 
 def _parse_local_datetime(value: Any) -> dt.datetime:
@@ -54,21 +101,23 @@ def _parse_local_datetime(value: Any) -> dt.datetime:
         try:
             parsed = dt.datetime.fromisoformat(value.strip())
         except ValueError:
-            raise ValueError("write a local date and time such as 2022-04-13 00:00") from None
+            raise _Fault("config.datetime") from None
     else:
-        raise ValueError("write a local date and time such as 2022-04-13 00:00")
+        raise _Fault("config.datetime")
     if parsed.tzinfo is not None:
-        raise ValueError(
-            "write the local time without an offset; study.timezone gives the zone"
-        )
+        raise _Fault("config.datetime_offset")
     if not 1970 <= parsed.year <= 2200:
-        raise ValueError("write a date between 1970 and 2200")
+        raise _Fault("config.datetime_range")
     return parsed
 
 
 Duration = Annotated[dt.timedelta, BeforeValidator(parse_duration)]
 LocalDateTime = Annotated[dt.datetime, BeforeValidator(_parse_local_datetime)]
 Name = Annotated[str, Field(min_length=1, max_length=100)]
+MemberName = Annotated[str, BeforeValidator(normalize_name), Field(min_length=1, max_length=100)]
+Money = Annotated[int, BeforeValidator(parse_money), Field(ge=0)]
+Login = Annotated[str, BeforeValidator(_login), Field(pattern=r"^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})$")]
+MAX_LATE_WINDOW = dt.timedelta(days=7)
 
 
 class _Model(BaseModel):
@@ -85,7 +134,7 @@ class StudyInfo(_Model):
     @classmethod
     def _known_zone(cls, value: str) -> str:
         if value not in pytz.all_timezones_set:
-            raise ValueError(f"{value!r} is not an IANA time zone; write one such as Asia/Seoul")
+            raise _Fault("config.timezone")
         return value
 
 
@@ -97,7 +146,7 @@ class Break(_Model):
     @model_validator(mode="after")
     def _ordered(self) -> Break:
         if self.end < self.start:
-            raise ValueError("a break's 'to' must not come before its 'from'")
+            raise _Fault("config.break_order", start=self.start, end=self.end)
         return self
 
     def covers(self, day: dt.date) -> bool:
@@ -113,15 +162,49 @@ class ScheduleConfig(_Model):
 
     @field_validator("late_window")
     @classmethod
-    def _below_a_week(cls, value: dt.timedelta) -> dt.timedelta:
-        if not dt.timedelta(0) <= value < dt.timedelta(days=7):
-            raise ValueError("late_window must be between 0h and less than 7d")
+    def _at_most_a_week(cls, value: dt.timedelta) -> dt.timedelta:
+        if value < dt.timedelta(0):
+            raise _Fault("config.duration")
+        if value > MAX_LATE_WINDOW:
+            raise _Fault("config.late_window_max")
         return value
 
 
+# Far more weekly deadlines than any study has (a century); ends a schedule made only of breaks.
+MAX_CANDIDATES = 5200
+
+
+def lay_out(settings: ScheduleConfig) -> list[tuple[dt.datetime, Break | None]]:
+    """The weekly local deadlines from ``first_deadline``, each with the break it falls in.
+
+    Stops once ``weeks`` deadlines are outside the breaks, or after :data:`MAX_CANDIDATES`.
+    """
+    laid: list[tuple[dt.datetime, Break | None]] = []
+    graded = 0
+    for step in range(MAX_CANDIDATES):
+        if graded == settings.weeks:
+            break
+        # Wall-clock arithmetic: a deadline keeps its local time across DST changes.
+        wall = settings.first_deadline + dt.timedelta(weeks=step)
+        pause = next((item for item in settings.breaks if item.covers(wall.date())), None)
+        laid.append((wall, pause))
+        graded += pause is None
+    return laid
+
+
+def localize(zone: dt.tzinfo, naive: dt.datetime) -> dt.datetime:
+    """The instant of a local wall time (pytz needs ``localize``; tzinfo= gives LMT).
+
+    An ambiguous wall time (the repeated hour in autumn) is read as standard time; one that
+    does not exist (the skipped hour in spring) as the instant the clock shows it an hour later.
+    """
+    instant = zone.localize(naive, is_dst=False)  # type: ignore[attr-defined]
+    return zone.normalize(instant)  # type: ignore[attr-defined,no-any-return]
+
+
 class Fines(_Model):
-    late: int = Field(ge=0)
-    absent: int = Field(ge=0)
+    late: Money
+    absent: Money
 
 
 class SettlementConfig(_Model):
@@ -129,8 +212,8 @@ class SettlementConfig(_Model):
 
 
 class Member(_Model):
-    name: Name
-    github: str | None = Field(None, pattern=r"^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})$")
+    name: MemberName
+    github: Login | None = None
     maintainer: bool = False
     joined_week: int | None = None
     left_week: int | None = None
@@ -143,7 +226,7 @@ class Member(_Model):
             and self.left_week is not None
             and self.left_week < self.joined_week
         ):
-            raise ValueError("left_week must not come before joined_week")
+            raise _Fault("config.left_before_joined", left=self.left_week, joined=self.joined_week)
         return self
 
     def active_in(self, week: int) -> bool:
@@ -173,9 +256,13 @@ class FolderSource(_Model):
     @field_validator("pattern")
     @classmethod
     def _fields(cls, value: str) -> str:
-        _check_template(value, {"week", "name", "github"})
+        fields = _check_template(value, {"week", "name", "github"})
+        if "week" not in fields:
+            raise _Fault("config.folder_week")
+        if not fields & {"name", "github"}:
+            raise _Fault("config.folder_member")
         if not value.endswith("/"):
-            raise ValueError("the folder pattern must end with '/'")
+            raise _Fault("config.folder_slash")
         return value
 
 
@@ -188,11 +275,11 @@ class Submissions(_Model):
 
 class BlogSwap(_Model):
     week: int
-    member: Name
+    member: MemberName
 
 
 class TeamBlog(_Model):
-    order: list[Name] = Field(min_length=1)
+    order: list[MemberName] = Field(min_length=1)
     readme_column: Name = "팀블로그"
     swaps: list[BlogSwap] = []
 
@@ -216,7 +303,7 @@ class QnA(_Model):
 
 class Excuse(_Model):
     week: int
-    member: Name
+    member: MemberName
     reason: str = ""
 
 
@@ -356,6 +443,7 @@ class StudyConfig(_Model):
     @model_validator(mode="after")
     def _references(self) -> StudyConfig:
         problems = reference_problems(self.model_dump(by_alias=True))
+        problems += schedule_problems(self.schedule, self.study.timezone)
         if problems:
             raise _CrossFieldErrors(problems)
         return self
@@ -365,6 +453,7 @@ class StudyConfig(_Model):
         return self.schedule.first_week + self.schedule.weeks - 1
 
     def member(self, name: str) -> Member | None:
+        name = normalize_name(name)
         return next((member for member in self.members if member.name == name), None)
 
 
@@ -379,37 +468,48 @@ def _field(item: Any, key: str) -> Any:
     return item.get(key) if isinstance(item, dict) else None
 
 
-def reference_problems(data: Any) -> list[tuple[tuple[Any, ...], str]]:
+Found = tuple[tuple[Any, ...], str, dict[str, Any]]
+"""A problem found in plain data: the path of the value, a message key and its fields."""
+
+
+def reference_problems(data: Any) -> list[Found]:
     """Names and weeks that refer to nothing, found in plain config data.
 
     Works on the raw file as well as on a validated model, so these problems are reported
-    together with any others instead of after they are fixed.
+    together with any others instead of after they are fixed. Names are compared in NFC.
     """
-    problems: list[tuple[tuple[Any, ...], str]] = []
+    problems: list[Found] = []
     members = _items(data, "members")
-    names = [_field(member, "name") for member in members]
-    logins = [str(_field(member, "github")).lower() if _field(member, "github") else None for member in members]
+    names = [normalize_name(_field(member, "name")) for member in members]
+    logins = [_login(_field(member, "github")) for member in members]
+    logins = [login.lower() if isinstance(login, str) and login else None for login in logins]
     for index, name in enumerate(names):
         if isinstance(name, str) and name in names[:index]:
-            problems.append((("members", index, "name"), f"member {name!r} is listed twice"))
+            problems.append((("members", index, "name"), "config.member_twice", {"name": name}))
         if logins[index] and logins[index] in logins[:index]:
-            problems.append((("members", index, "github"), f"GitHub login {_field(members[index], 'github')!r} is listed twice"))
+            login = _login(_field(members[index], "github"))
+            problems.append((("members", index, "github"), "config.login_twice", {"login": login}))
     known = [name for name in names if isinstance(name, str)]
     schedule = data.get("schedule") if isinstance(data, dict) else None
     first, weeks = _field(schedule, "first_week"), _field(schedule, "weeks")
     first = first if isinstance(first, int) else 1
     graded = range(first, first + weeks) if isinstance(weeks, int) and weeks > 0 else None
 
+    def unknown(loc: tuple[Any, ...], name: str) -> Found:
+        return loc, "config.unknown_member", {"name": name, "names": ", ".join(dict.fromkeys(known))}
+
     def check(loc: tuple[Any, ...], item: Any, member_key: str = "member") -> None:
-        member, week = _field(item, member_key), _field(item, "week")
+        member, week = normalize_name(_field(item, member_key)), _field(item, "week")
         if isinstance(member, str) and member not in known:
-            problems.append(((*loc, member_key), _unknown_member(member, known)))
+            problems.append(unknown((*loc, member_key), member))
         if graded is not None and isinstance(week, int) and week not in graded:
-            problems.append(((*loc, "week"), _outside(week, graded)))
+            fields = {"week": week, "first": graded.start, "last": graded.stop - 1}
+            problems.append(((*loc, "week"), "config.week_outside", fields))
 
     for index, name in enumerate(_items(data, "rotation", "team_blog", "order")):
+        name = normalize_name(name)
         if isinstance(name, str) and name not in known:
-            problems.append((("rotation", "team_blog", "order", index), _unknown_member(name, known)))
+            problems.append(unknown(("rotation", "team_blog", "order", index), name))
     for index, swap in enumerate(_items(data, "rotation", "team_blog", "swaps")):
         check(("rotation", "team_blog", "swaps", index), swap)
     for index, excuse in enumerate(_items(data, "excuses")):
@@ -417,34 +517,69 @@ def reference_problems(data: Any) -> list[tuple[tuple[Any, ...], str]]:
     return problems
 
 
-def _unknown_member(name: str, names: list[str]) -> str:
-    return f"{name!r} is not a member; use one of the names under members: {', '.join(dict.fromkeys(names))}"
+def schedule_problems(settings: ScheduleConfig, timezone: str) -> list[Found]:
+    """A schedule that grades too few weeks, or whose late windows overlap the next week.
+
+    The gap between deadlines is measured in real time, so a 7-day window is refused in the
+    week a DST change makes one hour shorter.
+    """
+    graded = [wall for wall, pause in lay_out(settings) if pause is None]
+    if not graded:
+        return [(("schedule", "breaks" if settings.breaks else "weeks"), "config.no_graded_week", {})]
+    problems: list[Found] = []
+    if len(graded) < settings.weeks:
+        fields = {"graded": len(graded), "last": settings.first_week + len(graded) - 1}
+        problems.append((("schedule", "weeks"), "config.weeks_in_breaks", fields))
+    zone = pytz.timezone(timezone)
+    instants = [localize(zone, wall) for wall in graded]
+    for index, (this, following) in enumerate(zip(instants, instants[1:])):
+        gap = following - this
+        if settings.late_window > gap:
+            fields = {
+                "window": duration_text(settings.late_window),
+                "gap": duration_text(gap),
+                "week": settings.first_week + index,
+            }
+            problems.append((("schedule", "late_window"), "config.window_overlap", fields))
+            break
+    return problems
 
 
-def _outside(week: int, graded: range) -> str:
-    return f"week {week} is not a graded week; use {graded.start}–{graded.stop - 1}"
+def _check_template(template: str, allowed: set[str]) -> set[str]:
+    """Allow plain ``{field}`` placeholders only: no attribute access, indexing or formats.
 
-
-def _check_template(template: str, allowed: set[str]) -> None:
-    """Allow plain ``{field}`` placeholders only: no attribute access, indexing or formats."""
+    Returns the fields the template uses.
+    """
     try:
         parts = list(string.Formatter().parse(template))
     except ValueError:
-        raise ValueError("the template has an unbalanced '{' or '}'; write {{ or }} for a brace") from None
+        raise _Fault("config.template_braces") from None
+    used: set[str] = set()
     for _, field, spec, conversion in parts:
         if field is None:
             continue
         if field not in allowed or spec or conversion:
             fields = ", ".join("{" + name + "}" for name in sorted(allowed))
-            raise ValueError(f"the template may use only {fields}, not {{{field}}}")
+            raise _Fault("config.template_fields", allowed=fields, field=field)
+        used.add(field)
+    return used
 
 
 class _CrossFieldErrors(ValueError):
     """Problems found across sections, each with the path of the value it is about."""
 
-    def __init__(self, problems: list[tuple[tuple[Any, ...], str]]):
-        super().__init__("; ".join(message for _, message in problems))
+    def __init__(self, problems: list[Found]):
+        super().__init__("; ".join(key for _, key, _ in problems))
         self.problems = problems
+
+
+def config_warnings(config: StudyConfig) -> list[str]:
+    """What a valid config allows but a study probably did not mean, in the study's language."""
+    messages = _messages(config.study.language)
+    warnings: list[str] = []
+    if not any(member.maintainer for member in config.members):
+        warnings.append(messages.t("config.no_maintainer"))
+    return warnings
 
 
 # ---------------------------------------------------------------- loading
@@ -464,11 +599,58 @@ class Problem:
 
 
 class ConfigError(Exception):
-    """Everything wrong with a config file, raised once."""
+    """Everything wrong with a config file, raised once, told in ``language``."""
 
-    def __init__(self, problems: list[Problem]):
+    def __init__(self, problems: list[Problem], language: str = "en"):
         self.problems = problems
+        self.language = language
         super().__init__("\n".join(str(problem) for problem in problems))
+
+
+LANGUAGES = ("ko", "en")
+
+
+def language_of_locale(value: str | None) -> str | None:
+    """The message language of a locale such as ``ko_KR.UTF-8`` (None when not ko or en)."""
+    code = (value or "").split(".")[0].split("_")[0].split("-")[0].lower()
+    return code if code in LANGUAGES else None
+
+
+def _messages(language: str) -> Any:
+    # Imported here: the messages package imports modules that import this one.
+    from studybot.core.messages import messages_for
+
+    return messages_for(language if language in LANGUAGES else "en")
+
+
+_LANGUAGE_LINE = re.compile(r"^\s+language:\s*['\"]?(ko|en)['\"]?\s*(?:#.*)?$", re.MULTILINE)
+
+
+def _language_in(data: Any) -> str | None:
+    study = data.get("study") if isinstance(data, dict) else None
+    language = study.get("language") if isinstance(study, dict) else None
+    return language if language in LANGUAGES else None
+
+
+class _Teller:
+    """Makes located problems in one language."""
+
+    def __init__(self, filename: str, language: str):
+        self.filename = filename
+        self.language = language
+
+    def say(self, key: str, /, **fields: Any) -> str:
+        return str(_messages(self.language).t(key, **fields))
+
+    def at(self, node: yaml.Node, key: str, /, **fields: Any) -> Problem:
+        mark = node.start_mark
+        return Problem(self.filename, mark.line + 1, mark.column + 1, self.say(key, **fields))
+
+    def top(self, key: str, line: int = 1, column: int = 1, /, **fields: Any) -> Problem:
+        return Problem(self.filename, line, column, self.say(key, **fields))
+
+    def error(self, problems: list[Problem]) -> ConfigError:
+        return ConfigError(problems, self.language)
 
 
 class _Loader(yaml.SafeLoader):
@@ -481,66 +663,104 @@ _Loader.yaml_implicit_resolvers = {
 }
 
 
-def load_config(path: str | Path) -> StudyConfig:
-    """Read and validate a config file; raise :class:`ConfigError` with every problem."""
+def load_config(path: str | Path, language: str | None = None) -> StudyConfig:
+    """Read and validate a config file; raise :class:`ConfigError` with every problem.
+
+    ``language`` tells problems when the file does not say its own (see :func:`parse_config`).
+    """
     path = Path(path)
+    teller = _Teller(str(path), language if language in LANGUAGES else "en")
     try:
         raw = path.read_bytes()
     except FileNotFoundError:
-        raise ConfigError([Problem(str(path), 1, 1, "config file not found; create it or pass --config PATH")]) from None
+        raise teller.error([teller.top("config.file_missing")]) from None
     except OSError as error:
-        raise ConfigError([Problem(str(path), 1, 1, f"cannot read the config file: {error.strerror}")]) from None
-    return parse_config(raw, str(path))
+        raise teller.error([teller.top("config.file_unreadable", reason=error.strerror)]) from None
+    return parse_config(raw, str(path), language)
 
 
-def parse_config(raw: bytes | str, filename: str = "config/study.yml") -> StudyConfig:
-    """Validate config text; raise :class:`ConfigError` with every problem."""
+def parse_config(raw: bytes | str, filename: str = "config/study.yml", language: str | None = None) -> StudyConfig:
+    """Validate config text; raise :class:`ConfigError` with every problem.
+
+    Problems are told in the file's ``study.language`` when it can be read, else in
+    ``language`` (the CLI passes the one of ``LANG``), else in English.
+    """
+    teller = _Teller(filename, language if language in LANGUAGES else "en")
     if isinstance(raw, bytes):
         if len(raw) > MAX_CONFIG_BYTES:
-            raise ConfigError([Problem(filename, 1, 1, f"the config file is larger than {MAX_CONFIG_BYTES // 1024} KiB")])
+            raise teller.error([teller.top("config.file_large", limit=MAX_CONFIG_BYTES // 1024)])
         try:
             text = raw.decode("utf-8-sig")
         except UnicodeDecodeError as error:
-            raise ConfigError([Problem(filename, 1, 1, f"the config file is not UTF-8 ({error.reason}); save it as UTF-8")]) from None
+            raise teller.error([teller.top("config.file_encoding", reason=error.reason)]) from None
     else:
         text = raw
+    # Until the file is read, its language line is the best guess at the study's language.
+    written = _LANGUAGE_LINE.search(text)
+    if written:
+        teller.language = written.group(1)
     try:
         node = yaml.compose(text, Loader=_Loader)
     except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None) or getattr(error, "context_mark", None)
-        line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-        problem = getattr(error, "problem", None) or str(error).splitlines()[0]
-        raise ConfigError([Problem(filename, line, column, f"YAML syntax: {problem}")]) from None
+        raise teller.error([_syntax_problem(error, teller)]) from None
     if node is None or not isinstance(node, yaml.MappingNode):
-        raise ConfigError([Problem(filename, 1, 1, "the config must be a mapping with study:, schedule:, fines: and members:")])
-    unusual = _unusual_nodes(node, filename)
+        raise teller.error([teller.top("config.not_mapping")])
+    unusual = _unusual_nodes(node, teller)
     if unusual:
-        raise ConfigError(unusual)
+        raise teller.error(unusual)
     try:
         data = _Loader(text).construct_document(node)
     except (yaml.YAMLError, ValueError, TypeError, OverflowError) as error:
         mark = getattr(error, "problem_mark", None)
         line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-        raise ConfigError([Problem(filename, line, column, f"a value cannot be read: {str(error).splitlines()[0]}")]) from None
-    duplicate = _duplicate_keys(node, filename)
+        detail = str(error).splitlines()[0]
+        raise teller.error([teller.top("config.value_unreadable", line, column, detail=detail)]) from None
+    teller.language = _language_in(data) or (language if language in LANGUAGES else "en")
+    split, split_keys = _split_amounts(node, teller)
+    duplicate = _duplicate_keys(node, teller, split_keys)
     try:
         config = StudyConfig.model_validate(data)
     except ValidationError as error:
-        found = _problems(error, node, filename)
+        found = split + _problems(error, node, teller)
         checked = any(isinstance(item.get("ctx", {}).get("error"), _CrossFieldErrors) for item in error.errors())
         if not checked:
-            # Field errors stop the model before its reference check; run it on the raw data.
-            found += [_located(node, loc, filename, message) for loc, message in reference_problems(data)]
-        raise ConfigError(duplicate + sorted(found, key=lambda problem: (problem.line, problem.column))) from None
-    if duplicate:
-        raise ConfigError(duplicate)
+            # Field errors stop the model before its cross checks; run them on the raw data.
+            found += [_located(node, loc, teller, key, fields) for loc, key, fields in _raw_cross_problems(data)]
+        raise teller.error(duplicate + sorted(found, key=lambda problem: (problem.line, problem.column))) from None
+    if duplicate or split:
+        raise teller.error(duplicate + split)
     return config
+
+
+def _raw_cross_problems(data: Any) -> list[Found]:
+    """The cross-section problems of a file whose other problems stopped the model."""
+    problems = reference_problems(data)
+    schedule = data.get("schedule") if isinstance(data, dict) else None
+    study = data.get("study") if isinstance(data, dict) else None
+    try:
+        settings = ScheduleConfig.model_validate(schedule)
+        zone = StudyInfo.model_validate({"name": "-", **study}).timezone if isinstance(study, dict) else "Asia/Seoul"
+    except (ValidationError, TypeError):
+        return problems
+    return problems + schedule_problems(settings, zone)
+
+
+def _syntax_problem(error: yaml.YAMLError, teller: _Teller) -> Problem:
+    mark = getattr(error, "problem_mark", None) or getattr(error, "context_mark", None)
+    line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+    problem = getattr(error, "problem", None) or str(error).splitlines()[0]
+    token = re.fullmatch(r"found character '(.)' that cannot start any token", problem or "")
+    if token and token.group(1) == "@":
+        return teller.top("config.yaml_at", line, column)
+    if token:
+        return teller.top("config.yaml_token", line, column, char=token.group(1))
+    return teller.top("config.yaml_syntax", line, column, problem=problem)
 
 
 _PLAIN_TAGS = {yaml.SequenceNode: "tag:yaml.org,2002:seq", yaml.MappingNode: "tag:yaml.org,2002:map"}
 
 
-def _unusual_nodes(root: yaml.Node, filename: str) -> list[Problem]:
+def _unusual_nodes(root: yaml.Node, teller: _Teller) -> list[Problem]:
     """Anchors, aliases and explicit tags, which a study config never needs.
 
     Aliases can make a small file expand without bound and tags ask for types the schema does
@@ -553,7 +773,7 @@ def _unusual_nodes(root: yaml.Node, filename: str) -> list[Problem]:
     while stack:
         node = stack.pop()
         if id(node) in seen:
-            problems.append(_at(node, filename, "YAML anchors and aliases (&name, *name) are not allowed; write the value out"))
+            problems.append(teller.at(node, "config.alias"))
             continue
         seen.add(id(node))
         if isinstance(node, yaml.ScalarNode):
@@ -562,7 +782,7 @@ def _unusual_nodes(root: yaml.Node, filename: str) -> list[Problem]:
         else:
             expected = {_PLAIN_TAGS[type(node)]}
         if node.tag not in expected:
-            problems.append(_at(node, filename, f"explicit YAML tags ({node.tag.rsplit(':', 1)[-1]}) are not allowed; remove the !!tag"))
+            problems.append(teller.at(node, "config.tag", tag=node.tag.rsplit(":", 1)[-1]))
         if isinstance(node, yaml.MappingNode):
             stack.extend(part for pair in reversed(node.value) for part in reversed(pair))
         elif isinstance(node, yaml.SequenceNode):
@@ -570,33 +790,74 @@ def _unusual_nodes(root: yaml.Node, filename: str) -> list[Problem]:
     return sorted(set(problems), key=lambda problem: (problem.line, problem.column))
 
 
-def _duplicate_keys(node: yaml.Node, filename: str) -> list[Problem]:
+_MONEY_KEYS = {"late", "absent"}
+# What is left of "3,000원" after a flow mapping split it at the comma: "000원", "000".
+_AMOUNT_TAIL = re.compile(r"\d+\s*(?:원|[A-Za-z]{3})?")
+
+
+def _split_amounts(root: yaml.MappingNode, teller: _Teller) -> tuple[list[Problem], set[int]]:
+    """Amounts a flow mapping cut in two: ``{late: 3,000원}`` reads as ``late: 3`` and a key ``000원``.
+
+    Returns the problems (at the amount) and the ids of the stray key nodes, whose own
+    "unknown key" problems would only confuse.
+    """
+    fines = _child(root, "fines")
+    if fines is None or not isinstance(fines[1], yaml.MappingNode):
+        return [], set()
+    problems: list[Problem] = []
+    strays: set[int] = set()
+    pairs = fines[1].value
+    for (key, value), (stray, empty) in zip(pairs, pairs[1:]):
+        if (
+            key.value in _MONEY_KEYS
+            and isinstance(value, yaml.ScalarNode)
+            and isinstance(stray, yaml.ScalarNode)
+            and stray.style is None
+            and _AMOUNT_TAIL.fullmatch(stray.value)
+            and isinstance(empty, yaml.ScalarNode)
+            and empty.value == ""
+        ):
+            where = f"fines.{key.value}"
+            written = f"{value.value},{stray.value}"
+            amount = value.value + re.sub(r"\D", "", stray.value)
+            problems.append(teller.at(value, "config.money_split", where=where, value=written, amount=amount))
+            strays.add(id(stray))
+    return problems, strays
+
+
+def _duplicate_keys(node: yaml.Node, teller: _Teller, ignored: set[int]) -> list[Problem]:
     found: list[Problem] = []
     if isinstance(node, yaml.MappingNode):
         seen: set[str] = set()
         for key, value in node.value:
-            if key.value in seen:
-                found.append(_at(key, filename, f"{key.value!r} is given twice; keep one"))
+            if key.value in seen and id(key) not in ignored:
+                found.append(teller.at(key, "config.key_twice", entry=key.value))
             seen.add(key.value)
-            found += _duplicate_keys(value, filename)
+            found += _duplicate_keys(value, teller, ignored)
     elif isinstance(node, yaml.SequenceNode):
         for item in node.value:
-            found += _duplicate_keys(item, filename)
+            found += _duplicate_keys(item, teller, ignored)
     return found
 
 
-def _problems(error: ValidationError, root: yaml.Node, filename: str) -> list[Problem]:
+def _problems(error: ValidationError, root: yaml.Node, teller: _Teller) -> list[Problem]:
     problems: list[Problem] = []
+    split = bool(_split_amounts(root, teller)[1]) if isinstance(root, yaml.MappingNode) else False
     for item in error.errors(include_url=False):
         context = item.get("ctx", {}).get("error")
         if isinstance(context, _CrossFieldErrors):
-            for loc, message in context.problems:
-                problems.append(_located(root, loc, filename, message))
+            for loc, key, fields in context.problems:
+                problems.append(_located(root, loc, teller, key, fields))
             continue
         loc = _yaml_path(root, item["loc"])
-        problems.append(_located(root, loc, filename, _sentence(item, loc)))
+        if split and item["type"] in _STRAY_KEY_TYPES and loc[:1] == ("fines",) and len(loc) == 2:
+            continue  # the tail of an amount split at its comma, told once at the amount
+        key, fields = _explain(item, loc, teller)
+        problems.append(_located(root, loc, teller, key, fields))
     return sorted(problems, key=lambda problem: (problem.line, problem.column))
 
+
+_STRAY_KEY_TYPES = {"extra_forbidden", "invalid_key"}
 
 _TAG = re.compile(r"[a-z-]+\[.*\]|int|str|none|bool|float|date|datetime|timedelta")
 
@@ -618,29 +879,87 @@ def _yaml_path(root: yaml.Node, loc: tuple[Any, ...]) -> tuple[Any, ...]:
     return tuple(path)
 
 
-def _sentence(item: dict[str, Any], loc: tuple[Any, ...]) -> str:
-    where = ".".join(str(part) for part in loc) or "the file"
+# pydantic's error types, as message keys; each key's fields are filled in by _explain.
+_KINDS = {
+    "missing": "config.required",
+    "extra_forbidden": "config.unknown_key",
+    "invalid_key": "config.unknown_key",
+    "literal_error": "config.choice",
+    "enum": "config.choice",
+    "int_parsing": "config.integer",
+    "int_type": "config.integer",
+    "int_from_float": "config.integer",
+    "int_parsing_size": "config.integer",
+    "greater_than_equal": "config.at_least",
+    "less_than_equal": "config.at_most",
+    "string_too_short": "config.text_short",
+    "string_too_long": "config.text_long",
+    "too_short": "config.list_short",
+    "list_type": "config.list",
+    "dict_type": "config.mapping",
+    "model_type": "config.mapping",
+    "model_attributes_type": "config.mapping",
+    "bool_parsing": "config.boolean",
+    "bool_type": "config.boolean",
+    "string_type": "config.text",
+    "date_parsing": "config.date",
+    "date_type": "config.date",
+    "date_from_datetime_parsing": "config.date",
+    "date_from_datetime_inexact": "config.date",
+}
+_PATTERNS = {"github": "config.login", "currency": "config.currency"}
+
+
+def _where(loc: tuple[Any, ...], teller: _Teller) -> str:
+    # List positions are left out: the line and column already say which entry.
+    return ".".join(str(part) for part in loc if not isinstance(part, int)) or teller.say("config.top")
+
+
+def _shown(value: Any) -> str:
+    if isinstance(value, bool):
+        text = "true" if value else "false"
+    elif value is None:
+        text = "null"
+    else:
+        text = str(value)
+    text = " ".join(text.split())
+    return text if len(text) <= 60 else text[:59] + "…"
+
+
+def _explain(item: dict[str, Any], loc: tuple[Any, ...], teller: _Teller) -> tuple[str, dict[str, Any]]:
+    """A pydantic error as a message key and its fields, for a leader rather than a programmer."""
     kind = item["type"]
-    if kind == "extra_forbidden" and loc:
-        return f"unknown key {loc[-1]!r} in {'.'.join(map(str, loc[:-1])) or 'the top level'}; check its spelling or remove it"
-    if kind == "missing":
-        return f"{where} is required; add it"
-    message = item["msg"]
-    if message.startswith("Value error, "):
-        message = message[len("Value error, "):]
-    return f"{where}: {message}"
+    context = item.get("ctx", {})
+    fields: dict[str, Any] = {"where": _where(loc, teller), "value": _shown(item.get("input"))}
+    error = context.get("error")
+    if isinstance(error, _Fault):
+        return error.key, {**fields, **error.fields}
+    if kind == "value_error" and isinstance(error, ValueError):
+        return "config.value", {**fields, "detail": str(error)}
+    if kind in {"extra_forbidden", "invalid_key"} and loc:
+        return "config.unknown_key", {"entry": loc[-1], "parent": _where(loc[:-1], teller)}
+    if kind == "string_pattern_mismatch":
+        return _PATTERNS.get(str(loc[-1]) if loc else "", "config.pattern"), fields
+    if kind in _KINDS:
+        expected = str(context.get("expected", ""))
+        allowed = ", ".join(re.findall(r"'([^']*)'", expected)) or expected
+        limit = next((context[name] for name in ("ge", "le", "min_length", "max_length") if name in context), "")
+        return _KINDS[kind], {**fields, "allowed": allowed, "limit": limit}
+    message = item["msg"].removeprefix("Value error, ")
+    return "config.invalid", {**fields, "detail": message}
 
 
-def _located(root: yaml.Node, loc: tuple[Any, ...], filename: str, message: str) -> Problem:
-    node, key = root, None
+def _located(root: yaml.Node, loc: tuple[Any, ...], teller: _Teller, key: str, fields: dict[str, Any]) -> Problem:
+    node, key_node = root, None
     for part in loc:
         child = _child(node, part)
         if child is None:
             break
-        key, node = child
+        key_node, node = child
+    fields = {"where": _where(loc, teller), **fields}
     # An unknown key points at the key itself; anything else at its value.
-    target = key if key is not None and message.startswith("unknown key") else node
-    return _at(target, filename, message)
+    target = key_node if key_node is not None and key == "config.unknown_key" else node
+    return teller.at(target, key, **fields)
 
 
 def _child(node: yaml.Node, part: Any) -> tuple[yaml.Node | None, yaml.Node] | None:
@@ -651,8 +970,3 @@ def _child(node: yaml.Node, part: Any) -> tuple[yaml.Node | None, yaml.Node] | N
     if isinstance(node, yaml.SequenceNode) and isinstance(part, int) and part < len(node.value):
         return None, node.value[part]
     return None
-
-
-def _at(node: yaml.Node, filename: str, message: str) -> Problem:
-    mark = node.start_mark
-    return Problem(filename, mark.line + 1, mark.column + 1, message)

@@ -7,11 +7,7 @@ from dataclasses import dataclass
 
 import pytz
 
-from studybot.core.config import Break, StudyConfig
-
-# Far more weekly deadlines than any study has; stops a schedule made only of breaks.
-_MAX_CANDIDATES = 5200
-
+from studybot.core.config import Break, StudyConfig, lay_out, localize
 
 @dataclass(frozen=True)
 class Week:
@@ -61,32 +57,22 @@ class Schedule:
         return instant.astimezone(self.zone)
 
 
-def localize(zone: dt.tzinfo, naive: dt.datetime) -> dt.datetime:
-    """Attach the zone's offset for that wall time (pytz needs ``localize``; tzinfo= gives LMT)."""
-    # is_dst=False picks standard time for an ambiguous wall time and shifts a missing one.
-    return zone.localize(naive, is_dst=False)  # type: ignore[attr-defined]
-
-
 def build_schedule(config: StudyConfig) -> Schedule:
-    """Lay out every graded week: weekly deadlines from ``first_deadline``, breaks skipped."""
+    """Lay out every graded week: weekly deadlines from ``first_deadline``, breaks skipped.
+
+    A deadline keeps its local wall time across DST changes; the late window is counted in
+    real time from the deadline's instant, so an hour the clock skips never shortens it (and
+    a deadline written inside that hour still gets its whole window).
+    """
     settings = config.schedule
     zone = pytz.timezone(config.study.timezone)
     weeks: list[Week] = []
     skipped: list[SkippedDeadline] = []
-    for step in range(_MAX_CANDIDATES):
-        if len(weeks) == settings.weeks:
-            break
-        # Wall-clock arithmetic: a deadline keeps its local time across DST changes.
-        wall = settings.first_deadline + dt.timedelta(weeks=step)
-        pause = next((item for item in settings.breaks if item.covers(wall.date())), None)
+    for wall, pause in lay_out(settings):
+        deadline = localize(zone, wall)
         if pause is not None:
-            skipped.append(SkippedDeadline(localize(zone, wall), pause.name))
+            skipped.append(SkippedDeadline(deadline, pause.name))
             continue
-        weeks.append(
-            Week(
-                number=settings.first_week + len(weeks),
-                deadline=localize(zone, wall),
-                late_until=localize(zone, wall + settings.late_window),
-            )
-        )
+        late_until = zone.normalize(deadline + settings.late_window)  # type: ignore[attr-defined]
+        weeks.append(Week(number=settings.first_week + len(weeks), deadline=deadline, late_until=late_until))
     return Schedule(config.study.timezone, tuple(weeks), tuple(skipped), tuple(settings.breaks))
