@@ -72,6 +72,19 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--dry-run", action="store_true", help="print the planned operations, write nothing")
 
     commands.add_parser("demo", help="run the bundled example study (no network, no token)")
+    init = commands.add_parser("init", help="write config/study.yml and the workflow for an existing study repository")
+    init.add_argument("--repo-path", default=".", help="the study repository checkout (default: .)")
+    init.add_argument("--lang", choices=("ko", "en"), help="the study's language (default: from the README table)")
+    init.add_argument("--name", help="the study's name (default: the README's title)")
+    init.add_argument("--first-deadline", metavar='"YYYY-MM-DD HH:MM"', help="the first graded week is due before this local time")
+    init.add_argument("--late-window", metavar="DURATION", help="late until this long after the deadline, e.g. 12h")
+    init.add_argument("--late-fine", type=int, metavar="AMOUNT", help="fine for a late submission")
+    init.add_argument("--absent-fine", type=int, metavar="AMOUNT", help="fine for no submission")
+    init.add_argument("--break", dest="breaks", action="append", default=[], metavar="FROM..TO:NAME", help="a break, e.g. 2022-04-18..2022-04-29:중간고사 (repeatable)")
+    init.add_argument("--timezone", help="IANA time zone (default: Asia/Seoul)")
+    init.add_argument("--maintainer", dest="maintainers", action="append", default=[], metavar="LOGIN", help="a study leader's GitHub login (repeatable)")
+    init.add_argument("--force", action="store_true", help="replace files that already exist")
+    init.add_argument("--yes", action="store_true", help="write without asking for confirmation")
     return parser
 
 
@@ -95,9 +108,32 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None, environ: 
             from studybot.shell.runner import run_action
 
             return run_action(environ, now, dry_run=arguments.dry_run, out=out)
+        if arguments.command == "init":
+            return _init(arguments, out)
     except Failure as error:
         return fail(error, sys.stderr if out is sys.stdout else out, environ)
     raise AssertionError(arguments.command)  # argparse allows only the commands above
+
+
+def _init(arguments: argparse.Namespace, out: TextIO) -> int:
+    from studybot.shell.init import InitOptions, run_init
+
+    options = InitOptions(
+        repo_path=Path(arguments.repo_path),
+        language=arguments.lang,
+        name=arguments.name,
+        first_deadline=arguments.first_deadline,
+        late_window=arguments.late_window,
+        late_fine=arguments.late_fine,
+        absent_fine=arguments.absent_fine,
+        breaks=tuple(arguments.breaks),
+        timezone=arguments.timezone,
+        maintainers=tuple(arguments.maintainers),
+        force=arguments.force,
+        yes=arguments.yes,
+    )
+    # Prompts only for a person at a terminal; in scripts a missing answer names its flag.
+    return run_init(options, out, ask=input if sys.stdin.isatty() else None)
 
 
 def _config_path(arguments: argparse.Namespace) -> Path:

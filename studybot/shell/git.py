@@ -219,6 +219,22 @@ class Repository:
             self._graphs[rev] = graph
         return self._graphs[rev]
 
+    def authors(self, path: str, rev: str = "HEAD") -> list[tuple[str, str, int]]:
+        """Who committed changes to ``path``: (name, email, commits), most commits first.
+
+        Addresses are compared without case; the name is the one on the author's newest commit.
+        """
+        output = self._run(
+            "log", "--no-mailmap", f"--max-count={MAX_COMMITS}", f"--format=%an{_FIELD}%ae", rev, "--", path
+        )
+        found: dict[str, tuple[str, str, int]] = {}
+        for line in output.decode("utf-8", "replace").splitlines():
+            name, _, email = line.partition(_FIELD)
+            key = email.lower()
+            known = found.get(key)
+            found[key] = (known[0], known[1], known[2] + 1) if known else (name, email, 1)
+        return sorted(found.values(), key=lambda author: -author[2])
+
     def changes_of(self, path: str, rev: str = "HEAD") -> list[str]:
         """The first-parent commits that changed ``path``, newest first."""
         output = self._run("log", "--first-parent", "--format=%H", f"--max-count={MAX_COMMITS}", rev, "--", path)
