@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
+import tomllib
+import zoneinfo
 from pathlib import Path
 from typing import Any
 
 import pytest
 import yaml
 
+from studybot.core.config import load_config
 from studybot.shell.actions import OUTPUT_NAMES
 from studybot.shell.settings import INPUT_NAMES, Command, Settings, input_env_names
 
@@ -16,11 +20,15 @@ ROOT = Path(__file__).resolve().parent.parent
 ACTION = ROOT / "action.yml"
 EXAMPLE = ROOT / "examples" / "study-workflow.yml"
 WORKFLOWS = sorted((ROOT / ".github" / "workflows").glob("*.yml"))
+LOCK = ROOT / "action" / "requirements.lock"
+INSTALLER_LOCK = ROOT / "action" / "uv.requirements"
 
 PINNED = re.compile(r"^[\w.-]+/[\w.-]+@[0-9a-f]{40}$")
 INPUT_REF = re.compile(r"^\$\{\{\s*inputs\.([A-Za-z0-9_-]+)\s*\}\}$")
 # Inputs the action's own setup steps consume; the program never sees them.
 SETUP_INPUTS = {"python-version"}
+# Chat webhooks: secrets, handed to the program through env like every other input.
+WEBHOOK_INPUTS = {"discord-webhook": "INPUT_DISCORD_WEBHOOK", "slack-webhook": "INPUT_SLACK_WEBHOOK"}
 
 
 def load(path: Path) -> dict[str, Any]:
@@ -74,16 +82,16 @@ def defaults(action: dict[str, Any]) -> dict[str, str]:
 
 
 def test_action_metadata(action):
-    """The action has the name, description and branding the Marketplace shows."""
-    assert action["name"] == "studybot"
-    assert action["description"].strip()
-    assert action["branding"]["icon"] and action["branding"]["color"]
+    """The action has a distinctive name, a description the Marketplace accepts, and its branding."""
+    assert action["name"].startswith("studybot") and action["name"] != "studybot"
+    assert 0 < len(action["description"].strip()) < 125
+    assert action["branding"] == {"icon": "book-open", "color": "green"}
     assert action["runs"]["using"] == "composite"
 
 
 def test_inputs_are_the_documented_ones(action):
     """The action offers exactly the documented inputs, each described."""
-    assert set(action["inputs"]) == set(INPUT_NAMES) | SETUP_INPUTS
+    assert set(action["inputs"]) == set(INPUT_NAMES) | SETUP_INPUTS | set(WEBHOOK_INPUTS)
     for spec in action["inputs"].values():
         assert spec["description"].strip()
     assert action["inputs"]["github-token"]["default"] == "${{ github.token }}"
@@ -97,7 +105,7 @@ def test_every_program_input_is_mapped_into_the_run_step(action, run_step):
         match = INPUT_REF.match(str(template))
         if match:
             mapped[match.group(1)] = key
-    assert set(mapped) == set(INPUT_NAMES)
+    assert set(mapped) == set(INPUT_NAMES) | set(WEBHOOK_INPUTS)
     for name, key in mapped.items():
         assert key in input_env_names(name)
 
@@ -184,6 +192,66 @@ def test_every_step_in_a_composite_names_its_shell(action):
             assert step.get("shell") == "bash"
 
 
+def test_webhook_inputs_are_secrets_passed_through_env(action, run_step):
+    """The Discord and Slack webhook inputs exist, default to off, and reach the program as env."""
+    for name, variable in WEBHOOK_INPUTS.items():
+        spec = action["inputs"][name]
+        assert spec["description"].startswith("A webhook URL from a secret")
+        assert spec["default"] == "" and spec["required"] is False
+        assert run_step["env"][variable] == f"${{{{ inputs.{name} }}}}"
+
+
+def test_inputs_reach_steps_only_through_env_or_with(action):
+    """An input is referenced only as a step's env or with value, never anywhere a shell reads it."""
+    for step in action["runs"]["steps"]:
+        for key, value in step.items():
+            if key in ("env", "with"):
+                continue
+            assert "inputs." not in str(value), (step.get("id"), key)
+
+
+def test_install_is_locked_and_hashed(action):
+    """uv, studybot's dependencies and its build backend all install pinned by hash; studybot itself without deps."""
+    (install,) = [step for step in action["runs"]["steps"] if step.get("id") == "install"]
+    script = re.sub(r"\\\n\s*", "", install["run"])  # continuation lines joined
+    assert '--require-hashes --target "$tools" -r "$GITHUB_ACTION_PATH/action/uv.requirements"' in script
+    assert '"$uv" pip install --quiet --python "$venv_bin/python" --require-hashes -r "$GITHUB_ACTION_PATH/action/requirements.lock"' in script
+    assert '--no-deps --no-build-isolation "$GITHUB_ACTION_PATH"' in script
+    # Nothing installs unhashed: the only hashless install is studybot itself, without deps.
+    installs = [line for line in script.splitlines() if " install " in line]
+    assert all("--require-hashes" in line or "--no-deps --no-build-isolation" in line for line in installs)
+    installer = locked(INSTALLER_LOCK)
+    assert set(installer) == {"uv"} and installer["uv"]["hashes"]
+    assert locked(LOCK)["setuptools"]["hashes"]
+
+
+def normalized(name: str) -> str:
+    return re.sub(r"[-_.]+", "-", name).lower()
+
+
+def locked(path: Path) -> dict[str, dict[str, Any]]:
+    """The pins of a `uv pip compile --generate-hashes` file: name -> version and hashes."""
+    pins: dict[str, dict[str, Any]] = {}
+    current: dict[str, Any] | None = None
+    for line in path.read_text("utf-8").splitlines():
+        pin = re.match(r"^([A-Za-z0-9][A-Za-z0-9._-]*)==([^\s;\\]+)", line)
+        if pin:
+            current = pins[normalized(pin.group(1))] = {"version": pin.group(2), "hashes": []}
+        elif current is not None and (digest := re.search(r"--hash=sha256:([0-9a-f]{64})", line)):
+            current["hashes"].append(digest.group(1))
+    return pins
+
+
+def test_lock_pins_every_runtime_dependency_with_hashes():
+    """The action's lock pins each dependency pyproject.toml declares (and icalendar), each with hashes."""
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text("utf-8"))["project"]
+    declared = {normalized(re.match(r"[A-Za-z0-9._-]+", spec).group(0)) for spec in project["dependencies"]}
+    pins = locked(LOCK)
+    assert declared | {"icalendar"} <= set(pins)
+    for name, pin in pins.items():
+        assert pin["hashes"], name
+
+
 # ---------------------------------------------------------------- all YAML files
 
 
@@ -212,10 +280,16 @@ def example() -> dict[str, Any]:
 
 
 def test_example_permissions_are_exactly_what_the_bot_needs(example):
-    """The example grants contents and issues write, and nothing else."""
-    assert example["permissions"] == {"contents": "write", "issues": "write"}
+    """The example grants nothing workflow-wide and its job contents and issues write, nothing else."""
+    assert example["permissions"] == {}
     for job in example["jobs"].values():
-        assert "permissions" not in job
+        assert job["permissions"] == {"contents": "write", "issues": "write"}
+
+
+def test_example_job_has_a_time_limit(example):
+    """A stuck run stops after a few minutes instead of GitHub's six hours."""
+    for job in example["jobs"].values():
+        assert 0 < job["timeout-minutes"] <= 30
 
 
 def test_example_checks_out_the_full_history(example):
@@ -224,16 +298,50 @@ def test_example_checks_out_the_full_history(example):
     assert checkout["with"]["fetch-depth"] == 0
 
 
+@pytest.mark.parametrize("path", [EXAMPLE, *WORKFLOWS], ids=lambda p: p.name)
+def test_checkouts_keep_no_credentials(path):
+    """No checkout leaves the token in git's config: studybot commits through the API, releases tag through it."""
+    for checkout in action_steps(load(path), "actions/checkout"):
+        assert checkout["with"]["persist-credentials"] is False
+
+
+def cron_times(schedule: list[dict[str, Any]]) -> set[tuple[str, int, int]]:
+    """Each schedule entry as (cron weekday field, hour, minute)."""
+    times = set()
+    for entry in schedule:
+        minute, hour, day, month, weekday = entry["cron"].split()
+        assert (day, month) == ("*", "*")
+        times.add((weekday, int(hour), int(minute)))
+    return times
+
+
+def test_example_schedules_follow_the_seed_config(example):
+    """Scheduled runs come just after the reminder, deadline and cut-off, plus a daily catch-up, in the study's zone."""
+    config = load_config(ROOT / "config" / "study.yml")
+    deadline = config.schedule.first_deadline
+    moments = [deadline - config.qna.reminder_before, deadline, deadline + config.schedule.late_window]
+    schedule = triggers(example)["schedule"]
+    for entry in schedule:
+        assert entry["timezone"] == config.study.timezone
+        zoneinfo.ZoneInfo(entry["timezone"])
+    times = cron_times(schedule)
+    for moment in moments:
+        weekday = str((moment.weekday() + 1) % 7)  # cron counts from Sunday
+        assert any(day == weekday and hour == moment.hour and 0 < minute < 15 for day, hour, minute in times), moment
+    assert any(day == "*" for day, _, _ in times)
+    assert all(minute != 0 for _, _, minute in times)
+    assert len(schedule) == 4
+
+
 def test_example_serialises_runs(example):
     """Runs never overlap and a running one is never cancelled."""
     assert example["concurrency"] == {"group": "studybot", "cancel-in-progress": False}
 
 
 def test_example_triggers(example):
-    """The example runs hourly, at the Seoul deadline, on pushes, comments and by hand."""
+    """The example runs on its schedule, on pushes, comments and by hand, never hourly."""
     on = triggers(example)
-    assert {"cron": "7 * * * *"} in on["schedule"]
-    assert {"cron": "5 0 * * 3", "timezone": "Asia/Seoul"} in on["schedule"]
+    assert all(entry["cron"].split()[1] != "*" for entry in on["schedule"])
     assert on["push"] == {"branches": ["main"]}
     assert on["issue_comment"] == {"types": ["created", "edited"]}
     inputs = on["workflow_dispatch"]["inputs"]
@@ -266,7 +374,42 @@ def test_selftest_uses_the_local_action_in_dry_run():
     assert {"push", "pull_request"} <= set(triggers(selftest))
     (step,) = [step for step in steps_of(selftest) if step.get("uses") == "./"]
     assert step["with"] == {"config": "config/study.yml", "dry-run": "true"}
-    assert set(selftest["permissions"].values()) == {"read"}
+    assert selftest["permissions"] == {}
+    (job,) = selftest["jobs"].values()
+    assert set(job["permissions"].values()) == {"read"}
+
+
+@pytest.mark.parametrize("path", WORKFLOWS, ids=lambda p: p.name)
+def test_workflows_grant_permissions_per_job(path):
+    """Each of this repository's workflows grants nothing workflow-wide; every job names what it needs and a time limit."""
+    workflow = load(path)
+    assert workflow["permissions"] == {}
+    for job in workflow["jobs"].values():
+        assert isinstance(job["permissions"], dict)
+        assert 0 < job["timeout-minutes"] <= 60
+
+
+def test_release_publishes_tested_version_tags_and_moves_the_major_tag():
+    """A pushed v1.2.3 tag is tested, released from its CHANGELOG section, and v1 moved to it."""
+    release = load(ROOT / ".github" / "workflows" / "release.yml")
+    assert triggers(release) == {"push": {"tags": ["v*.*.*"]}}
+    jobs = release["jobs"]
+    assert any(step.get("run", "").strip() == "bash .ci/run" for step in jobs["test"]["steps"])
+    assert jobs["test"]["permissions"] == {"contents": "read"}
+    assert jobs["release"]["needs"] == "test"
+    assert jobs["release"]["permissions"] == {"contents": "write"}
+    scripts = "\n".join(step.get("run", "") for step in jobs["release"]["steps"])
+    assert "CHANGELOG.md" in scripts and "gh release create" in scripts
+    assert 'major="${GITHUB_REF_NAME%%.*}"' in scripts and "git/refs/tags/$major" in scripts
+    assert "git push" not in scripts
+
+
+def test_changelog_has_an_unreleased_section_and_the_first_version():
+    """CHANGELOG.md keeps an Unreleased section and a section for the version pyproject.toml declares."""
+    text = (ROOT / "CHANGELOG.md").read_text("utf-8")
+    version = tomllib.loads((ROOT / "pyproject.toml").read_text("utf-8"))["project"]["version"]
+    assert re.search(r"^## \[Unreleased\]$", text, re.M)
+    assert re.search(rf"^## \[{re.escape(version)}\]", text, re.M)
 
 
 def test_ci_runs_the_ci_script_on_two_pythons():
