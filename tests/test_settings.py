@@ -275,3 +275,90 @@ def test_module_reads_no_environment():
 
     source = open(module.__file__, encoding="utf-8").read()
     assert "import os" not in source and "getenv" not in source and "environ[" not in source
+
+
+# ---------------------------------------------------------------- messenger webhooks
+
+DISCORD = "https://discord.com/api/webhooks/123456789012345678/Zx9-SECRET_webhook_token"
+SLACK = "https://hooks.slack.com/services/T0123ABCD/B0123ABCD/SECRETslackToken42"
+
+
+@pytest.mark.parametrize(
+    ("key", "other"), [("INPUT_DISCORD_WEBHOOK", "INPUT_SLACK_WEBHOOK"), ("INPUT_DISCORD-WEBHOOK", "INPUT_SLACK-WEBHOOK")]
+)
+def test_webhook_inputs_are_read_as_secrets(key, other):
+    """Both webhook inputs are read under either spelling and kept as secrets."""
+    settings = parse(**{key: DISCORD, other: SLACK + "\n"})
+    assert settings.discord_webhook.get_secret_value() == DISCORD
+    assert settings.slack_webhook.get_secret_value() == SLACK
+    assert {name: url.get_secret_value() for name, url in settings.webhooks().items()} == {
+        "discord": DISCORD, "slack": SLACK,
+    }
+
+
+def test_no_webhook_inputs_means_no_messenger():
+    """Without the inputs no webhook is set, and an empty input is the same as none."""
+    assert parse().webhooks() == {}
+    assert parse(INPUT_DISCORD_WEBHOOK=" ", INPUT_SLACK_WEBHOOK="").webhooks() == {}
+
+
+def test_webhook_urls_never_appear_in_repr_str_or_json():
+    """Printing or dumping the settings never shows a webhook URL, and both are masked."""
+    settings = parse(INPUT_GITHUB_TOKEN=TOKEN, INPUT_DISCORD_WEBHOOK=DISCORD, INPUT_SLACK_WEBHOOK=SLACK)
+    for text in (repr(settings), str(settings), settings.model_dump_json(), repr(settings.webhooks())):
+        assert "SECRET" not in text and "Zx9" not in text
+    assert set(settings.secret_values()) == {TOKEN, DISCORD, SLACK}
+
+
+def test_webhook_urls_are_masked_in_the_actions_log():
+    """In Actions the run registers each webhook URL with ::add-mask:: before anything else."""
+    import io
+
+    from studybot.shell.actions import Console
+
+    out = io.StringIO()
+    settings = parse(GITHUB_ACTIONS="true", INPUT_DISCORD_WEBHOOK=DISCORD, INPUT_SLACK_WEBHOOK=SLACK)
+    console = Console.from_settings(settings, out)
+    console.print(f"posting to {DISCORD} and {SLACK}")
+    lines = out.getvalue().splitlines()
+    assert f"::add-mask::{DISCORD}" in lines and f"::add-mask::{SLACK}" in lines
+    assert lines[-1] == "posting to *** and ***"
+
+
+@pytest.mark.parametrize(
+    ("key", "value"),
+    [
+        ("INPUT_DISCORD_WEBHOOK", "http://discord.com/api/webhooks/1234/SECRETtoken"),
+        ("INPUT_DISCORD_WEBHOOK", "https://discord.com.evil.example/api/webhooks/1234/SECRETtoken"),
+        ("INPUT_DISCORD_WEBHOOK", "https://discord.com/channels/1234/SECRETtoken"),
+        ("INPUT_DISCORD_WEBHOOK", "https://user:SECRET@discord.com/api/webhooks/1234/tok"),
+        ("INPUT_DISCORD_WEBHOOK", "https://discord.com/api/webhooks/1234/SECRET token"),
+        ("INPUT_DISCORD_WEBHOOK", SLACK),
+        ("INPUT_DISCORD_WEBHOOK", "https://[SECRET/api/webhooks/1/2"),
+        ("INPUT_SLACK_WEBHOOK", "https://hooks.slack.com.evil.example/services/T0/B0/SECRET"),
+        ("INPUT_SLACK_WEBHOOK", "https://hooks.slack.com:8443/services/T0/B0/SECRET"),
+        ("INPUT_SLACK_WEBHOOK", DISCORD),
+        ("INPUT_SLACK_WEBHOOK", "SECRETslackToken42"),
+    ],
+)
+def test_a_malformed_webhook_is_a_sentence_without_the_value(key, value):
+    """A URL that is not the platform's webhook is refused with a sentence that never quotes it."""
+    (problem,) = problems_of({key: value})
+    name = "discord-webhook" if "DISCORD" in key else "slack-webhook"
+    assert problem.startswith(f"input {name}: the value is not a {'Discord' if 'DISCORD' in key else 'Slack'}")
+    assert "SECRET" not in problem and "evil" not in problem and "repository secret" in problem
+
+
+def test_differing_webhook_spellings_do_not_show_either_value():
+    """Two different values under the two spellings are a problem that quotes neither."""
+    (problem,) = problems_of({"INPUT_SLACK_WEBHOOK": SLACK, "INPUT_SLACK-WEBHOOK": SLACK + "x"})
+    assert problem.startswith("input slack-webhook:") and "SECRET" not in problem
+
+
+@pytest.mark.parametrize(
+    "value",
+    [DISCORD, "https://discordapp.com/api/webhooks/1234/abc-DEF_1", "https://discord.com/api/v10/webhooks/1/x?thread_id=5"],
+)
+def test_discord_webhook_spellings_that_discord_hands_out_are_accepted(value):
+    """The URL forms Discord gives out (old host, API version, a thread) are accepted."""
+    assert parse(INPUT_DISCORD_WEBHOOK=value).discord_webhook.get_secret_value() == value

@@ -12,11 +12,14 @@ import re
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from pydantic import BaseModel, ConfigDict, SecretStr
 
 # The action's inputs that this module reads, in action.yml's kebab-case spelling.
-INPUT_NAMES = ("github-token", "config", "dry-run", "command", "week", "report")
+# Messenger webhooks, passed from repository secrets.
+WEBHOOK_INPUT_NAMES = ("discord-webhook", "slack-webhook")
+INPUT_NAMES = ("github-token", "config", "dry-run", "command", "week", "report", *WEBHOOK_INPUT_NAMES)
 
 DEFAULT_CONFIG = "config/study.yml"
 DEFAULT_REPORT = "studybot-report.json"
@@ -30,6 +33,9 @@ _FALSE = frozenset({"false", "no", "0"})
 _REPOSITORY = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})/[A-Za-z0-9._-]{1,100}$")
 _URL = re.compile(r"^https?://[^\s/?#]+(?:/[^\s?#]*)?$")
 _WEEK = re.compile(r"^[0-9]{1,6}$")
+_DISCORD_HOSTS = frozenset({"discord.com", "discordapp.com", "ptb.discord.com", "canary.discord.com"})
+_DISCORD_PATH = re.compile(r"^/api/(?:v[0-9]+/)?webhooks/[0-9]+/[A-Za-z0-9_-]+/?$")
+_SLACK_PATH = re.compile(r"^/(?:services|workflows|triggers)/[A-Za-z0-9_/-]+$")
 
 
 class Command(enum.StrEnum):
@@ -68,6 +74,8 @@ class Settings(BaseModel):
     output_file: Path | None = None
     report_path: str = DEFAULT_REPORT
     actions: bool = False
+    discord_webhook: SecretStr | None = None
+    slack_webhook: SecretStr | None = None
 
     @classmethod
     def from_env(cls, env: Mapping[str, str], *, require_repository: bool = True) -> Settings:
@@ -87,6 +95,9 @@ class Settings(BaseModel):
         report = take(_input(env, "report")) or DEFAULT_REPORT
         # A token input wins over the job's GITHUB_TOKEN so a leader can pass a PAT.
         token = take(_input(env, "github-token")) or _value(env, "GITHUB_TOKEN")
+        # _input's problems name the variables, never their values: these are secrets.
+        discord_webhook = take(parse_webhook("discord-webhook", take(_input(env, "discord-webhook"))))
+        slack_webhook = take(parse_webhook("slack-webhook", take(_input(env, "slack-webhook"))))
 
         values = {
             "token": SecretStr(token) if token else None,
@@ -111,6 +122,8 @@ class Settings(BaseModel):
             "output_file": _path(env, "GITHUB_OUTPUT"),
             "report_path": report,
             "actions": env.get("GITHUB_ACTIONS", "") == "true",
+            "discord_webhook": discord_webhook,
+            "slack_webhook": slack_webhook,
         }
         if problems:
             raise SettingsError(problems)
@@ -138,7 +151,13 @@ class Settings(BaseModel):
 
     def secret_values(self) -> tuple[str, ...]:
         """The raw secrets of this run, for masking in logs and redacting from text."""
-        return (self.token.get_secret_value(),) if self.token else ()
+        secrets = (self.token, self.discord_webhook, self.slack_webhook)
+        return tuple(secret.get_secret_value() for secret in secrets if secret)
+
+    def webhooks(self) -> dict[str, SecretStr]:
+        """The configured messenger webhooks by platform (``discord``, ``slack``)."""
+        found = {"discord": self.discord_webhook, "slack": self.slack_webhook}
+        return {platform: url for platform, url in found.items() if url is not None}
 
 
 def input_env_names(name: str) -> tuple[str, str]:
@@ -214,6 +233,36 @@ def parse_repository(text: str, required: bool) -> tuple[str | None, str | None]
     if _REPOSITORY.match(text):
         return text, None
     return None, f"GITHUB_REPOSITORY: write owner/name such as octocat/study, not {text!r}"
+
+
+def parse_webhook(name: str, text: str) -> tuple[SecretStr | None, str | None]:
+    """Read a messenger webhook URL; a problem says what is wrong without quoting the URL."""
+    if not text:
+        return None, None
+    slack = name.startswith("slack")
+    if slack:
+        expected = "a Slack incoming webhook URL (https://hooks.slack.com/services/…)"
+    else:
+        expected = "a Discord webhook URL (https://discord.com/api/webhooks/…)"
+    problem = (
+        f"input {name}: the value is not {expected}; copy the webhook URL again into the "
+        "repository secret passed as this input (the value is not shown here because it is secret)"
+    )
+    if any(char.isspace() or ord(char) < 32 for char in text):
+        return None, problem
+    try:
+        parts = urlsplit(text)
+        port = parts.port
+    except ValueError:
+        return None, problem
+    host = (parts.hostname or "").lower()
+    if parts.scheme != "https" or parts.username or parts.password or port not in (None, 443) or parts.fragment:
+        return None, problem
+    if slack:
+        ok = host == "hooks.slack.com" and bool(_SLACK_PATH.match(parts.path)) and not parts.query
+    else:
+        ok = host in _DISCORD_HOSTS and bool(_DISCORD_PATH.match(parts.path))
+    return (SecretStr(text), None) if ok else (None, problem)
 
 
 def parse_url(key: str, text: str, default: str) -> tuple[str, str | None]:
