@@ -357,7 +357,7 @@ def _ko_time(match: re.Match[str]) -> WeeklyTime | None:
     period, hour, minute = match.group(3), int(match.group(4)), int(match.group(5) or 0)
     if hour > 24 or minute > 59:
         return None
-    if period in ("오후", "밤", "저녁") and hour < 12:
+    if period in ("오후", "밤", "저녁") and hour < 12 or period == "밤" and hour == 12:
         hour += 12
     elif period in ("오전", "새벽") and hour == 12:
         hour = 0
