@@ -34,6 +34,25 @@ class Messages:
         """A local instant as members read it, e.g. ``2022-04-13 (수) 00:00``."""
         return f"{instant:%Y-%m-%d} ({self.weekday(instant.date())}) {instant:%H:%M}"
 
+    def when_spoken(self, instant: dt.datetime) -> str:
+        """A local instant the way people say it: ``4월 13일(수) 00:00`` / ``Wed 13 Apr 00:00``."""
+        return self.t(
+            "time.spoken",
+            month=self._module.MONTHS[instant.month - 1],
+            day=instant.day,
+            weekday=self.weekday(instant.date()),
+            time=f"{instant:%H:%M}",
+        )
+
+    def deadline_spoken(self, instant: dt.datetime) -> str:
+        """A deadline "before ``instant``" as the last minute that still counts: ``5월 31일(화) 23:59까지``."""
+        # "Before Wednesday 00:00" reads to a member as Wednesday; the last minute that counts is Tuesday 23:59.
+        last = instant - dt.timedelta(minutes=1)
+        normalize = getattr(instant.tzinfo, "normalize", None)  # pytz zones fix the offset after arithmetic
+        if normalize is not None:
+            last = normalize(last)
+        return self.t("time.until", when=self.when_spoken(last))
+
     def verdict(self, verdict: Verdict) -> str:
         return self.text[f"verdict.{verdict.value}"]
 

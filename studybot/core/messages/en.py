@@ -1,6 +1,7 @@
 """English messages."""
 
 WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
 
 def money(amount: int, currency: str) -> str:
@@ -30,7 +31,7 @@ TEXT = {
     "timeline.results_at": "Results: {when}",
     "report.title": "# {study} homework",
     "report.now": "As of {now} ({timezone})",
-    "report.week": "## Week {week} — due {deadline}, late until {late_until}{state}",
+    "report.week": "## Week {week} — due before {deadline}, late before {late_until}{state}",
     "report.final": " (final)",
     "report.open": " (open)",
     "report.member_head": "| Member | Verdict | Fine | Link | Time |",
@@ -69,8 +70,8 @@ TEXT = {
     "notice.mangled_row": "A table row could not be read: {detail}",
     "issue.body": "{marker}\n## Week {week} Q&A\n\n- Due: before **{deadline}** ({deadline_utc} UTC)\n- Late until {late_until} (late fine {late_fine}); absent after that ({absent_fine})\n- Submit: put `[name](link)` in the README's homework table, or comment on this issue with just the link or `submit <link>`.\n- Team blog: {blog}\n\nAsk questions as comments here. This issue closes itself at the deadline.",
     "issue.no_blog": "nobody",
-    "reminder.body": "{marker}\n⏰ {left} left until week {week} is due ({deadline}). No submission yet from: {names}",
-    "closing.body": "{marker}\n🔒 Week {week} was due {deadline}; closing this issue. Late submissions count until {late_until}; the results will be posted here then.",
+    "reminder.body": "{marker}\n🔔 {left} left until week {week} is due ({deadline}). No submission yet from: {names}",
+    "closing.body": "{marker}\n🔒 Week {week} was due {deadline}; closing this issue. Late submissions count before {late_until}; the results will be posted here then.",
     "results.body": "{marker}\n## Week {week} results\n\n| Member | Verdict | Fine | Submitted |\n| :--- | :---: | ---: | :--- |\n{rows}\n\nFines this week: {total}. The running totals are in the README's fines table.{blog}",
     "results.blog": "\n\nTeam blog ({member}): {status}",
     "questions.body": "🔒 Closing with week {week}'s deadline. Please ask follow-ups on next week's Q&A issue.",
@@ -86,7 +87,7 @@ TEXT = {
     "plan.reply": "reply on issue #{issue}",
     "plan.nothing": "nothing to do",
     "ledger.restored": "⚠️ The ledger as {actor} changed it in commit {sha} is not used; studybot goes on from the ledger it last wrote and puts it back. Use /studybot commands to change the record.",
-    "command.refused": "🙏 Only the study's maintainers ({maintainers}) can use this command, so nothing was changed.",
+    "command.refused": "🚫 Only the study's maintainers ({maintainers}) can use this command, so nothing was changed.",
     "command.edited": "✋ Commands in an edited comment are not carried out: GitHub does not say who edited a comment. Please write the command in a new comment.",
     "command.help": "studybot commands (maintainers only):\n- `/studybot excuse @login <week> <reason>`: waive that week\n- `/studybot unexcuse @login <week>`\n- `/studybot swap-blog <week> @writer @replacement`: the replacement writes that week and gives their next turn back\n- `/studybot paid @login <amount>`: record a payment\n- `/studybot recheck`: read everything again from the start\n- `/studybot help`",
     "command.unknown_member": "❓ {login} is not a member in the config.",
@@ -139,6 +140,8 @@ TEXT = {
     # --- link comments that were not counted ---
     "comment.uncounted.no_word": "📎 {member}, the link in this comment was not counted as homework. If it is your homework, edit the comment to say `submit`, or put the link in your cell of the README's homework table; it counts from the time you do.",
     "comment.uncounted.question": "📎 {member}, this comment reads as a question, so its link was not counted as homework. To hand it in, comment `submit <link>` on its own, or put the link in your cell of the README's homework table.",
+    "time.spoken": "{weekday} {day} {month} {time}",
+    "time.until": "by {when}",
     # --- studybot init ---
     "init.no_readme": "{path} does not exist. Run this in the study repository's folder, or name that folder with --repo-path.",
     "init.no_table": "No homework table found in {path}. It needs a table with a week column and a homework column, such as `|Week|Homework|Team blog|`.",

@@ -1,6 +1,7 @@
 """한국어 메시지 (the example study's language)."""
 
 WEEKDAYS = ("월", "화", "수", "목", "금", "토", "일")
+MONTHS = tuple(str(month) for month in range(1, 13))  # 4월: the number, the template adds 월
 
 
 def money(amount: int, currency: str) -> str:
@@ -32,7 +33,7 @@ TEXT = {
     "timeline.results_at": "결과: {when}",
     "report.title": "# {study} 과제 현황",
     "report.now": "기준 시각: {now} ({timezone})",
-    "report.week": "## {week}주차 — 마감 {deadline}, 지각 인정 {late_until}{state}",
+    "report.week": "## {week}주차 — 마감 {deadline} 전까지, 지각 인정 {late_until} 전까지{state}",
     "report.final": " (확정)",
     "report.open": " (진행 중)",
     "report.member_head": "| 이름 | 결과 | 벌금 | 제출 | 시각 |",
@@ -60,19 +61,19 @@ TEXT = {
     "rotation.head": "| 주차 | 마감일 | 담당 | 완료 |",
     "rotation.nobody": "—",
     "notice.where": "{week}주차",
-    "notice.bad_link": "{where} {member} 님: 링크가 올바르지 않아 제출로 보지 않았습니다 ({detail}). http(s) 주소를 넣어 주세요.",
-    "notice.unknown_name": "{where} 표에서 멤버가 아닌 이름을 찾았습니다: '{detail}'. config의 members 이름과 맞춰 주세요.",
+    "notice.bad_link": "{where} {member} 님: 링크가 올바르지 않아 제출로 보지 않았습니다 ({detail}). `https://`로 시작하는 주소를 넣어 주세요.",
+    "notice.unknown_name": "{where} 표에서 멤버가 아닌 이름을 찾았습니다: '{detail}'. `config/study.yml`의 `members`에 적힌 이름과 똑같이 맞춰 주세요.",
     "notice.duplicate_name": "{where} {member} 님의 칸이 두 번 있습니다. 첫 번째 링크만 봅니다.",
     "notice.duplicate_week": "{where} 행이 두 번 있습니다 ('{detail}'). 한 행만 남겨 주세요.",
     "notice.unknown_week": "표의 '{detail}' 행은 일정에 없는 주차라 건너뛰었습니다.",
     "notice.not_owner": "{where} {member} 님의 칸을 본인도 스터디장도 아닌 {detail} 님이 바꿨습니다 (커밋 {ref}). 이 변경은 제출로 보지 않았습니다.",
-    "notice.unknown_author": "{where} {member} 님의 칸을 바꾼 커밋 {ref}의 작성자({detail})가 어느 멤버인지 알 수 없어 제출로 보지 않았습니다. 본인 주소라면 config의 members에 emails로 넣어 주세요.",
-    "notice.no_table": "README에서 제출 표를 찾지 못했습니다 (머리글 {detail} 필요).",
+    "notice.unknown_author": "{where} {member} 님의 칸을 바꾼 커밋 {ref}의 작성자({detail})가 어느 멤버인지 알 수 없어 제출로 보지 않았습니다. 본인 주소라면 `config/study.yml`의 `members`에서 그 멤버의 `emails`에 넣어 주세요.",
+    "notice.no_table": "README에서 과제 제출 표를 찾지 못했습니다 (필요한 머리글: {detail}).",
     "notice.mangled_row": "표의 한 행을 읽지 못했습니다: {detail}",
     "issue.body": "{marker}\n## {week}주차 Q&A\n\n- 마감: **{deadline}** 전까지 ({deadline_utc} UTC)\n- 지각 인정: {late_until} 전까지 (지각 {late_fine}), 그 뒤에는 결석 ({absent_fine})\n- 제출: README의 과제 표에 `[이름](링크)`로 넣거나, 이 이슈에 링크만 댓글로 달거나 `제출 <링크>`라고 써 주세요.\n- 팀 블로그 담당: {blog}\n\n질문은 이 이슈에 댓글로 남겨 주세요. 마감 시각에 자동으로 닫힙니다.",
     "issue.no_blog": "없음",
-    "reminder.body": "{marker}\n⏰ {week}주차 마감까지 {left} 남았습니다 ({deadline}). 아직 제출이 없는 분: {names}",
-    "closing.body": "{marker}\n🔒 {week}주차 마감({deadline})이 지나 이 이슈를 닫습니다. 지각 제출은 {late_until}까지 받습니다. 결과는 그때 이 이슈에 올라옵니다.",
+    "reminder.body": "{marker}\n🔔 {week}주차 마감까지 {left} 남았습니다 ({deadline} 전까지). 아직 제출하지 않은 분: {names}",
+    "closing.body": "{marker}\n🔒 {week}주차 마감({deadline})이 지나 이 이슈를 닫습니다. 지각 제출은 {late_until} 전까지 받고, 결과는 그때 이 이슈에 올립니다.",
     "results.body": "{marker}\n## {week}주차 결과\n\n| 이름 | 결과 | 벌금 | 제출 시각 |\n| :--- | :---: | ---: | :--- |\n{rows}\n\n이번 주 벌금 합계 {total}. 누적 현황은 README의 벌금 표에 있습니다.{blog}",
     "results.blog": "\n\n팀 블로그 ({member}): {status}",
     "questions.body": "🔒 {week}주차 마감으로 닫습니다. 이어서 물어볼 것이 있으면 다음 주 Q&A 이슈에 남겨 주세요.",
@@ -87,13 +88,13 @@ TEXT = {
     "plan.react": "댓글 {comment}에 반응 {content}",
     "plan.reply": "{issue}번 이슈에 답글",
     "plan.nothing": "할 일 없음",
-    "ledger.restored": "⚠️ 커밋 {sha}에서 {actor} 님이 바꾼 ledger는 쓰지 않고, studybot이 마지막으로 쓴 ledger로 되돌립니다. 기록을 바꿀 때는 /studybot 명령을 써 주세요.",
-    "command.refused": "🙏 이 명령은 스터디 관리자({maintainers})만 쓸 수 있어서 아무것도 바꾸지 않았습니다.",
-    "command.edited": "✋ 고쳐진 댓글의 명령은 실행하지 않습니다. GitHub는 댓글을 누가 고쳤는지 알려 주지 않기 때문입니다. 새 댓글로 다시 써 주세요.",
-    "command.help": "studybot 명령 (스터디 관리자만):\n- `/studybot excuse @아이디 <주차> <사유>` (면제): 그 주 벌금 면제\n- `/studybot unexcuse @아이디 <주차>` (면제취소)\n- `/studybot swap-blog <주차> @담당 @대신할사람` (블로그교체): 그 주 담당을 바꾸고, 대신한 사람의 다음 차례를 돌려줍니다\n- `/studybot paid @아이디 <금액>` (납부): 벌금 납부 기록\n- `/studybot recheck` (재확인): 기록을 처음부터 다시 읽기\n- `/studybot help` (도움말)",
-    "command.unknown_member": "❓ {login} 계정은 config의 멤버가 아닙니다.",
+    "ledger.restored": "⚠️ {actor} 님이 커밋 {sha}에서 고친 벌금 장부는 쓰지 않고, studybot이 마지막으로 기록한 벌금 장부로 되돌립니다. 기록을 바꾸려면 스터디장이 `/studybot` 명령을 써 주세요.",
+    "command.refused": "🚫 이 명령은 스터디 관리자({maintainers})만 쓸 수 있어서 아무것도 바꾸지 않았습니다.",
+    "command.edited": "✋ 수정한 댓글에 든 명령은 실행하지 않습니다. 댓글을 누가 고쳤는지 GitHub가 알려 주지 않기 때문입니다. 새 댓글로 다시 써 주세요.",
+    "command.help": "studybot 명령 (스터디장만 쓸 수 있습니다):\n- `/studybot excuse @아이디 <주차> <사유>` (면제): 그 주 벌금 면제\n- `/studybot unexcuse @아이디 <주차>` (면제취소)\n- `/studybot swap-blog <주차> @담당 @대신할사람` (블로그교체): 그 주 글을 대신 쓰고, 대신 쓴 사람의 다음 차례는 원래 담당이 씁니다\n- `/studybot paid @아이디 <금액>` (납부): 벌금 납부 기록\n- `/studybot recheck` (재확인): 기록을 처음부터 다시 읽기\n- `/studybot help` (도움말)",
+    "command.unknown_member": "❓ {login} 계정은 `config/study.yml`의 멤버 목록에 없습니다.",
     "command.not_a_week": "❓ {week}주차는 일정에 없는 주차입니다 (`studybot calendar`로 확인).",
-    "command.paid": "💰 {member} 님 납부 {amount} 기록했습니다 (누적 {total}).",
+    "command.paid": "💰 {member} 님이 벌금 {amount} 낸 것을 기록했습니다 (지금까지 낸 금액 {total}).",
     "command.excused": "🙏 {member} 님의 {week}주차를 면제했습니다 (사유: {reason}). 벌금 표와 정산에 반영됩니다.",
     "command.unexcused": "↩️ {member} 님의 {week}주차 면제를 취소했습니다. 원래 기록대로 다시 판정합니다.",
     "command.past_week": "❓ {week}주차는 이미 지나서 블로그 담당을 바꿀 수 없습니다.",
@@ -141,6 +142,8 @@ TEXT = {
     # --- link comments that were not counted ---
     "comment.uncounted.no_word": "📎 {member} 님, 이 댓글의 링크는 과제 제출로 보지 않았습니다. 과제라면 댓글을 고쳐 `제출`이라고 함께 적거나, README 과제 표의 본인 칸에 링크를 넣어 주세요. 고치거나 넣은 시각이 제출 시각이 됩니다.",
     "comment.uncounted.question": "📎 {member} 님, 질문이 담긴 댓글이라 링크를 과제 제출로 보지 않았습니다. 제출이라면 `제출 <링크>`라고 새 댓글을 달거나, README 과제 표의 본인 칸에 링크를 넣어 주세요.",
+    "time.spoken": "{month}월 {day}일({weekday}) {time}",
+    "time.until": "{when}까지",
     # --- studybot init ---
     "init.no_readme": "{path} 파일이 없습니다. 과제 표가 있는 스터디 저장소 폴더에서 실행하거나 --repo-path로 그 폴더를 알려 주세요.",
     "init.no_table": "{path}에서 과제 표를 찾지 못했습니다. `|주차|과제|팀블로그|`처럼 주차 열과 과제 열이 있는 표가 필요합니다.",
