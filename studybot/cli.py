@@ -71,7 +71,13 @@ def _parser() -> argparse.ArgumentParser:
     run = commands.add_parser("run", help="do the week's work on GitHub (inside Actions)")
     run.add_argument("--dry-run", action="store_true", help="print the planned operations, write nothing")
 
-    commands.add_parser("demo", help="run the bundled example study (no network, no token)")
+    demo = commands.add_parser("demo", help="run a bundled example study (no network, no token)")
+    demo.add_argument(
+        "--example",
+        choices=("study-mlops", "mlops-study"),
+        default="study-mlops",
+        help="study-mlops: links in a README table (default); mlops-study: files in week folders",
+    )
     init = commands.add_parser("init", help="write config/study.yml and the workflow for an existing study repository")
     init.add_argument("--repo-path", default=".", help="the study repository checkout (default: .)")
     init.add_argument("--lang", choices=("ko", "en"), help="the study's language (default: from the README table)")
@@ -103,7 +109,7 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None, environ: 
         if arguments.command == "demo":
             from studybot.shell.demo import run_demo
 
-            return run_demo(out)
+            return run_demo(out, arguments.example)
         if arguments.command == "run":
             from studybot.shell.runner import run_action
 

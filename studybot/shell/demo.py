@@ -11,6 +11,7 @@ import datetime as dt
 import re
 import tempfile
 from importlib import resources
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -25,8 +26,15 @@ from studybot.shell.checkout import read_checkout
 from studybot.shell.git import Repository
 
 
-def example_file(name: str) -> str:
-    return resources.files("studybot").joinpath("example", name).read_text(encoding="utf-8")
+EXAMPLES = ("study-mlops", "mlops-study")
+
+
+def example_file(name: str, example: str = "study-mlops") -> str:
+    """A file of a bundled example: the README-table study at the top, others in their folder."""
+    folder = resources.files("studybot").joinpath("example")
+    if example != "study-mlops":
+        folder = folder.joinpath(example)
+    return folder.joinpath(name).read_text(encoding="utf-8")
 
 
 def noreply(login: str | None, name: str) -> str:
@@ -96,8 +104,12 @@ def put_blog(readme: str, week: int, url: str) -> str:
     return readme[: row.start()] + "|".join(cells) + readme[row.end() :]
 
 
-def run_demo(out: TextIO) -> int:
+def run_demo(out: TextIO, example: str = "study-mlops") -> int:
     """Build the example, judge it as of the script's 'now', and print what studybot writes."""
+    if example == "mlops-study":
+        from studybot.shell.folderdemo import run_folder_demo
+
+        return run_folder_demo(out)
     with tempfile.TemporaryDirectory(prefix="studybot-demo-") as folder:
         config, schedule, now = build_example(Path(folder))
         checkout = read_checkout(config, schedule, folder)
@@ -145,3 +157,21 @@ def example_comments(config: StudyConfig, schedule: Schedule, report, now: dt.da
                       results_body(context, finals[-1])))
     return shown
 
+
+RULE = "─" * 72
+
+
+def print_demo(out: TextIO, headline: str, sections: Sequence[tuple[str | None, str]]) -> None:
+    """Print a headline and (title, text) sections; a None title continues without a title bar.
+
+    Meant as the one place a demo prints, so a run's plan can be shown the same way: the
+    sections reproduce ``run_demo``'s layout byte for byte.
+    """
+    print(f"{RULE}\n{headline}\n{RULE}\n", file=out)
+    previous = "\n"
+    for title, text in sections:
+        if title is not None:
+            gap = "" if previous.endswith("\n") else "\n"
+            print(f"{gap}{RULE}\n{title}\n{RULE}\n", file=out)
+        print(text, file=out)
+        previous = text
