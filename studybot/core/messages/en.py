@@ -158,7 +158,7 @@ TEXT = {
     "init.confirm": "Write {paths}? [Y/n] ",
     "init.cancelled": "No files were written.",
     "init.wrote": "✅ Wrote {path}",
-    "init.next": "Next steps:\n1. Commit both files and push them to the default branch.\n   git add {config} {workflow} && git commit -m \"Install studybot\" && git push\n2. In {workflow}, replace OWNER in `OWNER/studybot@v1` with the account that publishes studybot.\n3. No secrets are needed (studybot uses GITHUB_TOKEN). For Discord or Slack notices, add the webhook URL as a repository secret.\n4. Run it once as a dry run: Actions → studybot → Run workflow with dry-run on (gh workflow run studybot.yml -f dry-run=true).\n5. Read the setup issue the bot opens; if it is right, answer `/studybot start` and the study is under way.",
+    "init.next": "Next steps:\n1. Commit both files and push them to the default branch.\n   git add {config} {workflow} && git commit -m \"Install studybot\" && git push\n2. In {workflow}, replace OWNER in `OWNER/studybot@v1` with the account that publishes studybot.\n3. No secrets are needed (studybot uses GITHUB_TOKEN). For Discord or Slack notices, add the webhook URL as a repository secret.\n4. Run it once as a dry run: Actions → studybot → Run workflow with dry-run on (gh workflow run studybot.yml -f dry-run=true).\n5. Read the setup issue the bot opens; if it is right, answer it with the start command it shows (`/studybot 시작`) and the study is under way.",
     "init.prompt.first_deadline": "When is the first graded week due? Homework is due before this time (e.g. 2022-04-13 00:00): ",
     "init.prompt.login": "{member}'s GitHub login (Enter to skip): ",
     "init.finding.author_placed": "Commit author {author} ({via}) → {member}",
