@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from pathlib import Path
 
 import pytest
 
@@ -269,7 +270,7 @@ def test_english_titles():
 
 
 def config_with(notify: str) -> str:
-    base = open("config/study.yml", encoding="utf-8").read()
+    base = Path("config/study.yml").read_text(encoding="utf-8")
     return base + "notify:\n" + notify
 
 
@@ -286,7 +287,7 @@ def test_config_reads_the_notify_section():
 
 def test_config_without_notify_has_none():
     """Without a notify section no platform is set up."""
-    config = parse_config(open("config/study.yml", encoding="utf-8").read())
+    config = parse_config(Path("config/study.yml").read_text(encoding="utf-8"))
     assert config.notify.discord is None and config.notify.slack is None
 
 
@@ -299,8 +300,11 @@ def test_config_refuses_unknown_keys_events_and_bad_ids():
             "  kakao: {}\n"
         ))
     problems = {(problem.line, problem.column): problem.message for problem in caught.value.problems}
-    first = len(open("config/study.yml", encoding="utf-8").read().splitlines()) + 2
-    at = lambda line, text: [message for (row, _), message in problems.items() if row == line and text in message]  # noqa: E731
+    first = len(Path("config/study.yml").read_text(encoding="utf-8").splitlines()) + 2
+
+    def at(line: int, text: str) -> list[str]:
+        return [message for (row, _), message in problems.items() if row == line and text in message]
+
     assert at(first, "'result'") and at(first, "results")
     assert at(first, "구미진") and at(first, "Discord")
     assert at(first + 1, "'evnets'")

@@ -302,7 +302,7 @@ def _inline(text: str, platform: Platform, *, plain: bool = False) -> str:
             link = _link(text, index)
             if link is not None:
                 label, url, index = link
-                inner = _inline(label, platform, plain=True if plain else False)
+                inner = _inline(label, platform, plain=plain)
                 if plain:
                     out.append(inner)
                 elif platform is Platform.DISCORD:

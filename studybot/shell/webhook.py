@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import enum
 import json
+import math
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -126,6 +127,6 @@ def _retry_after(response: requests.Response) -> float | None:
             seconds = float(value)
         except (TypeError, ValueError):
             continue
-        if seconds >= 0 and seconds == seconds and seconds != float("inf"):
+        if math.isfinite(seconds) and seconds >= 0:
             return seconds
     return None
