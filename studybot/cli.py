@@ -11,7 +11,7 @@ import datetime as dt
 import json
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TextIO
 
@@ -101,7 +101,7 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None, environ: 
     now = dt.datetime.now(dt.timezone.utc)
     try:
         if arguments.command == "check":
-            return _check(arguments, out)
+            return _check(arguments, out, environ)
         if arguments.command == "calendar":
             return _calendar(arguments, out)
         if arguments.command == "report":
@@ -165,14 +165,22 @@ def load(path: Path):  # noqa: ANN201 - the config type is imported lazily
         ) from None
 
 
-def _check(arguments: argparse.Namespace, out: TextIO) -> int:
+def _check(arguments: argparse.Namespace, out: TextIO, environ: Mapping[str, str] | None = None) -> int:
+    from studybot.core.config import ConfigError, config_warnings, load_config
     from studybot.core.messages import messages_for
     from studybot.core.schedule import build_schedule
 
+    environ = os.environ if environ is None else environ
     path = _config_path(arguments)
-    config = load(path)
+    try:
+        config = load_config(path, locale_language(environ))
+    except ConfigError as error:
+        sentence = messages_for(error.language).t("check.failed", path=path, count=len(error.problems))
+        raise Failure(sentence, EXIT_CONFIG, error.problems) from None
     schedule = build_schedule(config)
     messages = messages_for(config.study.language)
+    # A valid config grades at least one week; the guard keeps check from ever ending in IndexError.
+    first, last = (schedule.weeks[0], schedule.weeks[-1]) if schedule.weeks else (None, None)
     print(
         messages.t(
             "check.ok",
@@ -180,11 +188,18 @@ def _check(arguments: argparse.Namespace, out: TextIO) -> int:
             study=config.study.name,
             members=len(config.members),
             weeks=len(schedule.weeks),
-            first=messages.when(schedule.local(schedule.weeks[0].deadline)),
-            last=messages.when(schedule.local(schedule.weeks[-1].deadline)),
+            first=messages.when(schedule.local(first.deadline)) if first else "—",
+            last=messages.when(schedule.local(last.deadline)) if last else "—",
         ),
         file=out,
     )
+    for warning in config_warnings(config):
+        if environ.get("GITHUB_ACTIONS") == "true":
+            from studybot.shell.actions import warning as annotate
+
+            annotate(warning, file=str(path), out=out)
+        else:
+            print(messages.t("check.warning", path=path, message=warning), file=out)
     readme = Path(arguments.repo_path) / config.submissions.readme.path
     if config.submissions.readme.enabled and readme.is_file():
         from studybot.core.history import current_table_notices
@@ -222,15 +237,12 @@ def _calendar(arguments: argparse.Namespace, out: TextIO) -> int:
     return EXIT_OK
 
 
-def parse_now(text: str | None, now: dt.datetime) -> dt.datetime:
-    """``--now`` as an aware instant; a value without offset is taken as UTC."""
-    if not text:
-        return now
-    try:
-        parsed = dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
-    except ValueError:
-        raise Failure(f"--now {text!r} is not an ISO 8601 instant such as 2022-05-26T00:00:00+09:00") from None
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=dt.timezone.utc)
+def locale_language(environ: Mapping[str, str]) -> str | None:
+    """The language of the user's locale (LC_ALL, LC_MESSAGES, then LANG), if ko or en."""
+    from studybot.core.config import language_of_locale
+
+    locale = next((environ[name] for name in ("LC_ALL", "LC_MESSAGES", "LANG") if environ.get(name)), None)
+    return language_of_locale(locale)
 
 
 def _report(arguments: argparse.Namespace, out: TextIO, now: dt.datetime) -> int:

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import json
 import subprocess
 import sys
 
-from helpers import SEED_CONFIG
+from helpers import SEED_CONFIG, kst
 
-from studybot.cli import main
+from studybot.cli import locale_language, main, parse_now
 
 BROKEN = """\
 study: {name: X, language: fr}
@@ -108,3 +109,96 @@ def test_check_reads_the_readme_table_when_the_repository_is_given(tmp_path):
     assert code == 0
     assert "확인할 점 2건" in text
     assert "김철수" in text and "javascript:" in text
+
+
+def _write(tmp_path, text: str):
+    path = tmp_path / "study.yml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+SEED_TEXT = SEED_CONFIG.read_text(encoding="utf-8")
+
+
+def test_check_prints_warnings_and_still_exits_0(tmp_path):
+    """A study without a maintainer passes check (exit 0) with a warning line in the study's language."""
+    path = _write(tmp_path, SEED_TEXT.replace(", maintainer: true", ""))
+    code, text = run("check", "--config", str(path))
+    assert code == 0
+    assert "설정이 올바릅니다" in text
+    assert f"⚠️ {path}: maintainer: true인 멤버가 없어서" in text
+
+
+def test_check_in_actions_turns_warnings_into_warning_annotations(tmp_path):
+    """Inside Actions a config warning is a ::warning annotation on the file."""
+    path = _write(tmp_path, SEED_TEXT.replace(", maintainer: true", ""))
+    code, text = run("check", "--config", str(path), environ={"GITHUB_ACTIONS": "true"})
+    assert code == 0
+    assert f"::warning file={path}::" in text.replace("%3A", ":")
+
+
+def test_check_without_warnings_prints_none(tmp_path):
+    """The seed config has a maintainer, so check prints no warning."""
+    code, text = run("check", "--config", str(SEED_CONFIG))
+    assert code == 0 and "⚠️" not in text
+
+
+def test_a_korean_study_fails_check_in_korean(tmp_path):
+    """A broken Korean config: exit 2, Korean problem lines and the Korean summary sentence."""
+    path = _write(tmp_path, SEED_TEXT.replace("timezone: Asia/Seoul", "timezone: Asia/Seol"))
+    code, text = run("check", "--config", str(path))
+    assert code == 2
+    assert f"{path}:6:13: study.timezone: 'Asia/Seol'는 IANA 시간대 이름이 아닙니다" in text
+    assert "설정 오류 1건" in text and "problem(s)" not in text
+
+
+def test_lang_picks_the_language_when_the_file_does_not(tmp_path):
+    """A file without study.language is told in LANG's language (ko_KR.UTF-8), else English."""
+    path = _write(tmp_path, "study: {name: X}\nschedule: {weeks: 1, first_deadline: 2024-01-03}\nmembers: [{name: A}]\n")
+    code, korean = run("check", "--config", str(path), environ={"LANG": "ko_KR.UTF-8"})
+    assert code == 2 and "fines 값이 없습니다. 추가해 주세요." in korean and "설정 오류 1건" in korean
+    code, english = run("check", "--config", str(path), environ={"LANG": "C.UTF-8"})
+    assert code == 2 and "fines is required; add it." in english and "1 problem(s)" in english
+
+
+ALL_BREAKS = SEED_TEXT.replace(
+    "{from: 2022-04-18, to: 2022-04-29, name: 중간고사}", "{from: 2022-04-01, to: 2200-12-31, name: 방학}"
+)
+
+
+def test_a_schedule_with_no_graded_week_exits_2_everywhere(tmp_path):
+    """check, calendar and report on a schedule that is all breaks end with the located problem (exit 2), never a traceback."""
+    path = _write(tmp_path, ALL_BREAKS)
+    for argv in (
+        ("check", "--config", str(path)),
+        ("calendar", "--config", str(path)),
+        ("report", "--config", str(path), "--repo-path", str(tmp_path)),
+    ):
+        code, text = run(*argv)
+        assert code == 2, (argv, text)
+        assert f"{path}:14:5:" in text and "평가할 주차가 없습니다" in text
+
+
+def test_parse_now_reads_a_time_without_offset_in_the_studys_zone():
+    """--now 2022-04-13T00:00 is midnight in the study's zone; an explicit offset is kept as written."""
+    now = dt.datetime(2030, 1, 1, tzinfo=dt.timezone.utc)
+    assert parse_now("2022-04-13T00:00", now, "Asia/Seoul") == kst(2022, 4, 13)
+    assert parse_now("2022-04-13T00:00+00:00", now, "Asia/Seoul") == dt.datetime(2022, 4, 13, tzinfo=dt.timezone.utc)
+    assert parse_now("2022-04-13T00:00Z", now, "Asia/Seoul").utcoffset() == dt.timedelta(0)
+    assert parse_now(None, now, "Asia/Seoul") == now
+    assert parse_now("2022-03-27T02:30", now, "Europe/Berlin").isoformat() == "2022-03-27T03:30:00+02:00"
+
+
+def test_parse_now_without_a_zone_still_reads_utc():
+    """Callers that pass no zone keep the old reading (UTC) until they pass the study's."""
+    now = dt.datetime(2030, 1, 1, tzinfo=dt.timezone.utc)
+    assert parse_now("2022-04-13T00:00", now) == dt.datetime(2022, 4, 13, tzinfo=dt.timezone.utc)
+
+
+def test_locale_language_reads_lc_all_then_lc_messages_then_lang():
+    """The first locale variable that is set decides; only ko and en are languages studybot speaks."""
+    assert locale_language({"LANG": "ko_KR.UTF-8"}) == "ko"
+    assert locale_language({"LC_ALL": "en_US.UTF-8", "LANG": "ko_KR.UTF-8"}) == "en"
+    assert locale_language({"LC_MESSAGES": "ko", "LANG": "en_US"}) == "ko"
+    assert locale_language({"LANG": "fr_FR.UTF-8"}) is None
+    assert locale_language({}) is None

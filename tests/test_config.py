@@ -8,7 +8,11 @@ import textwrap
 import pytest
 from helpers import SEED_CONFIG
 
-from studybot.core.config import ConfigError, load_config, parse_config, parse_duration
+from studybot.core.config import ConfigError, config_warnings, load_config, parse_config, parse_duration
+from studybot.core.messages import messages_for
+from studybot.core.render import render_settlement
+from studybot.core.report import Report
+from studybot.core.settlement import settle
 
 MINIMAL = """\
 study: {name: Test}
@@ -169,3 +173,229 @@ def test_an_english_study_gets_english_defaults():
     assert config.submissions.readme.column == "Links"  # what the file says wins
     assert config.rotation.team_blog.readme_column == "Team blog"
     assert parse_config(MINIMAL).submissions.readme.week_column == "주차"
+
+
+# ---- sentences in the study's language -----------------------------------------------------
+
+SEED = SEED_CONFIG.read_text(encoding="utf-8")
+
+MANY_MISTAKES = """\
+study: {name: X, language: LANG, timezone: Asia/Seol, currency: won}
+schedule: {weeks: twelve, first_deadline: 2022-04-13 00:00, late_window: 12 hours, first_week: -1}
+fines: {late: lots, absent: [1]}
+settlement: {exclude: nobody}
+members:
+  - {name: "", github: "SEOJIN Lab", maintainer: maybe, joined_week: 3, left_week: 1}
+  - {name: B, emails: x}
+submissions: {timing: later, folders: {pattern: "{week}/{who}/"}}
+qna: {title: "{week", reminder_before: soon}
+excuses: [{week: 1, member: B, extra: 1}]
+output: 3
+"""
+
+LEAKS = ("Input should", "String should", "Value error", "should be", "List should", "Field required")
+
+
+@pytest.mark.parametrize("language", ["ko", "en"])
+def test_no_raw_validation_text_reaches_the_leader(language):
+    """Every problem of a badly broken file is a sentence of our own, never pydantic's wording."""
+    found = problems_of(MANY_MISTAKES.replace("LANG", language))
+    assert len(found) >= 15, found
+    for line in found:
+        assert not any(leak in line for leak in LEAKS), line
+    if language == "ko":
+        assert all(any("\uac00" <= char <= "\ud7a3" for char in line) for line in found), found
+    else:
+        assert "study.yml:6:12: members.name is empty; write at least 1 character(s)." in found
+
+
+def test_a_korean_study_is_told_in_korean():
+    """A file that says language: ko gets Korean sentences that name the fix."""
+    found = problems_of(SEED.replace("timezone: Asia/Seoul", "timezone: Asia/Seol").replace("weeks: 12", "weeks: 열두"))
+    assert any(":6:13: study.timezone: 'Asia/Seol'는 IANA 시간대 이름이 아닙니다. Asia/Seoul처럼" in line for line in found), found
+    assert any("schedule.weeks: '열두'는 정수가 아닙니다" in line for line in found), found
+
+
+def test_a_literal_choice_lists_the_allowed_values():
+    """language: fr names the value and the allowed ones; the file's language being unreadable, it is English."""
+    found = problems_of(MINIMAL.replace("{name: Test}", "{name: Test, language: fr}"))
+    assert found == ["study.yml:1:31: study.language: 'fr' is not allowed; write one of ko, en."]
+
+
+def test_without_a_language_in_the_file_the_callers_language_is_used():
+    """A file that does not name its language is told in the language the caller passes (LANG), else English."""
+    broken = MINIMAL.replace("late: 1", "late: x")
+    with pytest.raises(ConfigError) as korean:
+        parse_config(broken, "study.yml", language="ko")
+    with pytest.raises(ConfigError) as english:
+        parse_config(broken, "study.yml")
+    assert korean.value.language == "ko" and "금액으로 읽을 수 없습니다" in str(korean.value)
+    assert english.value.language == "en" and "is not an amount" in str(english.value)
+    with pytest.raises(ConfigError) as file_wins:
+        parse_config(broken.replace("{name: Test}", "{name: Test, language: en}"), "study.yml", language="ko")
+    assert file_wins.value.language == "en"
+
+
+def test_a_yaml_syntax_error_in_a_korean_file_is_korean():
+    """Even a file that cannot be parsed is told in the language its language: line names."""
+    found = problems_of(SEED.replace("github: SEOJIN-Lab", "github: @SEOJIN-Lab"))
+    assert len(found) == 1 and found[0].startswith("study.yml:19:25:")
+    assert "@ 없이 쓰거나" in found[0]
+
+
+def test_a_login_written_with_at_is_accepted():
+    """github: "@SEOJIN-Lab" is the login SEOJIN-Lab; a login with a space is a sentence naming the login."""
+    config = parse_config(SEED.replace("github: SEOJIN-Lab", 'github: "@SEOJIN-Lab"'))
+    assert config.members[0].github == "SEOJIN-Lab"
+    found = problems_of(SEED.replace("github: SEOJIN-Lab", 'github: "SEOJIN Lab"'))
+    assert len(found) == 1 and "'SEOJIN Lab'는 GitHub 아이디가 아닙니다" in found[0]
+
+
+# ---- what the file must say ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("pattern", "expected"),
+    [("주차/{name}/", "{week}가 없어서"), ("{week}주차/", "{name}이나 {github}가 없습니다"), ("{week}/{name}", "'/'로 끝나야")],
+)
+def test_a_folder_pattern_needs_the_week_and_the_member(pattern, expected):
+    """A week-folder pattern without {week}, or without {name}/{github}, is a problem at the pattern."""
+    found = problems_of(SEED.replace('"{week}주차/{name}/"', f'"{pattern}"'))
+    assert len(found) == 1 and found[0].startswith("study.yml:27:38:") and expected in found[0], found
+
+
+def test_a_folder_pattern_with_the_login_is_enough():
+    """{github} names the member as well as {name} does."""
+    config = parse_config(SEED.replace('"{week}주차/{name}/"', '"week{week}/{github}/"'))
+    assert config.submissions.folders.pattern == "week{week}/{github}/"
+
+
+def test_a_schedule_whose_deadlines_all_fall_in_breaks_is_a_problem():
+    """Breaks that cover every weekly deadline leave no graded week: a problem at breaks, not an empty calendar."""
+    found = problems_of(
+        SEED.replace("{from: 2022-04-18, to: 2022-04-29, name: 중간고사}", "{from: 2022-04-01, to: 2200-12-31, name: 방학}")
+    )
+    assert len(found) == 1 and found[0].startswith("study.yml:14:5:"), found
+    assert "평가할 주차가 없습니다" in found[0]
+
+
+def test_a_schedule_that_runs_into_an_endless_break_says_how_many_weeks_fit():
+    """Twelve weeks with an endless break after the third deadline: lower weeks to 3 or less."""
+    found = problems_of(
+        SEED.replace("{from: 2022-04-18, to: 2022-04-29, name: 중간고사}", "{from: 2022-05-01, to: 2200-12-31, name: 방학}")
+    )
+    assert len(found) == 1 and found[0].startswith("study.yml:10:10:")
+    assert "3주차 다음부터는" in found[0] and "weeks를 3 이하로 줄이거나" in found[0], found
+
+
+def test_zero_weeks_is_a_located_problem():
+    """weeks: 0 is a problem at its value."""
+    found = problems_of(MINIMAL.replace("weeks: 2", "weeks: 0"))
+    assert found == ["study.yml:2:19: schedule.weeks: 0 is too small; write 1 or more."]
+
+
+@pytest.mark.parametrize("written", ["3,000원", "3000원", '"3,000"', "3000", "₩3,000", "3,000 KRW"])
+def test_amounts_are_read_the_way_leaders_write_them(written):
+    """A fine written 3,000원, 3000원, "3,000" or 3000 is 3000."""
+    config = parse_config(SEED.replace("fines: {late: 3000, absent: 4000}", f"fines:\n  late: {written}\n  absent: 4000"))
+    assert config.fines.late == 3000
+
+
+def test_an_amount_split_by_a_flow_mapping_comma_is_named():
+    """{late: 3,000원, absent: 4000} is not read as a 3-won fine: the leader is told to quote it or drop the comma."""
+    found = problems_of(MINIMAL.replace("fines: {late: 1, absent: 2}", "fines: {late: 3,000원, absent: 4000}"))
+    assert found == [
+        "study.yml:3:15: fines.late: inside {…} the comma of 3,000원 splits the amount in two; "
+        "write 3000, or '3,000원' in quotes."
+    ]
+    found = problems_of(MINIMAL.replace("fines: {late: 1, absent: 2}", "fines: {late: 3,000, absent: 4,000}"))
+    assert len(found) == 2 and "write 4000, or '4,000' in quotes" in found[1]
+
+
+def test_an_amount_that_is_not_one_is_a_sentence():
+    """A fine written 'lots' asks for a whole number."""
+    found = problems_of(MINIMAL.replace("late: 1", "late: lots"))
+    assert found == ["study.yml:3:15: fines.late: 'lots' is not an amount; write a whole number such as 3000 or '3,000원'."]
+
+
+@pytest.mark.parametrize("window", ["7d", "168h"])
+def test_a_late_window_of_seven_days_is_accepted(window):
+    """A whole week of late window is allowed: it ends exactly at the next deadline."""
+    config = parse_config(SEED.replace("late_window: 12h", f"late_window: {window}"))
+    assert config.schedule.late_window == dt.timedelta(days=7)
+
+
+def test_a_late_window_longer_than_a_week_is_refused():
+    """8d is more than the 7 days allowed."""
+    found = problems_of(SEED.replace("late_window: 12h", "late_window: 8d"))
+    assert len(found) == 1 and found[0].startswith("study.yml:12:16:") and "7d(168h) 이하" in found[0]
+
+
+def test_a_late_window_overlapping_the_next_deadline_across_dst_is_refused():
+    """In Berlin the week of the March change has 167 hours, so a 7d window would overlap the next week."""
+    found = problems_of(
+        """\
+        study: {name: T, timezone: Europe/Berlin, language: en}
+        schedule: {weeks: 3, first_deadline: 2024-03-24 12:00, late_window: 7d}
+        fines: {late: 1, absent: 2}
+        members: [{name: A, maintainer: true}]
+        """
+    )
+    assert found == [
+        "study.yml:2:69: schedule.late_window: the late window of 168h is longer than the 167h from week 1's "
+        "deadline to the next, so the two weeks would overlap; write 167h or less."
+    ]
+
+
+# ---- names ----------------------------------------------------------------------------------
+
+NFD_NAME = "\u1100\u116e\u1106\u1175\u110c\u1175\u11ab"  # 구미진 as macOS pastes it
+
+
+def test_a_name_pasted_in_nfd_is_the_same_name():
+    """A member name pasted decomposed is stored composed, so the rotation and the README match it."""
+    text = SEED.replace("{name: 구미진,", f'{{name: "{NFD_NAME}",')
+    assert text != SEED
+    config = parse_config(text)
+    assert config.members[1].name == "구미진"
+    assert config.member(NFD_NAME) is config.members[1]
+
+
+def test_the_same_name_in_nfd_and_nfc_is_listed_twice():
+    """Two members whose names differ only in Unicode form are one name written twice."""
+    found = problems_of(SEED.replace("  - {name: 문수인", f'  - {{name: "{NFD_NAME}"}}\n  - {{name: 문수인'))
+    assert len(found) == 1 and "'구미진' 멤버가 두 번 있습니다" in found[0], found
+
+
+# ---- warnings -------------------------------------------------------------------------------
+
+
+def test_a_study_without_a_maintainer_is_warned_not_refused():
+    """No maintainer: true is valid, but config_warnings says nobody can use the commands."""
+    config = parse_config(SEED.replace(", maintainer: true", ""))
+    assert config_warnings(config) == [
+        "maintainer: true인 멤버가 없어서 아무도 /studybot 명령을 쓸 수 없습니다. 스터디장에게 maintainer: true를 붙여 주세요."
+    ]
+    assert config_warnings(parse_config(SEED)) == []
+
+
+# ---- the settlement's wording follows settlement.exclude --------------------------------------
+
+
+def _settled_report(exclude_last_place: bool) -> Report:
+    settlement = settle({"A": 4000, "B": 0, "C": 3000}, exclude_last_place)
+    return Report(
+        study="T", timezone="Asia/Seoul", currency="KRW", now=dt.datetime(2022, 5, 1, tzinfo=dt.timezone.utc),
+        weeks=(), tallies={}, settlement=settlement, warnings=(),
+    )
+
+
+@pytest.mark.parametrize("language", ["ko", "en"])
+def test_settlement_without_exclusion_never_speaks_of_last_place(language):
+    """With settlement: {exclude: none} the heading and summary say the pot is split among everyone."""
+    messages = messages_for(language)
+    everyone = "\n".join(render_settlement(_settled_report(False), messages, exclude="none"))
+    assert "꼴찌" not in everyone and "last place" not in everyone and "excluded" not in everyone
+    assert ("전원 1/n" if language == "ko" else "split among everyone") in everyone
+    usual = "\n".join(render_settlement(_settled_report(True), messages))
+    assert ("꼴찌 제외" if language == "ko" else "last place") in usual

@@ -86,3 +86,37 @@ def test_current_week_and_visible_weeks(seed_schedule):
     assert seed_schedule.current(kst(2022, 4, 13)).number == 2
     assert seed_schedule.current(kst(2022, 8, 1)) is None
     assert [week.number for week in seed_schedule.visible(kst(2022, 5, 26))] == [1, 2, 3, 4, 5, 6]
+
+
+def _one_hour_window(zone: str, first: str):
+    return build_schedule(config_with(zone, first, 2, extra="  late_window: 1h\n"))
+
+
+def test_a_deadline_in_the_berlin_spring_gap_keeps_its_late_window():
+    """02:30 does not exist on 2022-03-27 in Berlin; the deadline is 03:30 CEST and the 1h window still lasts an hour."""
+    week = _one_hour_window("Europe/Berlin", "2022-03-27 02:30").weeks[0]
+    assert week.deadline.isoformat() == "2022-03-27T03:30:00+02:00"
+    assert week.late_until - week.deadline == dt.timedelta(hours=1)
+
+
+def test_a_deadline_in_the_new_york_spring_gap_keeps_its_late_window():
+    """02:30 does not exist on 2022-03-13 in New York; the late window is still one real hour."""
+    schedule = _one_hour_window("America/New_York", "2022-03-13 02:30")
+    assert schedule.weeks[0].late_until - schedule.weeks[0].deadline == dt.timedelta(hours=1)
+    assert schedule.local(schedule.weeks[0].late_until).isoformat() == "2022-03-13T04:30:00-04:00"
+    assert schedule.local(schedule.weeks[1].deadline).isoformat() == "2022-03-20T02:30:00-04:00"
+
+
+def test_a_late_window_across_a_dst_change_is_counted_in_real_hours():
+    """A 12h window from Saturday 20:00 across the Berlin spring change ends Sunday 09:00 local (12 real hours)."""
+    schedule = build_schedule(config_with("Europe/Berlin", "2024-03-30 20:00", 1, extra="  late_window: 12h\n"))
+    week = schedule.weeks[0]
+    assert week.late_until - week.deadline == dt.timedelta(hours=12)
+    assert schedule.local(week.late_until).strftime("%Y-%m-%d %H:%M") == "2024-03-31 09:00"
+
+
+def test_an_ambiguous_autumn_deadline_is_read_as_standard_time():
+    """02:30 happens twice on 2022-10-30 in Berlin; the deadline is the second one (+01:00)."""
+    week = _one_hour_window("Europe/Berlin", "2022-10-30 02:30").weeks[0]
+    assert week.deadline.isoformat() == "2022-10-30T02:30:00+01:00"
+    assert week.late_until - week.deadline == dt.timedelta(hours=1)

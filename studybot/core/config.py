@@ -893,8 +893,8 @@ _KINDS = {
     "greater_than_equal": "config.at_least",
     "less_than_equal": "config.at_most",
     "string_too_short": "config.text_short",
-    "string_too_long": "config.text_long",
     "too_short": "config.list_short",
+    "string_too_long": "config.text_long",
     "list_type": "config.list",
     "dict_type": "config.mapping",
     "model_type": "config.mapping",
@@ -940,6 +940,9 @@ def _explain(item: dict[str, Any], loc: tuple[Any, ...], teller: _Teller) -> tup
         return "config.unknown_key", {"entry": loc[-1], "parent": _where(loc[:-1], teller)}
     if kind == "string_pattern_mismatch":
         return _PATTERNS.get(str(loc[-1]) if loc else "", "config.pattern"), fields
+    if kind in {"too_short", "too_long"} and isinstance(item.get("input"), str):
+        # A text field with a before-validator reports its length like a list's.
+        kind = "string_" + kind
     if kind in _KINDS:
         expected = str(context.get("expected", ""))
         allowed = ", ".join(re.findall(r"'([^']*)'", expected)) or expected

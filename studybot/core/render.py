@@ -12,8 +12,11 @@ def _row(cells: list[str]) -> str:
     return "| " + " | ".join(cells) + " |"
 
 
-def render_fines(report: Report, schedule: Schedule, messages: Messages) -> str:
-    """Members × weeks with marks, totals, and the settlement underneath."""
+def render_fines(report: Report, schedule: Schedule, messages: Messages, exclude: str = "last_place") -> str:
+    """Members × weeks with marks, totals, and the settlement underneath.
+
+    ``exclude`` is the config's ``settlement.exclude``; it picks the settlement's wording.
+    """
     money = lambda amount: messages.money(amount, report.currency)  # noqa: E731
     weeks = report.weeks
     show_paid = bool(report.paid)
@@ -29,20 +32,27 @@ def render_fines(report: Report, schedule: Schedule, messages: Messages) -> str:
             cells += [money(paid), money(max(tally.fines - paid, 0))]
         lines.append(_row(cells))
     lines += ["", messages.t("fines.legend"), ""]
-    lines += render_settlement(report, messages)
+    lines += render_settlement(report, messages, exclude=exclude)
     return "\n".join(lines)
 
 
-def render_settlement(report: Report, messages: Messages, title: bool = True) -> list[str]:
-    """The settlement summary line and table, under a heading unless ``title`` is False."""
+def render_settlement(
+    report: Report, messages: Messages, title: bool = True, exclude: str = "last_place"
+) -> list[str]:
+    """The settlement summary line and table, under a heading unless ``title`` is False.
+
+    With ``exclude="none"`` (the config's ``settlement.exclude``) the pot is split among
+    everyone, so neither the heading nor the summary speaks of last place.
+    """
     money = lambda amount: messages.money(amount, report.currency)  # noqa: E731
     settlement = report.settlement
+    everyone = exclude == "none"
     state = messages.t("settlement.final" if report.finished else "settlement.projection")
     excluded = ", ".join(escape(name) for name in settlement.excluded) or messages.t("settlement.nobody")
-    lines = [messages.t("settlement.title", state=state), ""] if title else []
+    lines = [messages.t("settlement.title_all" if everyone else "settlement.title", state=state), ""] if title else []
     lines += [
         messages.t(
-            "settlement.summary",
+            "settlement.summary_all" if everyone else "settlement.summary",
             pot=money(settlement.pot),
             excluded=excluded,
             each=money(settlement.payout_each),
@@ -84,8 +94,11 @@ def render_rotation(report: Report, schedule: Schedule, messages: Messages) -> s
     return "\n".join(lines)
 
 
-def render_report(report: Report, schedule: Schedule, messages: Messages) -> str:
-    """The whole report as Markdown, for the terminal and the job summary."""
+def render_report(report: Report, schedule: Schedule, messages: Messages, exclude: str = "last_place") -> str:
+    """The whole report as Markdown, for the terminal and the job summary.
+
+    ``exclude`` is the config's ``settlement.exclude``; it picks the settlement's wording.
+    """
     lines = [
         messages.t("report.title", study=escape(report.study)),
         "",
@@ -126,7 +139,7 @@ def render_report(report: Report, schedule: Schedule, messages: Messages) -> str
         if week.blog_member:
             status = link(messages.t("report.blog_done"), week.blog.url) if week.blog else messages.t("report.blog_todo")
             lines += ["", messages.t("report.blog", member=escape(week.blog_member), status=status)]
-    lines += [""] + render_settlement(report, messages)
+    lines += [""] + render_settlement(report, messages, exclude=exclude)
     if report.warnings:
         lines += ["", messages.t("report.warnings"), ""]
         lines += [f"- {messages.notice(warning, escape)}" for warning in report.warnings]

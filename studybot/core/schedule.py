@@ -9,6 +9,7 @@ import pytz
 
 from studybot.core.config import Break, StudyConfig, lay_out, localize
 
+
 @dataclass(frozen=True)
 class Week:
     """One graded week: due before ``deadline``, late until ``late_until``, absent after."""

@@ -273,7 +273,7 @@ TEXT = {
     "config.unknown_member": "{where}: '{name}'는 멤버가 아닙니다. members에 있는 이름 중 하나를 써 주세요: {names}",
     "config.week_outside": "{where}: {week}주차는 일정에 없는 주차입니다. {first}–{last}주차 중에서 골라 주세요.",
     "config.no_graded_week": "{where}: 매주 마감이 모두 휴식 기간에 들어가서 평가할 주차가 없습니다. 휴식 기간을 줄이거나 옮기고, 필요하면 first_deadline을 바꿔 주세요.",
-    "config.weeks_in_breaks": "{where}: {last}주차 다음부터는 매주 마감이 모두 휴식 기간에 들어갑니다. weeks를 {graded}로 줄이거나 휴식 기간을 줄여 주세요.",
+    "config.weeks_in_breaks": "{where}: {last}주차 다음부터는 매주 마감이 모두 휴식 기간에 들어갑니다. weeks를 {graded} 이하로 줄이거나 휴식 기간을 줄여 주세요.",
     "config.window_overlap": "{where}: 지각 인정 시간 {window}가 {week}주차 마감부터 다음 마감까지의 {gap}보다 길어서 두 주가 겹칩니다. {gap} 이하로 써 주세요.",
     "config.file_missing": "설정 파일이 없습니다. 파일을 만들거나 --config로 경로를 알려 주세요.",
     "config.file_unreadable": "설정 파일을 읽을 수 없습니다 ({reason}).",
