@@ -181,9 +181,9 @@ def test_a_schedule_with_no_graded_week_exits_2_everywhere(tmp_path):
 
 def test_parse_now_reads_a_time_without_offset_in_the_studys_zone():
     """--now 2022-04-13T00:00 is midnight in the study's zone; an explicit offset is kept as written."""
-    now = dt.datetime(2030, 1, 1, tzinfo=dt.timezone.utc)
+    now = dt.datetime(2030, 1, 1, tzinfo=dt.UTC)
     assert parse_now("2022-04-13T00:00", now, "Asia/Seoul") == kst(2022, 4, 13)
-    assert parse_now("2022-04-13T00:00+00:00", now, "Asia/Seoul") == dt.datetime(2022, 4, 13, tzinfo=dt.timezone.utc)
+    assert parse_now("2022-04-13T00:00+00:00", now, "Asia/Seoul") == dt.datetime(2022, 4, 13, tzinfo=dt.UTC)
     assert parse_now("2022-04-13T00:00Z", now, "Asia/Seoul").utcoffset() == dt.timedelta(0)
     assert parse_now(None, now, "Asia/Seoul") == now
     assert parse_now("2022-03-27T02:30", now, "Europe/Berlin").isoformat() == "2022-03-27T03:30:00+02:00"
@@ -191,8 +191,8 @@ def test_parse_now_reads_a_time_without_offset_in_the_studys_zone():
 
 def test_parse_now_without_a_zone_still_reads_utc():
     """Callers that pass no zone keep the old reading (UTC) until they pass the study's."""
-    now = dt.datetime(2030, 1, 1, tzinfo=dt.timezone.utc)
-    assert parse_now("2022-04-13T00:00", now) == dt.datetime(2022, 4, 13, tzinfo=dt.timezone.utc)
+    now = dt.datetime(2030, 1, 1, tzinfo=dt.UTC)
+    assert parse_now("2022-04-13T00:00", now) == dt.datetime(2022, 4, 13, tzinfo=dt.UTC)
 
 
 def test_locale_language_reads_lc_all_then_lc_messages_then_lang():

@@ -8,7 +8,13 @@ import textwrap
 import pytest
 from helpers import SEED_CONFIG
 
-from studybot.core.config import ConfigError, config_warnings, load_config, parse_config, parse_duration
+from studybot.core.config import (
+    ConfigError,
+    config_warnings,
+    load_config,
+    parse_config,
+    parse_duration,
+)
 from studybot.core.messages import messages_for
 from studybot.core.render import render_settlement
 from studybot.core.report import Report
@@ -305,8 +311,10 @@ def test_an_amount_split_by_a_flow_mapping_comma_is_named():
     """{late: 3,000원, absent: 4000} is not read as a 3-won fine: the leader is told to quote it or drop the comma."""
     found = problems_of(MINIMAL.replace("fines: {late: 1, absent: 2}", "fines: {late: 3,000원, absent: 4000}"))
     assert found == [
-        "study.yml:3:15: fines.late: inside {…} the comma of 3,000원 splits the amount in two; "
-        "write 3000, or '3,000원' in quotes."
+        (
+            "study.yml:3:15: fines.late: inside {…} the comma of 3,000원 splits the amount in two; "
+            "write 3000, or '3,000원' in quotes."
+        )
     ]
     found = problems_of(MINIMAL.replace("fines: {late: 1, absent: 2}", "fines: {late: 3,000, absent: 4,000}"))
     assert len(found) == 2 and "write 4000, or '4,000' in quotes" in found[1]
@@ -342,8 +350,10 @@ def test_a_late_window_overlapping_the_next_deadline_across_dst_is_refused():
         """
     )
     assert found == [
-        "study.yml:2:69: schedule.late_window: the late window of 168h is longer than the 167h from week 1's "
-        "deadline to the next, so the two weeks would overlap; write 167h or less."
+        (
+            "study.yml:2:69: schedule.late_window: the late window of 168h is longer than the 167h from week 1's "
+            "deadline to the next, so the two weeks would overlap; write 167h or less."
+        )
     ]
 
 
@@ -385,7 +395,7 @@ def test_a_study_without_a_maintainer_is_warned_not_refused():
 def _settled_report(exclude_last_place: bool) -> Report:
     settlement = settle({"A": 4000, "B": 0, "C": 3000}, exclude_last_place)
     return Report(
-        study="T", timezone="Asia/Seoul", currency="KRW", now=dt.datetime(2022, 5, 1, tzinfo=dt.timezone.utc),
+        study="T", timezone="Asia/Seoul", currency="KRW", now=dt.datetime(2022, 5, 1, tzinfo=dt.UTC),
         weeks=(), tallies={}, settlement=settlement, warnings=(),
     )
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+import itertools
 import re
 import string
 import unicodedata
@@ -532,7 +533,7 @@ def schedule_problems(settings: ScheduleConfig, timezone: str) -> list[Found]:
         problems.append((("schedule", "weeks"), "config.weeks_in_breaks", fields))
     zone = pytz.timezone(timezone)
     instants = [localize(zone, wall) for wall in graded]
-    for index, (this, following) in enumerate(zip(instants, instants[1:])):
+    for index, (this, following) in enumerate(itertools.pairwise(instants)):
         gap = following - this
         if settings.late_window > gap:
             fields = {
@@ -807,7 +808,7 @@ def _split_amounts(root: yaml.MappingNode, teller: _Teller) -> tuple[list[Proble
     problems: list[Problem] = []
     strays: set[int] = set()
     pairs = fines[1].value
-    for (key, value), (stray, empty) in zip(pairs, pairs[1:]):
+    for (key, value), (stray, empty) in itertools.pairwise(pairs):
         if (
             key.value in _MONEY_KEYS
             and isinstance(value, yaml.ScalarNode)
