@@ -245,6 +245,29 @@ def locale_language(environ: Mapping[str, str]) -> str | None:
     return language_of_locale(locale)
 
 
+def parse_now(text: str | None, now: dt.datetime, timezone: str | None = None) -> dt.datetime:
+    """``--now`` as an aware instant; a value without an offset is read in ``timezone``.
+
+    Pass the study's zone: every time in the config is local, so ``--now 2022-04-13T00:00``
+    means the deadline's wall time. Without a zone it is read as UTC.
+    """
+    if not text:
+        return now
+    try:
+        parsed = dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        raise Failure(f"--now {text!r} is not an ISO 8601 instant such as 2022-05-26T00:00:00+09:00") from None
+    if parsed.tzinfo:
+        return parsed
+    if timezone is None:
+        return parsed.replace(tzinfo=dt.UTC)
+    import pytz
+
+    from studybot.core.config import localize
+
+    return localize(pytz.timezone(timezone), parsed)
+
+
 def _report(arguments: argparse.Namespace, out: TextIO, now: dt.datetime) -> int:
     from studybot.core.ledger import LedgerError, load_ledger
     from studybot.core.messages import messages_for
