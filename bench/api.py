@@ -58,7 +58,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import history as generator  # noqa: E402  (bench/history.py: the study repository generator)
 
 from studybot.core.config import StudyConfig, parse_config  # noqa: E402
-from studybot.core.plan import Kind, marker, read_marker  # noqa: E402
+from studybot.core.markers import Kind, marker
+from studybot.core.plan import read_marker  # noqa: E402
 from studybot.shell.github import GitHubGateway  # noqa: E402
 from studybot.shell.runner import run_cycle  # noqa: E402
 

@@ -15,17 +15,9 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TextIO
 
-EXIT_OK, EXIT_FAILED, EXIT_CONFIG = 0, 1, 2
+from studybot.core.errors import EXIT_CONFIG, EXIT_FAILED, EXIT_OK, Failure
 
-
-class Failure(Exception):
-    """A run that cannot go on; ``sentence`` tells the reader what to do."""
-
-    def __init__(self, sentence: str, code: int = EXIT_FAILED, annotations: Sequence[object] = ()):
-        super().__init__(sentence)
-        self.sentence = sentence
-        self.code = code
-        self.annotations = annotations
+__all__ = ["EXIT_CONFIG", "EXIT_FAILED", "EXIT_OK", "Failure", "fail", "main"]
 
 
 def fail(error: Failure, out: TextIO, environ: dict[str, str]) -> int:
@@ -78,6 +70,7 @@ def _parser() -> argparse.ArgumentParser:
         default="study-mlops",
         help="study-mlops: links in a README table (default); mlops-study: files in week folders",
     )
+
     init = commands.add_parser("init", help="write config/study.yml and the workflow for an existing study repository")
     init.add_argument("--repo-path", default=".", help="the study repository checkout (default: .)")
     init.add_argument("--lang", choices=("ko", "en"), help="the study's language (default: from the README table)")
@@ -142,27 +135,16 @@ def _init(arguments: argparse.Namespace, out: TextIO) -> int:
     return run_init(options, out, ask=input if sys.stdin.isatty() else None)
 
 
+def _load(path: Path):  # noqa: ANN202 - the config type is imported lazily
+    from studybot.shell.configfile import load
+
+    return load(path)
+
+
 def _config_path(arguments: argparse.Namespace) -> Path:
     if arguments.config:
         return Path(arguments.config)
     return Path(getattr(arguments, "repo_path", ".")) / "config" / "study.yml"
-
-
-def load(path: Path):  # noqa: ANN201 - the config type is imported lazily
-    """Load the config or fail with every problem as an annotation (exit 2)."""
-    from studybot.core.config import ConfigError, load_config
-
-    try:
-        return load_config(path)
-    except ConfigError as error:
-        from studybot.core.messages import messages_for
-
-        count = len(error.problems)
-        raise Failure(
-            messages_for("en").t("check.failed", path=path, count=count),
-            EXIT_CONFIG,
-            error.problems,
-        ) from None
 
 
 def _check(arguments: argparse.Namespace, out: TextIO, environ: Mapping[str, str] | None = None) -> int:
@@ -203,7 +185,7 @@ def _check(arguments: argparse.Namespace, out: TextIO, environ: Mapping[str, str
     readme = Path(arguments.repo_path) / config.submissions.readme.path
     if config.submissions.readme.enabled and readme.is_file():
         from studybot.core.history import current_table_notices
-        from studybot.shell.checkout import MAX_README_BYTES
+        from studybot.shell.read import MAX_README_BYTES
 
         if readme.stat().st_size > MAX_README_BYTES:
             raise Failure(f"{readme} is larger than {MAX_README_BYTES // (1024 * 1024)} MiB; studybot reads READMEs up to that size")
@@ -220,7 +202,7 @@ def _calendar(arguments: argparse.Namespace, out: TextIO) -> int:
     from studybot.core.render import calendar_json, render_calendar
     from studybot.core.schedule import build_schedule
 
-    config = load(Path(arguments.config))
+    config = _load(Path(arguments.config))
     schedule = build_schedule(config)
     if arguments.format == "json":
         print(json.dumps(calendar_json(schedule), ensure_ascii=False, indent=2), file=out)
@@ -269,25 +251,24 @@ def parse_now(text: str | None, now: dt.datetime, timezone: str | None = None) -
 
 
 def _report(arguments: argparse.Namespace, out: TextIO, now: dt.datetime) -> int:
-    from studybot.core.ledger import LedgerError, load_ledger
+    from studybot.core.decide import decide
     from studybot.core.messages import messages_for
+    from studybot.core.regions import RegionError
     from studybot.core.render import render_report
     from studybot.core.report import report_json
     from studybot.core.schedule import build_schedule
-    from studybot.shell.checkout import CheckoutError, read_checkout
-    from studybot.shell.runner import judge, ledger_evidence
+    from studybot.core.state import LedgerError, load_state
+    from studybot.shell.read import CheckoutError, open_checkout, read_world
 
-    config = load(_config_path(arguments))
-    at = parse_now(arguments.now, now)
+    config = _load(_config_path(arguments))
+    at = parse_now(arguments.now, now, config.study.timezone)
     schedule = build_schedule(config)
     try:
-        checkout = read_checkout(config, schedule, arguments.repo_path)
-        ledger = load_ledger(checkout.ledger)
-    except (CheckoutError, LedgerError) as error:
+        # The same decide as a run, on the checkout alone: commit dates, the ledger's decisions.
+        world = read_world(config, open_checkout(arguments.repo_path))
+        report = decide(config, schedule, world, load_state(world.ledger), at).report
+    except (CheckoutError, LedgerError, RegionError) as error:
         raise Failure(str(error)) from None
-    # The ledger's frozen verdicts, waivers and comment submissions make this the run's view.
-    checkout.evidence.merge(ledger_evidence(config, schedule, ledger))
-    report = judge(config, schedule, checkout.evidence, ledger, at)
     messages = messages_for(config.study.language)
     if arguments.format == "json":
         print(json.dumps(report_json(report, schedule, messages), ensure_ascii=False, indent=2), file=out)

@@ -16,3 +16,12 @@ SEOUL = pytz.timezone("Asia/Seoul")
 def kst(*parts: int) -> dt.datetime:
     """An aware instant in Seoul from year, month, day[, hour, minute, second, microsecond]."""
     return SEOUL.localize(dt.datetime(*parts))
+
+
+def state(**fields):
+    """A ``State`` from the ledger's field names, each put on its side (decisions or sync)."""
+    from studybot.core.state import Decisions, State, SyncState
+
+    decisions = {key: fields.pop(key) for key in list(fields) if key in Decisions.model_fields}
+    sync = {key: fields.pop(key) for key in list(fields) if key in SyncState.model_fields}
+    return State(decisions=Decisions(**decisions), sync=SyncState(**sync), **fields)

@@ -90,7 +90,7 @@ def test_dry_run_input_writes_nothing(study, tmp_path):
     code, log = run(study, actions_env(study, tmp_path, dry_run="true"), kst(2022, 4, 6, 10))
     assert code == 0
     assert study.writes() == 0
-    assert "would 이슈 열기: [1주차] Q&A" in log
+    assert "(미리보기) 이슈 열기: [1주차] Q&A" in log
     assert outputs(tmp_path / "output")["changed"] == "false"
 
 
@@ -121,7 +121,7 @@ def test_missing_config_names_the_path_tried(study, tmp_path):
     env = actions_env(study, tmp_path, config="config/missing.yml")
     out = io.StringIO()
     assert main(["run"], out=out, environ=env) == 2
-    assert "config/missing.yml" in out.getvalue() and "config file not found" in out.getvalue()
+    assert "config/missing.yml" in out.getvalue() and "config file not found" in out.getvalue().lower()
 
 
 def test_shallow_checkout_is_explained(study, tmp_path):

@@ -17,7 +17,7 @@ from studyworld import Study
 from studybot.core.config import parse_config
 from studybot.core.evidence import Problem
 from studybot.core.messages import messages_for
-from studybot.core.plan import Kind, marker
+from studybot.core.markers import Kind, marker
 from studybot.core.records import Permission
 from studybot.core.regions import read_region
 from studybot.core.schedule import build_schedule
@@ -64,7 +64,7 @@ def verdict(outcome, member: str, week: int = 1) -> tuple[str, int]:
 
 
 def frozen(study: Study, member: str, week: int = 1) -> tuple[str, int]:
-    item = json.loads(study.ledger())["weeks"][str(week)]["members"][member]
+    item = json.loads(study.ledger())["decisions"]["weeks"][str(week)]["members"][member]
     return item["verdict"], item["fine"]
 
 
@@ -193,7 +193,7 @@ def test_a_non_maintainer_cannot_excuse_themselves(study, login):
                                        at=kst(2022, 4, 14))
     outcome = study.run(kst(2022, 4, 14, 1))
     assert verdict(outcome, "구미진") == frozen(study, "구미진") == ("absent", 4000)
-    assert json.loads(study.ledger())["overrides"] == []
+    assert json.loads(study.ledger())["decisions"]["overrides"] == []
     assert read_region(study.readme(), "fines") == fines_before
     replies = [c.body for c in study.github.comments.values() if marker(0, Kind.REPLY, command.id) in c.body]
     assert len(replies) == 1 and "스터디 관리자(장서진)만" in replies[0]
@@ -208,7 +208,7 @@ def test_a_member_editing_the_leaders_comment_into_a_command_changes_nothing(stu
     study.github.edit_comment(thanks.id, "/studybot excuse @mijinkoo 1 병결", at=kst(2022, 4, 14))  # by mijinkoo
     outcome = study.run(kst(2022, 4, 14, 1))
     assert verdict(outcome, "구미진") == frozen(study, "구미진") == ("absent", 4000)
-    assert json.loads(study.ledger())["overrides"] == []
+    assert json.loads(study.ledger())["decisions"]["overrides"] == []
     replies = [c.body for c in study.github.comments.values() if f"kind=reply:id={thanks.id}" in c.body]
     assert len(replies) == 1 and "새 댓글로" in replies[0]
 
@@ -217,13 +217,13 @@ def test_a_member_pushing_an_edited_ledger_does_not_change_a_final_verdict(study
     """A member with push access who edits the ledger to turn their absence into on time keeps the absence and fine."""
     study.run(RESULTS_AT)
     ledger = json.loads(study.ledger())
-    ledger["weeks"]["1"]["members"]["구미진"].update(verdict="on_time", fine=0)
+    ledger["decisions"]["weeks"]["1"]["members"]["구미진"].update(verdict="on_time", fine=0)
     study.github.now = kst(2022, 4, 14)
     study.github.push({".studybot/ledger.json": json.dumps(ledger, ensure_ascii=False, indent=1)}, "mijinkoo")
     outcome = study.run(kst(2022, 4, 14, 1))
     assert verdict(outcome, "구미진") == ("absent", 4000)
     assert fines_row(study, "구미진").startswith("| 구미진 | ❌ | 4,000원")
-    assert json.loads(study.ledger())["weeks"]["1"]["members"]["구미진"]["verdict"] == "absent"
+    assert json.loads(study.ledger())["decisions"]["weeks"]["1"]["members"]["구미진"]["verdict"] == "absent"
     assert any("mijinkoo" in note and "되돌립니다" in note for note in outcome.notes)
 
 
@@ -231,7 +231,7 @@ def test_a_maintainer_may_edit_the_ledger_by_hand(study):
     """The leader's own push of an edited ledger is respected (it is their record to repair)."""
     study.run(RESULTS_AT)
     ledger = json.loads(study.ledger())
-    ledger["weeks"]["1"]["members"]["구미진"].update(verdict="excused", fine=0)
+    ledger["decisions"]["weeks"]["1"]["members"]["구미진"].update(verdict="excused", fine=0)
     study.github.now = kst(2022, 4, 14)
     study.github.push({".studybot/ledger.json": json.dumps(ledger, ensure_ascii=False, indent=1)}, LEADER)
     outcome = study.run(kst(2022, 4, 14, 1))

@@ -9,7 +9,7 @@ from helpers import kst
 from studyworld import Study
 
 from studybot.core.config import parse_config
-from studybot.core.plan import Kind, marker
+from studybot.core.markers import Kind, marker
 from studybot.core.records import Permission
 from studybot.shell.demo import example_file, put_link
 
@@ -37,7 +37,7 @@ def replies_to(study: Study, comment_id: int) -> list[str]:
 
 
 def frozen(study: Study, week: int, member: str) -> dict:
-    return json.loads(study.ledger())["weeks"][str(week)]["members"][member]
+    return json.loads(study.ledger())["decisions"]["weeks"][str(week)]["members"][member]
 
 
 def test_excusing_a_final_week_removes_the_fine_and_records_who_why_when(study):
@@ -49,7 +49,7 @@ def test_excusing_a_final_week_removes_the_fine_and_records_who_why_when(study):
     outcome = study.run(kst(2022, 4, 14, 10))
     assert frozen(study, 1, "구미진")["verdict"] == "excused"
     assert frozen(study, 1, "구미진")["note"] == "병결"
-    override = json.loads(study.ledger())["overrides"][0]
+    override = json.loads(study.ledger())["decisions"]["overrides"][0]
     assert (override["kind"], override["by"], override["reason"], override["comment"]) == (
         "excuse", LEADER, "병결", command.id)
     assert override["at"].startswith("2022-04-14T00:00:00")  # 09:00 KST in UTC
@@ -68,7 +68,7 @@ def test_a_command_is_applied_once_even_when_edited_or_repeated(study):
     study.run(kst(2022, 4, 7, 2))
     study.github.edit_comment(command.id, "/studybot paid @mijinkoo 9000", at=kst(2022, 4, 7, 3))
     study.run(kst(2022, 4, 7, 4))
-    payments = [o for o in json.loads(study.ledger())["overrides"] if o["kind"] == "paid"]
+    payments = [o for o in json.loads(study.ledger())["decisions"]["overrides"] if o["kind"] == "paid"]
     assert [p["amount"] for p in payments] == [3000]
     assert len(replies_to(study, command.id)) == 1
 
@@ -80,7 +80,7 @@ def test_a_member_with_write_access_cannot_command(study):
                                        at=kst(2022, 4, 14))
     outcome = study.run(kst(2022, 4, 14, 1))
     assert frozen(study, 1, "구미진")["verdict"] == "absent"
-    assert "overrides" not in json.loads(study.ledger()) or json.loads(study.ledger())["overrides"] == []
+    assert json.loads(study.ledger())["decisions"]["overrides"] == []
     reply = replies_to(study, command.id)
     assert len(reply) == 1 and "스터디 관리자(장서진)만" in reply[0]
     assert outcome.report.tallies["구미진"].fines == 4000
@@ -93,7 +93,7 @@ def test_a_configured_maintainer_without_write_access_cannot_command(study):
     command = study.github.add_comment(week_issue(study, 1), "/studybot paid @mijinkoo 3000", LEADER,
                                        at=kst(2022, 4, 7))
     study.run(kst(2022, 4, 7, 1))
-    assert json.loads(study.ledger())["overrides"] == []
+    assert json.loads(study.ledger())["decisions"]["overrides"] == []
     assert "만 쓸 수 있어서" in replies_to(study, command.id)[0]
 
 

@@ -5,28 +5,22 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from helpers import kst
+from helpers import kst, state
 
 from studybot.core.cycle import Context, plan_cycle
 from studybot.core.evidence import Evidence, Source, Submission
-from studybot.core.ledger import BotComment, Ledger, WeekIssue
+from studybot.core.state import BotComment, WeekIssue
 from studybot.core.messages import messages_for
-from studybot.core.plan import (
-    CloseIssue,
-    CloseQuestions,
-    CreateIssue,
-    EditIssue,
-    Kind,
-    PostComment,
-    digest,
-    marker,
-)
+from studybot.core.plan import CloseIssue, CloseQuestion, CreateIssue, EditIssue, PostComment
+from studybot.core.records import Issue, IssueState
+from studybot.core.markers import Kind, digest, marker
 from studybot.core.report import build_report
 
 
-def plan(seed, schedule, now, ledger=Ledger(), evidence=None, **report_args):
+def plan(seed, schedule, now, ledger=None, evidence=None, questions=(), **report_args):
     report = build_report(seed, schedule, evidence or Evidence(), now, **report_args)
-    return plan_cycle(Context(seed, schedule, report, ledger, now, messages_for("ko")))
+    ledger = ledger if ledger is not None else state()
+    return plan_cycle(Context(seed, schedule, report, ledger, now, messages_for("ko"), questions))
 
 
 def kinds(operations):
@@ -46,9 +40,9 @@ def test_a_late_install_opens_only_the_current_week(seed, seed_schedule):
 
 def test_reminder_only_when_someone_is_missing(seed, seed_schedule):
     """Six hours before the deadline a reminder names those without a submission; none if all are in."""
-    ledger = Ledger(issues={1: WeekIssue(number=1)})
+    ledger = state(issues={1: WeekIssue(number=1)})
     now = kst(2022, 4, 12, 18, 30)
-    ledger = ledger.model_copy(update={"issues": {1: WeekIssue(number=1, digest=_body_digest(seed, seed_schedule, now))}})
+    ledger = ledger.with_sync(issues={1: WeekIssue(number=1, digest=_body_digest(seed, seed_schedule, now))})
     assert kinds(plan(seed, seed_schedule, now, ledger)) == [("PostComment", 1, Kind.REMINDER)]
     everyone = Evidence()
     for member in seed.members:
@@ -65,7 +59,7 @@ def _body_digest(seed, schedule, now):
 def test_the_issue_body_follows_a_blog_swap(seed, seed_schedule):
     """When the week's blog writer changes while the issue is open, its body is updated."""
     now = kst(2022, 4, 8)
-    ledger = Ledger(issues={1: WeekIssue(number=1, digest=_body_digest(seed, seed_schedule, now))})
+    ledger = state(issues={1: WeekIssue(number=1, digest=_body_digest(seed, seed_schedule, now))})
     assert plan(seed, seed_schedule, now, ledger) == []
     swapped = plan(seed, seed_schedule, now, ledger, blog_overrides={1: "장서진"})
     assert [type(op) for op in swapped] == [EditIssue] and "장서진 (@SEOJIN-Lab)" in swapped[0].body
@@ -73,20 +67,28 @@ def test_the_issue_body_follows_a_blog_swap(seed, seed_schedule):
 
 def test_closing_then_questions_then_results(seed, seed_schedule):
     """At the deadline: closing comment, close, close question issues; at noon the results."""
-    ledger = Ledger(issues={1: WeekIssue(number=1, digest="x")})
-    at_deadline = plan(seed, seed_schedule, kst(2022, 4, 13, 0, 5), ledger)
-    assert [type(op) for op in at_deadline] == [PostComment, CloseIssue, CloseQuestions]
-    assert at_deadline[0].kind is Kind.CLOSING and at_deadline[2].before == kst(2022, 4, 13)
-    closed = Ledger(issues={1: WeekIssue(number=1, state="closed", week_closed=True)},
+    ledger = state(issues={1: WeekIssue(number=1, digest="x")})
+    asked = [question(5, kst(2022, 4, 12)), question(6, kst(2022, 4, 13, 0, 1)), question(1, kst(2022, 4, 6))]
+    at_deadline = plan(seed, seed_schedule, kst(2022, 4, 13, 0, 5), ledger, questions=asked)
+    assert [type(op) for op in at_deadline] == [PostComment, CloseIssue, CloseQuestion]
+    assert at_deadline[0].kind is Kind.CLOSING
+    assert (at_deadline[1].issue, at_deadline[2].issue) == (1, 5)  # not #6 (asked later), not the week's own #1
+    assert at_deadline[2].body.startswith(marker(1, Kind.QUESTIONS, 5))
+    closed = state(issues={1: WeekIssue(number=1, state="closed", week_closed=True)},
                     bot_comments={marker(1, Kind.CLOSING): BotComment(id=5)})
     assert plan(seed, seed_schedule, kst(2022, 4, 13, 11), closed) == []
     at_noon = plan(seed, seed_schedule, kst(2022, 4, 13, 12), closed)
     assert kinds(at_noon) == [("PostComment", 1, Kind.RESULTS)]
 
 
+def question(number, created):
+    """An open issue labeled ``question``, opened at ``created``."""
+    return Issue(number, "질문", "", IssueState.OPEN, ("question",), "mijinkoo", created, created)
+
+
 def test_results_are_edited_when_they_change(seed, seed_schedule):
     """A results comment whose verdicts changed (an excuse) is edited, not posted again."""
-    closed = Ledger(issues={1: WeekIssue(number=1, state="closed", week_closed=True)},
+    closed = state(issues={1: WeekIssue(number=1, state="closed", week_closed=True)},
                     bot_comments={marker(1, Kind.RESULTS): BotComment(id=9, digest="stale")})
     operations = plan(seed, seed_schedule, kst(2022, 4, 14), closed)
     assert [(type(op), op.existing) for op in operations] == [(PostComment, 9)]
@@ -95,6 +97,6 @@ def test_results_are_edited_when_they_change(seed, seed_schedule):
 @pytest.mark.parametrize("delay", [dt.timedelta(0), dt.timedelta(hours=3), dt.timedelta(hours=11)])
 def test_a_delayed_run_still_closes(seed, seed_schedule, delay):
     """However late the run after the deadline, the week is closed exactly as on time."""
-    ledger = Ledger(issues={1: WeekIssue(number=1, digest="x")})
+    ledger = state(issues={1: WeekIssue(number=1, digest="x")})
     operations = plan(seed, seed_schedule, kst(2022, 4, 13) + delay, ledger)
-    assert [type(op) for op in operations] == [PostComment, CloseIssue, CloseQuestions]
+    assert [type(op) for op in operations] == [PostComment, CloseIssue]

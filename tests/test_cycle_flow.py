@@ -11,7 +11,7 @@ from helpers import SEOUL, kst
 from studyworld import Study
 
 from studybot.core.config import parse_config
-from studybot.core.plan import Kind, marker
+from studybot.core.markers import Kind, marker
 from studybot.core.records import IssueState
 from studybot.core.schedule import build_schedule
 from studybot.shell.demo import example_file, put_blog, put_link
@@ -70,8 +70,8 @@ def test_first_week_opens_reminds_closes_and_posts_results(study):
     assert "| 한현경 | ❌ 결석 | 4,000원 |" in body
 
     ledger = json.loads(study.ledger())
-    assert ledger["weeks"]["1"]["members"]["이은빈"]["verdict"] == "late"
-    assert ledger["weeks"]["1"]["members"]["이은빈"]["trusted"] is True
+    assert ledger["decisions"]["weeks"]["1"]["members"]["이은빈"]["verdict"] == "late"
+    assert ledger["decisions"]["weeks"]["1"]["members"]["이은빈"]["trusted"] is True
     readme = study.readme()
     assert "<!-- studybot:fines:start -->" in readme and "| 이은빈 | ⏰ |" in readme
     assert "<!-- studybot:rotation:start -->" in readme
@@ -112,7 +112,7 @@ def test_a_run_three_hours_late_decides_the_same(tmp_path):
         ledger = json.loads(study.ledger())
         finals.append(
             (
-                {name: item["verdict"] for name, item in ledger["weeks"]["1"]["members"].items()},
+                {name: item["verdict"] for name, item in ledger["decisions"]["weeks"]["1"]["members"].items()},
                 sorted(issue.title for issue in study.github.issues.values()),
                 sorted(c.body.split("\n")[0] for c in study.github.comments.values()),
                 study.readme(),
@@ -207,7 +207,7 @@ def test_the_seed_term_replayed_week_by_week(study):
             assert len(comments_with(study, week, kind)) == 1, (week, kind)
     assert len(comments_with(study, 12, Kind.SETTLEMENT)) == 1
     ledger = json.loads(study.ledger())
-    assert sorted(map(int, ledger["weeks"])) == list(range(1, 13))
-    assert ledger["weeks"]["2"]["members"]["문수인"]["verdict"] == "late"  # seven minutes after midnight
-    assert ledger["weeks"]["5"]["members"]["한현경"]["verdict"] == "absent"  # her cell was filled by someone else
+    assert sorted(map(int, ledger["decisions"]["weeks"])) == list(range(1, 13))
+    assert ledger["decisions"]["weeks"]["2"]["members"]["문수인"]["verdict"] == "late"  # seven minutes after midnight
+    assert ledger["decisions"]["weeks"]["5"]["members"]["한현경"]["verdict"] == "absent"  # her cell was filled by someone else
     assert "— 최종" in study.readme()

@@ -33,25 +33,23 @@ import requests
 import responses
 from helpers import SEED_CONFIG
 
-from studybot.core.commands import maintainer_logins
 from studybot.core.config import load_config
+from studybot.core.decide import Plan, decide
 from studybot.core.evidence import Evidence
-from studybot.core.ledger import Ledger
 from studybot.core.messages import messages_for
-from studybot.core.plan import CommitFiles, Kind, marker, read_marker
+from studybot.core.plan import CommitFiles
+from studybot.core.report import build_report
+from studybot.core.state import State, dump_state, load_state
+from studybot.core.world import GitRecords, World
+from studybot.core.markers import Kind, marker, read_marker
 from studybot.core.records import FileChange
 from studybot.core.regions import replace_region
 from studybot.core.schedule import build_schedule
 from studybot.shell.github import GitHubGateway
 from studybot.shell.remote import GatewayError, RefMoved
-from studybot.shell.runner import (
-    Files,
-    RunError,
-    apply,
-    commit_with_retry,
-    decide,
-    observe,
-)
+from studybot.shell.apply import apply_plan
+from studybot.shell.read import read_github
+from studybot.shell.runner import RunError, apply_with_retry
 
 UTC = dt.timezone.utc
 TOKEN = "ghs_faultsTOKEN0123456789"
@@ -478,9 +476,9 @@ OLD_README = (
     "# Study\r\n\r\n|주차|과제|\r\n|---|---|\r\n|3주차|[장서진]()|\r\n\r\n"
     "<!-- studybot:fines:start -->\r\nold table\r\n<!-- studybot:fines:end -->\r\n"
 )
-OLD_LEDGER = '{"schema": 1, "week": 2}\n'
+OLD_LEDGER = dump_state(State(study="week 2"))
 TABLE = "| 이름 | 3주차 |\n|---|---|\n| 장서진 | ✅ |"
-NEW_LEDGER = '{"schema": 1, "week": 3}\n'
+NEW_LEDGER = dump_state(State(study="week 3"))
 
 
 def member_push(api: GitHubAPI, n: int) -> None:
@@ -541,23 +539,27 @@ def test_commit_lands_whole_or_not_at_all_under_random_faults():
 
 
 def run_retry_seed(seed: int, tally: Counter[str]) -> None:
-    """The runner's commit loop: on a moved branch re-read README and ledger, re-render, retry."""
+    """The runner's commit loop: on a moved branch re-read README and ledger, merge, decide again, retry."""
     api = GitHubAPI({README: OLD_README, LEDGER: OLD_LEDGER})
     start = api.head
     faults = Faults(api, 10_000 + seed, rate=0.15, push_rate=0.35, push=member_push)
+    report = build_report(CONFIG, SCHEDULE, Evidence(), PHASES[0])
 
-    def render(files: Files) -> CommitFiles | None:
-        readme = replace_region(files.readme or "", "fines", TABLE)
-        if readme == files.readme and files.ledger == NEW_LEDGER:
-            return None
-        return CommitFiles(((README, readme), (LEDGER, NEW_LEDGER)), "studybot: week 3")
+    def redecide(world: World, state: State) -> Plan:
+        readme = replace_region(world.files[README] or "", "fines", TABLE)
+        if readme == world.files[README] and world.ledger == NEW_LEDGER:
+            return Plan(report, (), state)
+        return Plan(report, (CommitFiles(README, readme, LEDGER, "studybot: week 3"),), state)
 
     with responses.RequestsMock(assert_all_requests_are_fired=False) as mock:
         faults.install(mock)
         gw = gateway()
-        reread = lambda sha: Files(gw.read_file(README, sha), gw.read_file(LEDGER, sha))  # noqa: E731
+        world = World({README: OLD_README}, OLD_LEDGER, GitRecords(start))
         try:
-            commit_with_retry(gw, "main", start, render(Files(OLD_README, OLD_LEDGER)), render, reread)
+            apply_with_retry(
+                CONFIG, SCHEDULE, gw, world, redecide(world, load_state(NEW_LEDGER)), PHASES[0],
+                branch="main", redecide=redecide,
+            )
             outcome = "finished"
         except (GatewayError, RunError) as error:
             outcome = type(error).__name__
@@ -577,7 +579,7 @@ def test_runner_commit_loop_keeps_member_pushes_under_random_faults():
     tally: Counter[str] = Counter()
     for seed in range(100):
         run_retry_seed(seed, tally)
-    print("\ncommit_with_retry:", dict(sorted(tally.items())))
+    print("\napply_with_retry:", dict(sorted(tally.items())))
     assert tally["outcome finished"] > 50 and tally["pushes"] > 20
 
 
@@ -592,21 +594,23 @@ WEEK3 = next(week for week in SCHEDULE.weeks if week.number == 3)
 PHASES = (WEEK3.deadline - dt.timedelta(hours=3), WEEK3.late_until + dt.timedelta(hours=1))
 
 
-def run_once(api: GitHubAPI, ledger: Ledger, now: dt.datetime, gw: GitHubGateway) -> Ledger:
-    """One run's GitHub part, as ``run_cycle`` does it: observe, decide, apply (no git here)."""
-    trusted = tuple(maintainer_logins(CONFIG))
-    ledger, comments = observe(ledger, gw, "main", None, api.head, now, trusted)  # type: ignore[arg-type]
-    ledger, _, operations = decide(
-        CONFIG, SCHEDULE, gw, ledger, comments, now, MESSAGES, lambda _: Evidence(), lambda ledger: ledger
-    )
-    for operation in operations:
-        ledger = apply(operation, gw, ledger)
-    return ledger
+def run_once(api: GitHubAPI, ledger: State, now: dt.datetime, gw: GitHubGateway) -> State:
+    """One run's GitHub part, as ``run_cycle`` does it: read, decide, apply (no git, no commit here)."""
+    world = World({}, dump_state(ledger), GitRecords(api.head))
+    world = dataclasses.replace(world, github=read_github(CONFIG, gw, world, world.request, branch="main"))
+    plan = decide(CONFIG, SCHEDULE, world, ledger, now)
+    while plan.reread is not None:
+        world = dataclasses.replace(
+            world, request=plan.reread, github=read_github(CONFIG, gw, world, plan.reread, branch="main")
+        )
+        plan = decide(CONFIG, SCHEDULE, world, ledger, now)
+    writes = tuple(operation for operation in plan.operations if not isinstance(operation, CommitFiles))
+    return apply_plan(writes, plan.state, gw, branch="main", parent=api.head).state
 
 
-def converge(api: GitHubAPI, faults: Faults, tally: Counter[str], attempts: int = 40) -> Ledger:
+def converge(api: GitHubAPI, faults: Faults, tally: Counter[str], attempts: int = 40) -> State:
     """Run each phase until a run finishes; a failed run keeps nothing (its ledger is never committed)."""
-    ledger = Ledger()
+    ledger = State()
     with responses.RequestsMock(assert_all_requests_are_fired=False) as mock:
         faults.install(mock)
         for now in PHASES:

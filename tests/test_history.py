@@ -11,7 +11,9 @@ from studybot.core.config import StudyConfig, parse_config
 from studybot.core.evidence import Problem, Source
 from studybot.core.schedule import build_schedule
 from studybot.core.table import find_table
-from studybot.shell.checkout import CheckoutError, read_checkout
+from studybot.core.decide import gather_evidence
+from studybot.core.state import State
+from studybot.shell.read import CheckoutError, open_checkout, read_world
 from studybot.shell.git import Repository
 
 CONFIG = """\
@@ -58,7 +60,8 @@ def commit(repo: Repository, by: str, when, files: dict[str, str | None]) -> str
 
 
 def evidence_of(repo: Repository, config: StudyConfig):
-    return read_checkout(config, build_schedule(config), repo.path).evidence
+    world = read_world(config, open_checkout(repo.path))
+    return gather_evidence(config, build_schedule(config), world, State())
 
 
 def test_first_valid_link_counts_and_later_edits_keep_its_time(repo, config):
@@ -249,13 +252,13 @@ def test_shallow_checkout_asks_for_full_history(tmp_path, config):
     clone = tmp_path / "clone"
     origin._run("clone", "--quiet", "--depth", "1", f"file://{origin.path}", str(clone))
     with pytest.raises(CheckoutError, match="fetch-depth: 0"):
-        read_checkout(config, build_schedule(config), clone)
+        open_checkout(clone)
 
 
 def test_not_a_repository(tmp_path, config):
     """A folder that is not a git checkout is a sentence, not a traceback."""
     with pytest.raises(CheckoutError, match="not a git checkout"):
-        read_checkout(config, build_schedule(config), tmp_path)
+        open_checkout(tmp_path)
 
 
 def test_git_failure_is_a_sentence(repo):
@@ -290,9 +293,9 @@ def test_history_longer_than_the_limit_is_a_clear_error(repo, config, monkeypatc
 
 def test_a_huge_readme_is_refused_with_a_sentence(repo, config, monkeypatch):
     """A README beyond the size limit is reported, not parsed for minutes."""
-    import studybot.shell.checkout
+    import studybot.shell.read
 
-    monkeypatch.setattr(studybot.shell.checkout, "MAX_README_BYTES", 100)
+    monkeypatch.setattr(studybot.shell.read, "MAX_README_BYTES", 100)
     commit(repo, "장서진", kst(2022, 4, 6), {"README.md": table()})
     with pytest.raises(CheckoutError, match="larger than"):
         evidence_of(repo, config)

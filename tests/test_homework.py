@@ -68,7 +68,7 @@ def test_a_date_between_deadlines_goes_to_the_next_deadline_and_warns_with_both_
     (warning,) = homework_warnings(entries, weeks, messages_for("ko"))
     assert "1월 16일(화)" in warning and "1월 17일(수) 23:59" in warning and "3주차" in warning
     (english,) = homework_warnings(entries, weeks, messages_for("en"))
-    assert "Jan 16 (Tue)" in english and "Jan 17 (Wed), 23:59" in english
+    assert "16 Jan (Tue)" in english and "17 Jan (Wed), 23:59" in english
 
 
 def test_a_date_after_the_last_week_falls_back_to_the_heading_and_warns():

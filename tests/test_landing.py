@@ -7,9 +7,9 @@ import datetime as dt
 from helpers import kst
 
 from studybot.core.config import parse_config
-from studybot.core.history import Roster
+from studybot.core.members import Roster
 from studybot.core.landing import land_commits, landed_stamp, pushes_of
-from studybot.core.ledger import Push
+from studybot.core.state import Push
 from studybot.core.records import Activity, CommitInfo
 
 #   a ← b ← c ← m (merge of side branch x ← y, forked at b) ← d

@@ -5,10 +5,10 @@ from __future__ import annotations
 from helpers import kst
 
 from studybot.core.config import parse_config
-from studybot.core.history import Roster
-from studybot.core.ledger import Ledger, WeekIssue
+from studybot.core.members import Roster
+from studybot.core.state import SyncState, WeekIssue
 from studybot.core.observe import comment_evidence, observe_comments, observe_issues
-from studybot.core.plan import Kind, marker
+from studybot.core.markers import Kind, marker
 from studybot.core.records import Comment, Issue, IssueState
 
 BOT = "github-actions[bot]"
@@ -27,12 +27,12 @@ def comment(cid: int, body: str, author: str, created=kst(2022, 4, 10), updated=
     return Comment(cid, issue_number, author, body, created, updated or created)
 
 
-WEEK1 = Ledger(issues={1: WeekIssue(number=7)})
+WEEK1 = SyncState(issues={1: WeekIssue(number=7)})
 
 
 def test_week_issues_are_the_bots_by_marker_and_author():
     """A member's issue carrying a copied marker is not taken for the week's issue."""
-    ledger = observe_issues(Ledger(), [
+    ledger = observe_issues(SyncState(), [
         issue(3, "forged " + marker(1, Kind.ISSUE), author="mijinkoo"),
         issue(7, marker(1, Kind.ISSUE) + "\nbody"),
         issue(9, marker(1, Kind.ISSUE) + "\nsecond"),
@@ -98,9 +98,9 @@ def test_blog_by_the_writer_or_a_maintainer_counts():
 
 def test_the_bot_is_recognised_under_a_personal_or_app_token():
     """Markers by an App's [bot] account or by a maintainer (a personal token) are the bot's."""
-    app = observe_issues(Ledger(), [issue(7, marker(1, Kind.ISSUE), author="studybot-app[bot]")])
+    app = observe_issues(SyncState(), [issue(7, marker(1, Kind.ISSUE), author="studybot-app[bot]")])
     assert app.issues[1].number == 7
-    personal = observe_issues(Ledger(), [issue(8, marker(1, Kind.ISSUE), author="SEOJIN-Lab")], ("seojin-lab",))
+    personal = observe_issues(SyncState(), [issue(8, marker(1, Kind.ISSUE), author="SEOJIN-Lab")], ("seojin-lab",))
     assert personal.issues[1].number == 8
-    member = observe_issues(Ledger(), [issue(9, marker(1, Kind.ISSUE), author="mijinkoo")], ("seojin-lab",))
+    member = observe_issues(SyncState(), [issue(9, marker(1, Kind.ISSUE), author="mijinkoo")], ("seojin-lab",))
     assert member.issues == {}

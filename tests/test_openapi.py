@@ -148,8 +148,11 @@ def test_fake_api_answers_are_what_github_documents():
     """Every answer the fault tests' fake API gave in a run without faults: issues, comments, Git data, contents."""
     import test_faults as tf
 
+    from studybot.core.decide import Plan
     from studybot.core.plan import CommitFiles
-    from studybot.shell.runner import Files, commit_with_retry
+    from studybot.core.state import load_state
+    from studybot.core.world import GitRecords, World
+    from studybot.shell.runner import apply_with_retry
 
     api = tf.world(question=True)
     tf.converge(api, tf.Faults(api, 0, rate=0.0), Counter())
@@ -166,12 +169,18 @@ def test_fake_api_answers_are_what_github_documents():
         assert gateway.read_file("big.json", "main") == "x" * (1024 * 1024 + 1)  # over 1 MB: the blob API
         gateway.update_comment(next(iter(api.comments)), "edited")
 
-        def render(files: Files) -> CommitFiles:
-            readme = tf.replace_region(files.readme or "", "fines", tf.TABLE)
-            return CommitFiles(((tf.README, readme), (tf.LEDGER, tf.NEW_LEDGER)), "studybot: week 3")
+        report = tf.build_report(tf.CONFIG, tf.SCHEDULE, tf.Evidence(), tf.PHASES[0])
 
-        reread = lambda sha: Files(gateway.read_file(tf.README, sha), gateway.read_file(tf.LEDGER, sha))  # noqa: E731
-        assert commit_with_retry(gateway, "main", start, render(reread(start)), render, reread) == api.head
+        def render(world: World, state) -> Plan:  # noqa: ANN001
+            readme = tf.replace_region(world.files[tf.README] or "", "fines", tf.TABLE)
+            return Plan(report, (CommitFiles(tf.README, readme, tf.LEDGER, "studybot: week 3"),), state)
+
+        world = World({tf.README: gateway.read_file(tf.README, start)}, gateway.read_file(tf.LEDGER, start), GitRecords(start))
+        sha, _ = apply_with_retry(
+            tf.CONFIG, tf.SCHEDULE, gateway, world, render(world, load_state(tf.NEW_LEDGER)), tf.PHASES[0],
+            branch="main", redecide=render,
+        )
+        assert sha == api.head
     seen = Counter()
     undocumented = set()
     for operation, status, body in api.log:

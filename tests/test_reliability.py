@@ -20,7 +20,7 @@ from helpers import kst
 from studyworld import Study
 
 from studybot.core.config import parse_config
-from studybot.core.plan import read_marker
+from studybot.core.markers import read_marker
 from studybot.core.records import IssueState, Permission
 from studybot.core.regions import markers
 from studybot.shell.demo import example_file, put_blog, put_link
@@ -160,7 +160,7 @@ def final_state(study: Study) -> dict:
         for comment_id, contents in github.reactions.items()
     )
     ledger = json.loads(study.ledger())
-    for frozen in ledger["weeks"].values():
+    for frozen in ledger["decisions"]["weeks"].values():
         for item in frozen["members"].values():
             if item["ref"] and SHA.fullmatch(item["ref"]):
                 item["ref"] = "<commit>"  # commit ids differ with the bot's own commits in between
@@ -169,13 +169,13 @@ def final_state(study: Study) -> dict:
         "bot_comments": bot_comments,
         "reactions": reactions,
         "readme": study.readme(),
-        "weeks": ledger["weeks"],
-        "overrides": ledger["overrides"],
+        "weeks": ledger["decisions"]["weeks"],
+        "overrides": ledger["decisions"]["overrides"],
     }
 
 
 def fines(ledger_text: str) -> dict:
-    weeks = json.loads(ledger_text)["weeks"]
+    weeks = json.loads(ledger_text)["decisions"]["weeks"]
     return {week: {name: (item["verdict"], item["fine"]) for name, item in frozen["members"].items()}
             for week, frozen in weeks.items()}
 
@@ -206,7 +206,7 @@ def assert_no_duplicates(study: Study, weeks: int) -> None:
     )
     assert [key for key, count in markers_per_issue.items() if count > 1] == []
     ledger = json.loads(study.ledger())
-    assert len({o["comment"] for o in ledger["overrides"]}) == len(ledger["overrides"])
+    assert len({o["comment"] for o in ledger["decisions"]["overrides"]}) == len(ledger["decisions"]["overrides"])
 
 
 # ---- 1. idempotency ------------------------------------------------------------------------
@@ -225,10 +225,10 @@ def test_running_every_step_five_times_leaves_what_one_run_leaves(tmp_path):
     assert final_state(five) == final_state(once)
     assert fines(five.ledger()) == fines(once.ledger())
     ledger = json.loads(five.ledger())
-    assert [(o["kind"], o["member"], o["amount"]) for o in ledger["overrides"] if o["kind"] == "paid"] == [
+    assert [(o["kind"], o["member"], o["amount"]) for o in ledger["decisions"]["overrides"] if o["kind"] == "paid"] == [
         ("paid", "구미진", 3000)
     ]
-    assert [(o["kind"], o["member"], o["week"]) for o in ledger["overrides"] if o["kind"] == "excuse"] == [
+    assert [(o["kind"], o["member"], o["week"]) for o in ledger["decisions"]["overrides"] if o["kind"] == "excuse"] == [
         ("excuse", "한현경", 2)
     ]
     assert_commits_whole(five)
@@ -383,7 +383,7 @@ def test_a_member_pushing_while_the_bot_commits_keeps_both_changes(tmp_path):
     assert "[구미진](https://m.example/race)" in readme and "[장서진](https://s.example/1)" in readme
     assert outside_regions(readme) == outside_regions(study.github.commit(pushed[0]).files[README])
     assert "| 장서진 | ✅ |" in readme  # this run's judgement is in the tables
-    assert json.loads(study.ledger())["issues"]["1"]["number"] == week_issue(study, 1)
+    assert json.loads(study.ledger())["sync"]["issues"]["1"]["number"] == week_issue(study, 1)
     assert_commits_whole(study)
 
     del study.github.commit_files  # members stop racing the bot

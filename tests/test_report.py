@@ -88,13 +88,13 @@ def test_report_applies_the_ledger_of_the_repository(tmp_path):
     """A waiver recorded in the repository's ledger shows in the offline report as excused."""
     from helpers import kst
 
-    from studybot.core.ledger import Ledger, Override, dump_ledger
+    from studybot.core.state import Decisions, Override, State, dump_state
     from studybot.shell.git import Repository
 
     build_example(tmp_path)
-    ledger = Ledger(overrides=[Override(kind="excuse", by="SEOJIN-Lab", at=kst(2022, 5, 26), member="한현경",
-                                        week=5, reason="병결")])
-    Repository(tmp_path).commit({".studybot/ledger.json": dump_ledger(ledger)}, "ledger", "studybot",
+    ledger = State(decisions=Decisions(overrides=[Override(kind="excuse", by="SEOJIN-Lab", at=kst(2022, 5, 26),
+                                                           member="한현경", week=5, reason="병결")]))
+    Repository(tmp_path).commit({".studybot/ledger.json": dump_state(ledger)}, "ledger", "studybot",
                                 "bot@example.com", kst(2022, 5, 26))
     _, text = report(tmp_path, "--now", "2022-05-26T00:00:00+09:00", "--format", "json")
     data = json.loads(text)

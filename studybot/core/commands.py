@@ -1,8 +1,8 @@
-"""Maintainer commands in issue comments, applied once to the ledger and answered.
+"""Maintainer commands in issue comments, applied once to the state and answered.
 
 Who may command is decided by the shell (config ``maintainer: true`` and at least write
 permission by the collaborator API); this module takes that answer as data. Each command
-comment is applied once: the ledger records its id, so edits and repeats change nothing.
+comment is applied once: the state records its id, so edits and repeats change nothing.
 """
 
 from __future__ import annotations
@@ -13,11 +13,12 @@ from dataclasses import dataclass, field
 
 from studybot.core.comments import Command, CommandError, Verb, parse_commands
 from studybot.core.config import StudyConfig
-from studybot.core.history import Roster
-from studybot.core.ledger import Ledger, Override
+from studybot.core.members import Roster
+from studybot.core.state import Decisions, Override, State
 from studybot.core.markup import code, escape
 from studybot.core.messages import Messages
-from studybot.core.plan import Kind, Reply, marker
+from studybot.core.markers import Kind, marker
+from studybot.core.plan import Reply
 from studybot.core.records import Comment
 from studybot.core.report import Report
 from studybot.core.schedule import Schedule
@@ -38,19 +39,19 @@ class Request:
 
 @dataclass
 class Applied:
-    ledger: Ledger
+    state: State
     writers: dict[int, str | None]  # team-blog writers, as the swaps so far leave them
     replies: list[Reply] = field(default_factory=list)
     recheck: bool = False
 
 
-def pending_requests(comments: Iterable[Comment], ledger: Ledger) -> list[Request]:
+def pending_requests(comments: Iterable[Comment], state: State) -> list[Request]:
     """Command comments seen this run that the ledger has not applied, oldest first.
 
     The bot's own comments carry its marker and so parse to no command; the author is not
     checked here, because with a personal token the bot writes as the leader.
     """
-    applied = set(ledger.commands)
+    applied = set(state.sync.commands)
     requests = []
     for comment in sorted(comments, key=lambda comment: (comment.created_at, comment.id)):
         if comment.id in applied:
@@ -67,12 +68,12 @@ def apply_requests(
     config: StudyConfig,
     schedule: Schedule,
     report: Report,
-    ledger: Ledger,
+    state: State,
     now: dt.datetime,
     messages: Messages,
 ) -> Applied:
     """Apply every request in order; refuse those from anyone ``allowed`` does not name."""
-    result = Applied(ledger, dict(report.writers))
+    result = Applied(state, dict(report.writers))
     roster = Roster(config)
     for request in requests:
         comment = request.comment
@@ -93,12 +94,12 @@ def apply_requests(
                 ok = ok and success
                 if line:
                     lines.append(line)
-        result.ledger = result.ledger.model_copy(update={"commands": sorted({*result.ledger.commands, comment.id})})
+        result.state = result.state.with_sync(commands=sorted({*result.state.sync.commands, comment.id}))
         reply_marker = marker(0, Kind.REPLY, comment.id)
         reaction = "+1" if ok else "confused"
         if not lines:
             result.replies.append(Reply(comment.issue_number, comment.id, reaction=reaction))
-        elif reply_marker not in result.ledger.bot_comments:
+        elif reply_marker not in result.state.sync.bot_comments:
             body = reply_marker + "\n" + "\n".join(lines)
             result.replies.append(Reply(comment.issue_number, comment.id, body=body, reaction=reaction))
     return result
@@ -125,11 +126,11 @@ def _apply_one(
     member = roster.logins.get((item.login or "").lower())
     if member is None:
         return messages.t("command.unknown_member", login=code(f"@{item.login or ''}")), False
-    ledger = result.ledger
+    decisions = result.state.decisions
     override = Override(kind=item.verb.value, by=comment.author, at=comment.created_at, comment=comment.id, member=member)
     if item.verb is Verb.PAID:
-        result.ledger = ledger.model_copy(update={"overrides": [*ledger.overrides, override.model_copy(update={"amount": item.amount})]})
-        total = sum(o.amount or 0 for o in result.ledger.overrides if o.kind == "paid" and o.member == member)
+        result.state = result.state.with_decisions(overrides=[*decisions.overrides, override.model_copy(update={"amount": item.amount})])
+        total = sum(o.amount or 0 for o in result.state.decisions.overrides if o.kind == "paid" and o.member == member)
         money = messages.money(item.amount or 0, config.study.currency)
         return messages.t("command.paid", member=escape(member), amount=money,
                           total=messages.money(total, config.study.currency)), True
@@ -138,7 +139,9 @@ def _apply_one(
         return messages.t("command.not_a_week", week=item.week), False
     if item.verb in (Verb.EXCUSE, Verb.UNEXCUSE):
         override = override.model_copy(update={"week": week.number, "reason": item.reason})
-        result.ledger = _unfreeze(ledger.model_copy(update={"overrides": [*ledger.overrides, override]}), member, week.number)
+        result.state = result.state.with_decisions(
+            **_unfreeze(decisions.model_copy(update={"overrides": [*decisions.overrides, override]}), member, week.number)
+        )
         key = "command.excused" if item.verb is Verb.EXCUSE else "command.unexcused"
         return messages.t(key, member=escape(member), week=week.number, reason=escape(item.reason)), True
     # swap-blog: the week's writer hands it to another member, who gives their next week back.
@@ -155,21 +158,17 @@ def _apply_one(
     swaps = [override.model_copy(update={"week": week.number, "member": other, "other": member})]
     if later is not None:
         swaps.append(override.model_copy(update={"week": later, "member": member, "other": other}))
-    result.ledger = ledger.model_copy(update={"overrides": [*ledger.overrides, *swaps]})
+    result.state = result.state.with_decisions(overrides=[*decisions.overrides, *swaps])
     result.writers.update({swap.week: swap.member for swap in swaps})
     back = messages.t("command.swapped_back", week=later, member=escape(member)) if later else ""
     return messages.t("command.swapped", week=week.number, member=escape(member), other=escape(other), back=back), True
 
 
-def _unfreeze(ledger: Ledger, member: str, week: int) -> Ledger:
+def _unfreeze(decisions: Decisions, member: str, week: int) -> dict[str, object]:
     """Let a final verdict be judged again (with the new waiver) and frozen again this run."""
-    frozen = ledger.weeks.get(week)
+    frozen = decisions.weeks.get(week)
     if frozen is None or member not in frozen.members:
-        return ledger
+        return {"overrides": decisions.overrides}
     members = {name: item for name, item in frozen.members.items() if name != member}
-    return ledger.model_copy(update={"weeks": {**ledger.weeks, week: frozen.model_copy(update={"members": members})}})
-
-
-def maintainer_logins(config: StudyConfig) -> dict[str, str]:
-    """Configured maintainers by GitHub login (lower-case) → name."""
-    return {member.github.lower(): member.name for member in config.members if member.maintainer and member.github}
+    weeks = {**decisions.weeks, week: frozen.model_copy(update={"members": members})}
+    return {"overrides": decisions.overrides, "weeks": weeks}

@@ -1,6 +1,6 @@
 """The weekly cycle: from the clock, the report and the ledger, what is due on GitHub now.
 
-Each step has a time window, and each finds what an earlier run did through the ledger (whose
+Each step has a time window, and each finds what an earlier run did through its state (whose
 entries come from hidden markers), so a run that is late, repeated or resumed after a crash
 plans only what is still missing.
 """
@@ -11,20 +11,12 @@ import datetime as dt
 from dataclasses import dataclass
 
 from studybot.core.config import StudyConfig
-from studybot.core.ledger import Ledger
+from studybot.core.state import State
 from studybot.core.markup import escape, link, mention
 from studybot.core.messages import MARKS, Messages
-from studybot.core.plan import (
-    CloseIssue,
-    CloseQuestions,
-    CreateIssue,
-    EditIssue,
-    Kind,
-    Operation,
-    PostComment,
-    digest,
-    marker,
-)
+from studybot.core.plan import CloseIssue, CloseQuestion, CreateIssue, EditIssue, Operation, PostComment
+from studybot.core.records import Issue
+from studybot.core.markers import Kind, digest, marker
 from studybot.core.report import Report, WeekReport
 from studybot.core.rules import Verdict
 from studybot.core.schedule import Schedule, Week
@@ -37,9 +29,11 @@ class Context:
     config: StudyConfig
     schedule: Schedule
     report: Report
-    ledger: Ledger
+    state: State
     now: dt.datetime
     messages: Messages
+    # Open issues carrying a ``close_labeled`` label; None when they were not read this run.
+    questions: tuple[Issue, ...] | None = None
 
     def logins(self) -> dict[str, str | None]:
         return {member.name: member.github for member in self.config.members}
@@ -60,9 +54,9 @@ def timeline(context: Context) -> list[str]:
     week = context.schedule.current(context.now)
     if week is None:
         return []
-    messages, ledger, now = context.messages, context.ledger, context.now
+    messages, sync, now = context.messages, context.state.sync, context.now
     local = lambda instant: messages.when(context.schedule.local(instant))  # noqa: E731
-    issue = ledger.issues.get(week.number)
+    issue = sync.issues.get(week.number)
     steps = [
         messages.t("timeline.issue_open", week=week.number, number=issue.number)
         if issue
@@ -73,7 +67,7 @@ def timeline(context: Context) -> list[str]:
         at = week.deadline - reminder_before
         if now < at:
             steps.append(messages.t("timeline.reminder_at", when=local(at)))
-        elif marker(week.number, Kind.REMINDER) in ledger.bot_comments:
+        elif marker(week.number, Kind.REMINDER) in sync.bot_comments:
             steps.append(messages.t("timeline.reminder_done"))
         elif not waiting(context, week):
             steps.append(messages.t("timeline.reminder_skipped"))
@@ -85,7 +79,7 @@ def timeline(context: Context) -> list[str]:
 def plan_settlement(context: Context) -> list[Operation]:
     """After the last week is final, the settlement statement on the last week's issue, once."""
     last = context.schedule.weeks[-1]
-    if not context.report.finished or last.number not in context.ledger.issues:
+    if not context.report.finished or last.number not in context.state.sync.issues:
         return []
     from studybot.core.render import render_settlement
 
@@ -95,15 +89,15 @@ def plan_settlement(context: Context) -> list[Operation]:
         study=escape(context.config.study.name),
         table="\n".join(render_settlement(context.report, context.messages, title=False)),
     )
-    known = context.ledger.bot_comments.get(marker(last.number, Kind.SETTLEMENT))
+    known = context.state.sync.bot_comments.get(marker(last.number, Kind.SETTLEMENT))
     if known is not None and known.digest == digest(body):
         return []
     return [PostComment(last.number, Kind.SETTLEMENT, body, known.id if known else None)]
 
 
 def plan_week(context: Context, week: Week) -> list[Operation]:
-    now, ledger = context.now, context.ledger
-    issue = ledger.issues.get(week.number)
+    now, sync = context.now, context.state.sync
+    issue = sync.issues.get(week.number)
     operations: list[Operation] = []
     if issue is None:
         if not now < week.deadline:
@@ -113,31 +107,62 @@ def plan_week(context: Context, week: Week) -> list[Operation]:
     elif issue.state == "open" and now < week.deadline:
         body = issue_body(context, week)
         if digest(body) != issue.digest:
-            operations.append(EditIssue(week.number, body))
+            operations.append(EditIssue(week.number, issue.number, body))
     reminder_before = context.config.qna.reminder_before
     if reminder_before and week.deadline - reminder_before <= now < week.deadline:
         names = waiting(context, week)
-        if names and marker(week.number, Kind.REMINDER) not in ledger.bot_comments:
+        if names and marker(week.number, Kind.REMINDER) not in sync.bot_comments:
             operations.append(PostComment(week.number, Kind.REMINDER, reminder_body(context, week, names)))
     if now >= week.deadline and issue is not None and not issue.week_closed:
         if issue.state == "open":
-            if marker(week.number, Kind.CLOSING) not in ledger.bot_comments:
+            if marker(week.number, Kind.CLOSING) not in sync.bot_comments:
                 operations.append(PostComment(week.number, Kind.CLOSING, closing_body(context, week)))
-            operations.append(CloseIssue(week.number))
-        if context.config.qna.close_labeled:
-            operations.append(
-                CloseQuestions(
-                    week.number, tuple(context.config.qna.close_labeled), week.deadline,
-                    context.messages.t("questions.body", week=week.number),
-                )
-            )
+            operations.append(CloseIssue(week.number, issue.number))
+        operations += close_questions(context, week)
     if now >= week.late_until and issue is not None:
         results = next((item for item in context.report.weeks if item.week.number == week.number), None)
         if results is not None:
             body = results_body(context, results)
-            known = ledger.bot_comments.get(marker(week.number, Kind.RESULTS))
+            known = sync.bot_comments.get(marker(week.number, Kind.RESULTS))
             if known is None or known.digest != digest(body):
                 operations.append(PostComment(week.number, Kind.RESULTS, body, known.id if known else None))
+    return operations
+
+
+def closing_due(context: Context) -> list[int]:
+    """Weeks whose deadline passed and whose closing step (issue and questions) is not done."""
+    return [
+        week.number
+        for week in context.schedule.weeks
+        if context.now >= week.deadline
+        and (issue := context.state.sync.issues.get(week.number)) is not None
+        and not issue.week_closed
+    ]
+
+
+def close_questions(context: Context, week: Week) -> list[Operation]:
+    """Open ``close_labeled`` issues created before the deadline, each closed with one note.
+
+    An issue is closed under the first week whose deadline passed after it was opened; the
+    week's own Q&A issue is never one of them.
+    """
+    if not context.config.qna.close_labeled or context.questions is None:
+        return []
+    own = {issue.number for issue in context.state.sync.issues.values()}
+    earlier = [item for item in context.schedule.weeks if item.deadline < week.deadline]
+    operations: list[Operation] = []
+    for question in context.questions:
+        if question.number in own or question.created_at >= week.deadline:
+            continue
+        if any(question.created_at < item.deadline and context.now >= item.deadline
+               and (done := context.state.sync.issues.get(item.number)) is not None and not done.week_closed
+               for item in earlier):
+            continue  # an earlier week that closes in this run takes it
+        note = marker(week.number, Kind.QUESTIONS, question.number)
+        body = None if note in context.state.sync.bot_comments else (
+            f"{note}\n" + context.messages.t("questions.body", week=week.number)
+        )
+        operations.append(CloseQuestion(week.number, question.number, note, body))
     return operations
 
 

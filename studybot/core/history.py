@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from studybot.core.config import StudyConfig
+from studybot.core.members import Roster, normalize
 from studybot.core.evidence import (
     BlogPost,
     Evidence,
@@ -37,43 +38,6 @@ class Stamp:
 
 
 StampFn = Callable[[CommitInfo], Stamp]
-
-
-def normalize(name: str) -> str:
-    return unicodedata.normalize("NFC", name).strip()
-
-
-class Roster:
-    """Finds members by the names and logins people write, and tells who may edit what."""
-
-    def __init__(self, config: StudyConfig):
-        self.names = {normalize(member.name): member.name for member in config.members}
-        self.logins = {member.github.lower(): member.name for member in config.members if member.github}
-        self.emails = {
-            email.lower(): member.name for member in config.members for email in member.emails
-        }
-        self.maintainers = {member.name for member in config.members if member.maintainer}
-
-    def member(self, written: str) -> str | None:
-        """The member a table entry names: exact name, NFC-trimmed name, then GitHub login."""
-        return self.names.get(written) or self.names.get(normalize(written)) or self.logins.get(
-            written.strip().lstrip("@").lower()
-        )
-
-    def author(self, email: str) -> str | None:
-        """The member who authored a commit: the login of a noreply address, or a listed email.
-
-        The author's name is not used: any client can write any name.
-        """
-        email = email.lower()
-        if email.endswith("@users.noreply.github.com"):
-            login = email.split("@", 1)[0].split("+", 1)[-1]
-            if login in self.logins:
-                return self.logins[login]
-        return self.emails.get(email)
-
-    def may_edit(self, actor: str | None, member: str) -> bool:
-        return actor is not None and (actor == member or actor in self.maintainers)
 
 
 def commit_date_stamp(roster: Roster) -> StampFn:

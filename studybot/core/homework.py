@@ -172,7 +172,7 @@ def _line(meeting: int, line: str, marker: str, schedule: Schedule) -> HomeworkL
 
 def date_text(day: dt.date, messages: Messages) -> str:
     """A date the way the study writes it, e.g. ``1월 3일(수)``."""
-    return messages.t("homework.date", month=day.month, day=day.day, name=f"{day:%b}", weekday=messages.weekday(day))
+    return messages.t("homework.date", month=messages.month(day.month), day=day.day, weekday=messages.weekday(day))
 
 
 def deadline_text(week: Week, schedule: Schedule, messages: Messages) -> str:

@@ -12,8 +12,9 @@ import datetime as dt
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from studybot.core.history import Roster, Stamp, StampFn
-from studybot.core.ledger import Push
+from studybot.core.members import Roster
+from studybot.core.history import Stamp, StampFn
+from studybot.core.state import Push
 from studybot.core.records import Activity, CommitInfo
 
 

@@ -1,8 +1,8 @@
-"""What the bot sees on GitHub, folded into the ledger, and the evidence the ledger then holds.
+"""What the bot sees on GitHub, folded into the state, and the evidence the state then holds.
 
 Runs read only what changed since the last cursor, so everything worth keeping (the week
 issues, the bot's own comments, links members submitted in comments) is remembered in the
-ledger. The bot's own writes are recognised by hidden markers, and only when the bot's
+sync. The bot's own writes are recognised by hidden markers, and only when the bot's
 account wrote them.
 """
 
@@ -20,32 +20,21 @@ from studybot.core.evidence import (
     Submission,
     link_problem,
 )
-from studybot.core.history import Roster
-from studybot.core.ledger import BotComment, Ledger, SeenComment, WeekIssue
-from studybot.core.plan import Kind, digest, marker_week, read_marker
+from studybot.core.members import Roster, is_bot
+from studybot.core.state import BotComment, SeenComment, SyncState, WeekIssue
+from studybot.core.markers import Kind, digest, marker_week, read_marker
 from studybot.core.records import Comment, Issue, IssueState
 
 
-def is_bot(login: str, ledger: Ledger, trusted: Collection[str] = ()) -> bool:
-    """Whether a marker by ``login`` is the bot's own.
-
-    The job token writes as github-actions[bot] and an App token as another '[bot]' account,
-    which members cannot post as. A personal token writes as its owner, normally a
-    maintainer: ``trusted`` lists the maintainers' logins, so the bot recognises its writes
-    even when a run stopped before its ledger recorded the login.
-    """
-    return login == ledger.bot_login or login.endswith("[bot]") or login.lower() in trusted
-
-
-def observe_issues(ledger: Ledger, issues: Iterable[Issue], trusted: Collection[str] = ()) -> Ledger:
+def observe_issues(sync: SyncState, issues: Iterable[Issue], trusted: Collection[str] = ()) -> SyncState:
     """Remember each week's Q&A issue the bot opened, with its current state."""
-    known = dict(ledger.issues)
-    newest = ledger.cursors.issues_since
+    known = dict(sync.issues)
+    newest = sync.cursors.issues_since
     for issue in issues:
         newest = max(newest, issue.updated_at) if newest else issue.updated_at
         found = read_marker(issue.body)
         parsed = marker_week(found) if found else None
-        if parsed is None or parsed[1] is not Kind.ISSUE or not is_bot(issue.author, ledger, trusted):
+        if parsed is None or parsed[1] is not Kind.ISSUE or not is_bot(issue.author, sync.bot_login, trusted):
             continue
         week = parsed[0]
         before = known.get(week)
@@ -58,21 +47,21 @@ def observe_issues(ledger: Ledger, issues: Iterable[Issue], trusted: Collection[
             digest=digest(issue.body),
             week_closed=before.week_closed if before else False,
         )
-    cursors = ledger.cursors.model_copy(update={"issues_since": newest})
-    return ledger.model_copy(update={"issues": known, "cursors": cursors})
+    cursors = sync.cursors.model_copy(update={"issues_since": newest})
+    return sync.model_copy(update={"issues": known, "cursors": cursors})
 
 
-def observe_comments(ledger: Ledger, comments: Iterable[Comment], trusted: Collection[str] = ()) -> Ledger:
+def observe_comments(sync: SyncState, comments: Iterable[Comment], trusted: Collection[str] = ()) -> SyncState:
     """Remember the bot's own comments and the links members submitted on week issues."""
-    week_of = {issue.number: week for week, issue in ledger.issues.items()}
-    bot_comments = dict(ledger.bot_comments)
-    seen = dict(ledger.comments)
-    newest = ledger.cursors.comments_since
+    week_of = {issue.number: week for week, issue in sync.issues.items()}
+    bot_comments = dict(sync.bot_comments)
+    seen = dict(sync.comments)
+    newest = sync.cursors.comments_since
     for comment in comments:
         newest = max(newest, comment.updated_at) if newest else comment.updated_at
         found = read_marker(comment.body)
         if found is not None:
-            if is_bot(comment.author, ledger, trusted):
+            if is_bot(comment.author, sync.bot_login, trusted):
                 bot_comments[found] = BotComment(id=comment.id, digest=digest(comment.body))
             continue
         week = week_of.get(comment.issue_number)
@@ -94,14 +83,14 @@ def observe_comments(ledger: Ledger, comments: Iterable[Comment], trusted: Colle
                 issue=comment.issue_number, week=week, author=comment.author,
                 created_at=comment.created_at, links=links, blog=blog,
             )
-    cursors = ledger.cursors.model_copy(update={"comments_since": newest})
-    return ledger.model_copy(update={"bot_comments": bot_comments, "comments": seen, "cursors": cursors})
+    cursors = sync.cursors.model_copy(update={"comments_since": newest})
+    return sync.model_copy(update={"bot_comments": bot_comments, "comments": seen, "cursors": cursors})
 
 
-def comment_evidence(ledger: Ledger, roster: Roster, writers: dict[int, str | None]) -> Evidence:
+def comment_evidence(sync: SyncState, roster: Roster, writers: dict[int, str | None]) -> Evidence:
     """Submissions and blog posts made in comments on the week issues."""
     evidence = Evidence()
-    for comment_id, seen in sorted(ledger.comments.items()):
+    for comment_id, seen in sorted(sync.comments.items()):
         member = roster.logins.get(seen.author.lower())
         ref = f"comment:{comment_id}"
         for url, at in seen.links.items():

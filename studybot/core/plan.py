@@ -6,52 +6,10 @@ issue and comment on it in the same run.
 
 from __future__ import annotations
 
-import datetime as dt
-import enum
-import hashlib
-import re
 from dataclasses import dataclass
 
+from studybot.core.markers import Kind
 from studybot.core.messages import Messages
-
-
-class Kind(enum.StrEnum):
-    """What a bot-written issue or comment is; part of its hidden marker."""
-
-    ISSUE = "issue"
-    REMINDER = "reminder"
-    CLOSING = "closing"
-    RESULTS = "results"
-    QUESTIONS = "questions"
-    REPLY = "reply"
-    SETTLEMENT = "settlement"
-
-
-_MARKER = re.compile(r"<!-- studybot:week=(\d+):kind=([a-z]+)(?::id=(\d+))? -->")
-
-
-def marker(week: int, kind: Kind, ref: int | None = None) -> str:
-    """The hidden marker the bot puts first in what it writes, to find it again later."""
-    suffix = f":id={ref}" if ref is not None else ""
-    return f"<!-- studybot:week={week}:kind={kind.value}{suffix} -->"
-
-
-def read_marker(body: str) -> str | None:
-    """The bot's marker in a body, or None when a person wrote it."""
-    match = _MARKER.search(body or "")
-    return match.group(0) if match else None
-
-
-def marker_week(found: str) -> tuple[int, Kind] | None:
-    match = _MARKER.fullmatch(found)
-    if not match or match.group(2) not in Kind._value2member_map_:
-        return None
-    return int(match.group(1)), Kind(match.group(2))
-
-
-def digest(body: str) -> str:
-    """A short fingerprint of what the bot wrote, to know whether an edit is needed."""
-    return hashlib.sha256(body.encode("utf-8")).hexdigest()[:16]
 
 
 @dataclass(frozen=True)
@@ -68,18 +26,20 @@ class CreateIssue:
 @dataclass(frozen=True)
 class EditIssue:
     week: int
+    issue: int
     body: str
 
     def describe(self, messages: Messages) -> str:
-        return messages.t("plan.edit_issue", week=self.week)
+        return messages.t("plan.edit_issue", week=self.week, issue=self.issue)
 
 
 @dataclass(frozen=True)
 class CloseIssue:
     week: int
+    issue: int
 
     def describe(self, messages: Messages) -> str:
-        return messages.t("plan.close_issue", week=self.week)
+        return messages.t("plan.close_issue", week=self.week, issue=self.issue)
 
 
 @dataclass(frozen=True)
@@ -93,22 +53,21 @@ class PostComment:
 
     def describe(self, messages: Messages) -> str:
         key = "plan.edit_comment" if self.existing else "plan.comment"
-        return messages.t(key, week=self.week, kind=self.kind.value)
+        return messages.t(key, week=self.week, kind=messages.t(f"kind.{self.kind.value}"), comment=self.existing)
 
 
 @dataclass(frozen=True)
-class CloseQuestions:
-    """Close open issues carrying ``labels`` created before the deadline, each with a note."""
+class CloseQuestion:
+    """Close open question issue ``issue`` (a ``close_labeled`` issue created before the
+    deadline), with a note that carries ``note`` as its marker unless the note is there already."""
 
     week: int
-    labels: tuple[str, ...]
-    before: dt.datetime
-    body: str
+    issue: int
+    note: str  # the note's marker
+    body: str | None  # the note; None when an earlier run posted it
 
     def describe(self, messages: Messages) -> str:
-        return messages.t(
-            "plan.close_questions", labels=", ".join(self.labels), before=messages.when(self.before)
-        )
+        return messages.t("plan.close_question", issue=self.issue, week=self.week)
 
 
 @dataclass(frozen=True)
@@ -128,11 +87,23 @@ class Reply:
 
 @dataclass(frozen=True)
 class CommitFiles:
-    files: tuple[tuple[str, str], ...]
+    """One commit of the README (when its regions changed) and the ledger.
+
+    The ledger's text is rendered when the commit is made, from the state that records this
+    run's writes (issue numbers, comment ids), so it is not part of the operation.
+    """
+
+    readme_path: str
+    readme: str | None  # None: the README is unchanged
+    ledger_path: str
     message: str
 
+    @property
+    def paths(self) -> tuple[str, ...]:
+        return ((self.readme_path,) if self.readme is not None else ()) + (self.ledger_path,)
+
     def describe(self, messages: Messages) -> str:
-        return messages.t("plan.commit", paths=", ".join(path for path, _ in self.files))
+        return messages.t("plan.commit", paths=", ".join(self.paths))
 
 
-Operation = CreateIssue | EditIssue | CloseIssue | PostComment | CloseQuestions | Reply | CommitFiles
+Operation = CreateIssue | EditIssue | CloseIssue | PostComment | CloseQuestion | Reply | CommitFiles

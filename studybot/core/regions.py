@@ -9,19 +9,13 @@ from __future__ import annotations
 
 import re
 
-_NAME = re.compile(r"[a-z0-9][a-z0-9_-]*")
+from studybot.core.markers import region_markers as markers
+
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
 
 
 class RegionError(ValueError):
     """The README's markers for a region are broken; the message says how to repair them."""
-
-
-def markers(name: str) -> tuple[str, str]:
-    """The start and end marker lines of region ``name``."""
-    if not _NAME.fullmatch(name):
-        raise ValueError(f"region name {name!r} must be lower-case letters, digits, - or _")
-    return f"<!-- studybot:{name}:start -->", f"<!-- studybot:{name}:end -->"
 
 
 def _marker_lines(text: str, marker: str) -> list[tuple[int, int]]:

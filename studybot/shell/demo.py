@@ -20,9 +20,10 @@ import yaml
 from studybot.core.config import StudyConfig, parse_config
 from studybot.core.messages import messages_for
 from studybot.core.render import render_fines, render_report, render_rotation
-from studybot.core.report import build_report
+from studybot.core.decide import decide
+from studybot.core.state import load_state
 from studybot.core.schedule import Schedule, build_schedule, localize
-from studybot.shell.checkout import read_checkout
+from studybot.shell.read import open_checkout, read_world
 from studybot.shell.git import Repository
 
 
@@ -112,12 +113,15 @@ def run_demo(out: TextIO, example: str = "study-mlops") -> int:
         return run_folder_demo(out)
     with tempfile.TemporaryDirectory(prefix="studybot-demo-") as folder:
         config, schedule, now = build_example(Path(folder))
-        checkout = read_checkout(config, schedule, folder)
-    report = build_report(config, schedule, checkout.evidence, now)
+        world = read_world(config, open_checkout(folder))
+    # The same decide as a run and as ``report``, on the example's checkout.
+    plan = decide(config, schedule, world, load_state(world.ledger), now)
+    report = plan.report
+    submissions = sum(1 for week in report.weeks for judgement in week.members.values() if judgement.submission)
     messages = messages_for(config.study.language)
     rule = "─" * 72
     print(f"{rule}\nstudybot demo — {config.study.name}: {len(config.members)} members, "
-          f"{len(checkout.evidence.submissions)} submissions in the example history, "
+          f"{submissions} submissions in the example history, "
           f"as of {now:%Y-%m-%d %H:%M} {config.study.timezone}\n{rule}\n", file=out)
     print(render_report(report, schedule, messages), file=out)
     print(f"{rule}\nREADME region 'fines' (committed between <!-- studybot:fines:start/end -->)\n{rule}\n", file=out)
@@ -140,9 +144,9 @@ def example_comments(config: StudyConfig, schedule: Schedule, report, now: dt.da
         results_body,
         waiting,
     )
-    from studybot.core.ledger import Ledger
+    from studybot.core.state import State
 
-    context = Context(config, schedule, report, Ledger(), now, messages_for(config.study.language))
+    context = Context(config, schedule, report, State(), now, messages_for(config.study.language))
     shown: list[tuple[str, str]] = []
     current = schedule.current(now)
     if current is not None:

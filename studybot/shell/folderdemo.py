@@ -21,9 +21,11 @@ import yaml
 from studybot.core.config import Member, StudyConfig, parse_config
 from studybot.core.messages import messages_for
 from studybot.core.render import render_fines, render_report
-from studybot.core.report import Report, build_report
+from studybot.core.decide import decide
+from studybot.core.report import Report
+from studybot.core.state import load_state
 from studybot.core.schedule import Schedule, build_schedule, localize
-from studybot.shell.checkout import read_checkout
+from studybot.shell.read import open_checkout, read_world
 from studybot.shell.demo import example_comments, example_file, noreply, print_demo
 from studybot.shell.git import Repository
 
@@ -198,8 +200,10 @@ def run_folder_demo(out: TextIO) -> int:
     """Build the folder-format example, judge it as of the script's 'now', and print it."""
     with tempfile.TemporaryDirectory(prefix="studybot-demo-") as folder:
         example = build_folder_example(Path(folder))
-        checkout = read_checkout(example.config, example.schedule, folder)
-    report = build_report(example.config, example.schedule, checkout.evidence, example.now)
-    headline, sections = folder_demo_sections(example, report, len(checkout.evidence.submissions))
+        world = read_world(example.config, open_checkout(folder))
+    # The same decide as a run and as ``report``, on the example's checkout.
+    report = decide(example.config, example.schedule, world, load_state(world.ledger), example.now).report
+    submissions = sum(1 for week in report.weeks for judgement in week.members.values() if judgement.submission)
+    headline, sections = folder_demo_sections(example, report, submissions)
     print_demo(out, headline, sections)
     return 0

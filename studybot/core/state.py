@@ -1,4 +1,6 @@
-"""The ledger (``.studybot/ledger.json``): what the bot has decided and seen, kept in the repository.
+"""The state a run starts from and leaves behind, kept in the ledger file (``.studybot/ledger.json``).
+
+``Decisions`` are what money depends on; ``SyncState`` is what the bot has seen and written.
 
 Final verdicts are frozen here and never change silently; overrides record who, why and when;
 first-seen times and cursors let the next run read only what is new. The file is JSON with
@@ -10,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections.abc import Iterable, Mapping
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
@@ -18,7 +20,7 @@ from studybot.core.evidence import Source, Submission
 from studybot.core.report import Judgement, Report
 from studybot.core.rules import Verdict
 
-SCHEMA = 1
+SCHEMA = 2
 MAX_LEDGER_BYTES = 20 * 1024 * 1024
 
 
@@ -102,28 +104,68 @@ class BotComment(_Model):
     digest: str = ""
 
 
-class Ledger(_Model):
-    schema_version: int = Field(SCHEMA, alias="schema")
-    study: str = ""
+class Decisions(_Model):
+    """What the money depends on: final verdicts, maintainers' overrides, the fixed blog writers.
+
+    The report is built from this and the evidence alone.
+    """
+
     weeks: dict[int, FrozenWeek] = {}
+    overrides: list[Override] = []
+    blog_fixed: dict[int, str] = {}  # week -> planned writer (before swaps), once the week is past
+
+
+class SyncState(_Model):
+    """What the bot has seen and written, so the next run reads only what is new."""
+
     issues: dict[int, WeekIssue] = {}  # week -> its Q&A issue
     comments: dict[int, SeenComment] = {}  # comment id -> what it submitted
     bot_comments: dict[str, BotComment] = {}  # marker -> the comment that carries it
     bot_login: str | None = None  # the account the bot writes as, learned from its first write
     first_seen: dict[str, dt.datetime] = {}  # commit sha -> when the bot first saw it
     pushes: list[Push] = []  # every push and merge of the default branch the bot has read
-    blog_fixed: dict[int, str] = {}  # week -> planned writer (before swaps), once the week is past
-    overrides: list[Override] = []
     commands: list[int] = []  # comment ids of commands already applied
     cursors: Cursors = Cursors()
 
+
+class State(_Model):
+    """The ledger file: decisions and sync state, kept apart."""
+
+    schema_version: int = Field(SCHEMA, alias="schema")
+    study: str = ""
+    decisions: Decisions = Decisions()
+    sync: SyncState = SyncState()
+
     model_config = ConfigDict(extra="forbid", populate_by_name=True)
 
+    def with_decisions(self, **fields: object) -> State:
+        return self.model_copy(update={"decisions": self.decisions.model_copy(update=fields)})
 
-def load_ledger(text: str | None) -> Ledger:
-    """Read a ledger file (a missing one is an empty ledger)."""
+    def with_sync(self, **fields: object) -> State:
+        return self.model_copy(update={"sync": self.sync.model_copy(update=fields)})
+
+
+_DECISION_FIELDS = frozenset(Decisions.model_fields)
+_SYNC_FIELDS = frozenset(SyncState.model_fields)
+
+
+def migrate(data: dict[str, Any]) -> dict[str, Any]:
+    """A schema-1 ledger (one flat object) as schema 2 (decisions and sync apart)."""
+    if data.get("schema", 1) >= 2:
+        return data
+    rest = {key: value for key, value in data.items() if key not in _DECISION_FIELDS | _SYNC_FIELDS}
+    return {
+        **rest,
+        "schema": SCHEMA,
+        "decisions": {key: data[key] for key in _DECISION_FIELDS if key in data},
+        "sync": {key: data[key] for key in _SYNC_FIELDS if key in data},
+    }
+
+
+def load_state(text: str | None) -> State:
+    """Read a ledger file (a missing one is an empty state); schema 1 is migrated."""
     if text is None or not text.strip():
-        return Ledger()
+        return State()
     if len(text.encode("utf-8")) > MAX_LEDGER_BYTES:
         raise LedgerError("the ledger is larger than 20 MiB; archive old weeks or start a new ledger")
     try:
@@ -132,37 +174,39 @@ def load_ledger(text: str | None) -> Ledger:
         raise LedgerError(
             f"the ledger is not valid JSON (line {error.lineno}); restore it from git history"
         ) from None
-    if isinstance(data, dict) and data.get("schema", SCHEMA) > SCHEMA:
+    if not isinstance(data, dict):
+        raise LedgerError("the ledger is not a JSON object; restore it from git history")
+    if isinstance(data.get("schema", SCHEMA), int) and data.get("schema", SCHEMA) > SCHEMA:
         raise LedgerError(
             f"the ledger was written by a newer studybot (schema {data['schema']}); update the action"
         )
     try:
-        return Ledger.model_validate(data)
+        return State.model_validate(migrate(data))
     except ValidationError as error:
         first = error.errors()[0]
         where = ".".join(str(part) for part in first["loc"])
         raise LedgerError(f"the ledger has an unexpected value at {where}: {first['msg']}; restore it from git history") from None
 
 
-def dump_ledger(ledger: Ledger) -> str:
-    """The ledger as stable, diff-friendly JSON (same ledger, same bytes)."""
-    data = ledger.model_dump(mode="json", by_alias=True, exclude_defaults=False)
+def dump_state(state: State) -> str:
+    """The ledger as stable, diff-friendly JSON (same state, same bytes)."""
+    data = state.model_dump(mode="json", by_alias=True, exclude_defaults=False)
     return json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True) + "\n"
 
 
-def substance(ledger: Ledger) -> Ledger:
-    """The ledger without its bookkeeping (cursors, pushes read, first sightings).
+def substance(state: State) -> State:
+    """The state without its bookkeeping (cursors, pushes read, first sightings).
 
     The bot's own writes move the cursors, so bookkeeping alone never warrants a commit; it
     is saved along with the next real change.
     """
-    return ledger.model_copy(update={"cursors": Cursors(), "pushes": [], "first_seen": {}})
+    return state.with_sync(cursors=Cursors(), pushes=[], first_seen={})
 
 
-def frozen_judgements(ledger: Ledger) -> dict[tuple[str, int], Judgement]:
+def frozen_judgements(decisions: Decisions) -> dict[tuple[str, int], Judgement]:
     """Final verdicts from the ledger, as the report uses them."""
     judgements: dict[tuple[str, int], Judgement] = {}
-    for week, frozen in ledger.weeks.items():
+    for week, frozen in decisions.weeks.items():
         for member, item in frozen.members.items():
             submission = None
             if item.source is not None and item.url is not None and item.at is not None:
@@ -173,10 +217,10 @@ def frozen_judgements(ledger: Ledger) -> dict[tuple[str, int], Judgement]:
     return judgements
 
 
-def freeze_final_weeks(ledger: Ledger, report: Report, now: dt.datetime) -> Ledger:
+def freeze_final_weeks(decisions: Decisions, report: Report, now: dt.datetime) -> Decisions:
     """Record every week that became final and is not frozen yet; frozen weeks stay as they are."""
-    weeks = dict(ledger.weeks)
-    blog_fixed = dict(ledger.blog_fixed)
+    weeks = dict(decisions.weeks)
+    blog_fixed = dict(decisions.blog_fixed)
     for week in report.weeks:
         number = week.week.number
         if not week.final:
@@ -201,7 +245,7 @@ def freeze_final_weeks(ledger: Ledger, report: Report, now: dt.datetime) -> Ledg
         planned = report.planned_writers.get(number)
         if planned is not None:
             blog_fixed.setdefault(number, planned)
-    return ledger.model_copy(update={"weeks": weeks, "blog_fixed": blog_fixed})
+    return decisions.model_copy(update={"weeks": weeks, "blog_fixed": blog_fixed})
 
 
 def _freeze(judgement: Judgement) -> FrozenVerdict:
@@ -218,18 +262,18 @@ def _freeze(judgement: Judgement) -> FrozenVerdict:
     )
 
 
-def remember_first_seen(ledger: Ledger, shas: Iterable[str], now: dt.datetime) -> Ledger:
+def remember_first_seen(sync: SyncState, shas: Iterable[str], now: dt.datetime) -> SyncState:
     """Note the first time the bot saw each commit (never moves an earlier time)."""
-    new = {sha: now for sha in shas if sha not in ledger.first_seen}
+    new = {sha: now for sha in shas if sha not in sync.first_seen}
     if not new:
-        return ledger
-    return ledger.model_copy(update={"first_seen": {**ledger.first_seen, **new}})
+        return sync
+    return sync.model_copy(update={"first_seen": {**sync.first_seen, **new}})
 
 
-def excuses_from(ledger: Ledger, config_excuses: Mapping[tuple[str, int], str] | None = None) -> dict[tuple[str, int], str]:
+def excuses_from(decisions: Decisions, config_excuses: Mapping[tuple[str, int], str] | None = None) -> dict[tuple[str, int], str]:
     """Waivers in force: the config's, then each excuse and unexcuse command in order."""
     waived: dict[tuple[str, int], str] = dict(config_excuses or {})
-    for override in ledger.overrides:
+    for override in decisions.overrides:
         if override.member is None or override.week is None:
             continue
         key = (override.member, override.week)
@@ -240,17 +284,48 @@ def excuses_from(ledger: Ledger, config_excuses: Mapping[tuple[str, int], str] |
     return waived
 
 
-def payments_from(ledger: Ledger) -> dict[str, int]:
+def payments_from(decisions: Decisions) -> dict[str, int]:
     paid: dict[str, int] = {}
-    for override in ledger.overrides:
+    for override in decisions.overrides:
         if override.kind == "paid" and override.member and override.amount:
             paid[override.member] = paid.get(override.member, 0) + override.amount
     return paid
 
 
-def swaps_from(ledger: Ledger) -> dict[int, str]:
+def swaps_from(decisions: Decisions) -> dict[int, str]:
     swaps: dict[int, str] = {}
-    for override in ledger.overrides:
+    for override in decisions.overrides:
         if override.kind == "swap-blog" and override.week is not None and override.member:
             swaps[override.week] = override.member
     return swaps
+
+
+def merge_states(ours: State, theirs: State) -> State:
+    """Our state after this run's writes, joined with the one a concurrent run committed.
+
+    Nothing either side recorded is lost: frozen weeks and fixed writers keep the first
+    recorded, overrides and applied commands are the union, and the bot's issues and comments
+    keep ours where both know one (ours was written last).
+    """
+    overrides = list(theirs.decisions.overrides)
+    seen = {override.model_dump_json() for override in overrides}
+    overrides += [override for override in ours.decisions.overrides if override.model_dump_json() not in seen]
+    overrides.sort(key=lambda override: override.at)
+    decisions = Decisions(
+        weeks={**ours.decisions.weeks, **theirs.decisions.weeks},
+        overrides=overrides,
+        blog_fixed={**ours.decisions.blog_fixed, **theirs.decisions.blog_fixed},
+    )
+    known = {(push.before, push.after) for push in ours.sync.pushes}
+    sync = ours.sync.model_copy(
+        update={
+            "issues": {**theirs.sync.issues, **ours.sync.issues},
+            "comments": {**theirs.sync.comments, **ours.sync.comments},
+            "bot_comments": {**theirs.sync.bot_comments, **ours.sync.bot_comments},
+            "first_seen": {**ours.sync.first_seen, **theirs.sync.first_seen}
+            | {sha: min(at, theirs.sync.first_seen.get(sha, at)) for sha, at in ours.sync.first_seen.items()},
+            "pushes": [*ours.sync.pushes, *(push for push in theirs.sync.pushes if (push.before, push.after) not in known)],
+            "commands": sorted({*ours.sync.commands, *theirs.sync.commands}),
+        }
+    )
+    return ours.model_copy(update={"decisions": decisions, "sync": sync})

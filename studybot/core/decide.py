@@ -1,0 +1,285 @@
+"""decide: the world as read, the state and ``now`` in; the plan of this run out.
+
+Every rule of a run lives here or in the modules it calls: whose writes are the bot's own,
+which ledger to trust, when each commit counts, who may command, which issues close, what the
+README and the ledger become. ``studybot run``, ``report`` and ``demo`` all call this one
+function; only the worlds they build differ.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from studybot.core.commands import apply_requests, pending_requests
+from studybot.core.config import StudyConfig
+from studybot.core.cycle import Context, closing_due, plan_cycle, timeline
+from studybot.core.evidence import Evidence
+from studybot.core.history import commit_date_stamp, current_table_notices, folder_evidence, readme_evidence
+from studybot.core.landing import land_commits, landed_stamp, pushes_of
+from studybot.core.markup import escape
+from studybot.core.members import Roster
+from studybot.core.messages import Messages, messages_for
+from studybot.core.observe import comment_evidence, observe_comments, observe_issues
+from studybot.core.plan import CommitFiles, Operation
+from studybot.core.records import Permission
+from studybot.core.regions import replace_region
+from studybot.core.render import render_fines, render_rotation
+from studybot.core.report import Report, blog_writers, build_report, excuses_of
+from studybot.core.schedule import Schedule
+from studybot.core.state import (
+    Cursors,
+    Decisions,
+    State,
+    SyncState,
+    dump_state,
+    excuses_from,
+    freeze_final_weeks,
+    frozen_judgements,
+    payments_from,
+    remember_first_seen,
+    substance,
+    swaps_from,
+)
+from studybot.core.world import EMPTY_LEDGER, ReadRequest, World
+
+# Collaborator roles that can change the repository; a command also needs maintainer: true.
+COMMANDING_ROLES = (Permission.ADMIN, Permission.MAINTAIN, Permission.WRITE)
+
+
+@dataclass(frozen=True)
+class Plan:
+    """What a run does: the report, the writes in order, and the state they lead to.
+
+    When ``reread`` is set the plan is not to be applied: the shell reads the world again,
+    widened by the request, and decides again.
+    """
+
+    report: Report
+    operations: tuple[Operation, ...] = ()
+    state: State = field(default_factory=State)
+    notes: tuple[str, ...] = ()
+    timeline: tuple[str, ...] = ()
+    reread: ReadRequest | None = None
+
+
+def decide(
+    config: StudyConfig,
+    schedule: Schedule,
+    world: World,
+    state: State,
+    now: dt.datetime,
+    *,
+    only_week: int | None = None,
+) -> Plan:
+    """The plan of one run. ``only_week`` limits issue and comment writes to that week."""
+    messages = messages_for(config.study.language)
+    roster = Roster(config)
+    notes: list[str] = []
+    sync = state.sync
+    if world.github is not None:
+        sync = observe(sync, world, roster, now)
+        foreign = foreign_ledger(config, world, sync, roster)
+        if foreign is not None:
+            return _reread(config, schedule, world, state, now, foreign)
+        if world.request.restored is not None:
+            sha, actor = world.request.restored
+            notes.append(messages.t("ledger.restored", sha=sha[:7], actor=escape(actor)))
+    state = state.model_copy(update={"sync": sync})
+    report = judge(config, schedule, gather_evidence(config, schedule, world, state), state.decisions, now)
+
+    replies: list[Operation] = []
+    if world.github is not None:
+        requests = pending_requests(world.github.comments, state)
+        authors = {request.comment.author for request in requests}
+        if authors - set(world.github.permissions):
+            return _reread(config, schedule, world, state, now, ReadRequest(permissions=frozenset(authors)))
+        if requests:
+            allowed = authorize(roster, world.github.permissions, authors)
+            applied = apply_requests(requests, allowed, config, schedule, report, state, now, messages)
+            if applied.recheck and not world.request.from_start:
+                return _reread(config, schedule, world, state, now, ReadRequest(from_start=True))
+            state, replies = applied.state, list(applied.replies)
+            report = judge(config, schedule, gather_evidence(config, schedule, world, state), state.decisions, now)
+
+    questions = world.github.questions if world.github is not None else ()
+    context = Context(config, schedule, report, state, now, messages, questions)
+    if world.github is not None and questions is None and config.qna.close_labeled and closing_due(context):
+        return _reread(config, schedule, world, state, now, ReadRequest(questions=True))
+    operations = replies + plan_cycle(context)
+    if only_week is not None:
+        operations = [op for op in operations if getattr(op, "week", only_week) == only_week]
+    closing = set(closing_due(context)) if questions is not None else set()
+    state = state.model_copy(
+        update={
+            "decisions": freeze_final_weeks(state.decisions, report, now),
+            "sync": _mark_closed(state.sync, closing if only_week is None else closing & {only_week}),
+            "study": config.study.name,
+        }
+    )
+    commit = plan_commit(config, schedule, report, world, state, load_base(world), operations, messages)
+    if commit is not None:
+        operations.append(commit)
+    return Plan(report, tuple(operations), state, tuple(notes), tuple(timeline(context)))
+
+
+def week_timeline(
+    config: StudyConfig, schedule: Schedule, report: Report, state: State, now: dt.datetime
+) -> tuple[str, ...]:
+    """The current week's steps, done or due, as the state after a run's writes knows them."""
+    return tuple(timeline(Context(config, schedule, report, state, now, messages_for(config.study.language))))
+
+
+def _reread(
+    config: StudyConfig, schedule: Schedule, world: World, state: State, now: dt.datetime, request: ReadRequest
+) -> Plan:
+    """A plan that asks for a wider read before anything is written."""
+    report = judge(config, schedule, gather_evidence(config, schedule, world, state), state.decisions, now)
+    return Plan(report, state=state, reread=world.request.including(request))
+
+
+def load_base(world: World) -> State | None:
+    """The state the checkout's ledger holds, to tell whether this run changes it."""
+    from studybot.core.state import LedgerError, load_state
+
+    try:
+        return load_state(world.ledger)
+    except LedgerError:
+        return None
+
+
+def _mark_closed(sync: SyncState, weeks: set[int]) -> SyncState:
+    """The weeks whose closing step this plan completes (the issue closed, questions closed)."""
+    if not weeks:
+        return sync
+    issues = {
+        week: issue.model_copy(update={"week_closed": True}) if week in weeks else issue
+        for week, issue in sync.issues.items()
+    }
+    return sync.model_copy(update={"issues": issues})
+
+
+def observe(sync: SyncState, world: World, roster: Roster, now: dt.datetime) -> SyncState:
+    """Fold what is new on GitHub and in the checkout into the sync state."""
+    assert world.github is not None
+    trusted = tuple(roster.maintainer_logins)
+    github = world.github
+    if world.request.from_start:
+        sync = sync.model_copy(update={"cursors": Cursors(head=sync.cursors.head)})
+    sync = observe_issues(sync, github.issues, trusted)
+    sync = observe_comments(sync, github.comments, trusted)
+    known = {(push.before, push.after) for push in sync.pushes}
+    pushes = [*sync.pushes, *(push for push in pushes_of(github.activity.items) if (push.before, push.after) not in known)]
+    head = world.git.head
+    if world.git.seen_before is not None and sync.cursors.head and sync.cursors.head != head:
+        # Commits that arrived since the last run were first seen now (bounded by activity).
+        sync = remember_first_seen(sync, [sha for sha in world.git.parents if sha not in world.git.seen_before], now)
+    cursors = sync.cursors.model_copy(
+        update={"activity_after": github.activity.cursor or sync.cursors.activity_after, "head": head}
+    )
+    return sync.model_copy(update={"pushes": pushes, "cursors": cursors})
+
+
+def foreign_ledger(config: StudyConfig, world: World, sync: SyncState, roster: Roster) -> ReadRequest | None:
+    """When someone other than the bot or a maintainer pushed the ledger, the read that restores it.
+
+    The ledger to use is the newest one the bot or a maintainer pushed (or none at all). A
+    push the activity log does not know cannot be judged and is trusted.
+    """
+    changes = world.git.ledger_changes
+    if not changes or world.request.ledger_at is not None or world.git.head is None:
+        return None
+    landed = land_commits(world.git.parents, world.git.head, sync.pushes)
+    trusted = roster.maintainer_logins
+
+    def untrusted(sha: str) -> str | None:
+        actor = landed[sha].actor if sha in landed else None
+        if actor is None or actor.endswith("[bot]") or actor.lower() in trusted:
+            return None
+        return actor
+
+    actor = untrusted(changes[0])
+    if actor is None:
+        return None
+    keep = next((sha for sha in changes[1:] if untrusted(sha) is None), EMPTY_LEDGER)
+    return ReadRequest(ledger_at=keep, restored=(changes[0], actor))
+
+
+def authorize(roster: Roster, permissions: Mapping[str, Permission], authors: set[str]) -> dict[str, bool]:
+    """Who may command: a configured maintainer whose repository role is write or above.
+
+    Members often have write access to push their links, so the role alone is not enough;
+    the role check keeps a renamed or departed account listed in the config from commanding.
+    """
+    return {
+        author: author.lower() in roster.maintainer_logins and permissions.get(author) in COMMANDING_ROLES
+        for author in sorted(authors)
+    }
+
+
+def gather_evidence(config: StudyConfig, schedule: Schedule, world: World, state: State) -> Evidence:
+    """Submissions from the README history, week folders and issue comments."""
+    roster = Roster(config)
+    git = world.git
+    if world.github is not None and config.submissions.timing == "landed" and git.head is not None:
+        stamp = landed_stamp(roster, land_commits(git.parents, git.head, state.sync.pushes), state.sync.first_seen)
+    else:
+        stamp = commit_date_stamp(roster)
+    weeks = [week.number for week in schedule.weeks]
+    evidence = Evidence()
+    if config.submissions.readme.enabled:
+        evidence.merge(readme_evidence(config, git.readme_patches, stamp))
+        table = world.text(config.submissions.readme.path)
+        if table is not None:
+            for notice in current_table_notices(config, table, weeks):
+                evidence.warn(notice)
+    if config.submissions.folders.enabled:
+        blobs = git.blobs
+        evidence.merge(
+            folder_evidence(
+                config, git.folder_changes, lambda shas: {sha: blobs[sha] for sha in shas if sha in blobs}, stamp, weeks
+            )
+        )
+    if config.submissions.issues.enabled:
+        _, writers = blog_writers(config, schedule, state.decisions.blog_fixed, swaps_from(state.decisions))
+        evidence.merge(comment_evidence(state.sync, roster, writers))
+    return evidence
+
+
+def judge(config: StudyConfig, schedule: Schedule, evidence: Evidence, decisions: Decisions, now: dt.datetime) -> Report:
+    """The report with the decisions' frozen verdicts, waivers, swaps and payments applied."""
+    return build_report(
+        config, schedule, evidence, now,
+        frozen=frozen_judgements(decisions),
+        excuses=excuses_from(decisions, excuses_of(config)),
+        blog_fixed=decisions.blog_fixed,
+        blog_overrides=swaps_from(decisions),
+        paid=payments_from(decisions),
+    )
+
+
+def plan_commit(
+    config: StudyConfig,
+    schedule: Schedule,
+    report: Report,
+    world: World,
+    state: State,
+    base: State | None,
+    operations: list[Operation],
+    messages: Messages,
+) -> CommitFiles | None:
+    """The README with fresh regions and the ledger, as one commit; None when nothing changed.
+
+    Bookkeeping alone (cursors, pushes read, first sightings) never warrants a commit; every
+    other write of the run is recorded in the ledger, so it does.
+    """
+    readme = world.text(config.output.readme) or ""
+    readme_after = replace_region(readme, "fines", render_fines(report, schedule, messages))
+    readme_after = replace_region(readme_after, "rotation", render_rotation(report, schedule, messages))
+    changed_readme = readme_after if readme_after != readme else None
+    same_state = base is not None and dump_state(substance(state)) == dump_state(substance(base))
+    if changed_readme is None and same_state and not operations and world.request.ledger_at is None:
+        return None
+    key = "commit.message" if changed_readme is not None else "commit.ledger_only"
+    return CommitFiles(config.output.readme, changed_readme, config.output.ledger, messages.t(key))

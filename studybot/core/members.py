@@ -1,0 +1,69 @@
+"""Who is who: the roster built once from the config, name normalisation, bot recognition.
+
+Every place that matches a written name, a login or a commit address to a member, or asks
+whether a login may command or is the bot, asks this module.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Collection
+
+from studybot.core.config import StudyConfig
+
+
+def normalize(name: str) -> str:
+    """A name as compared: NFC (macOS pastes NFD) and without surrounding spaces."""
+    return unicodedata.normalize("NFC", name).strip()
+
+
+class Roster:
+    """Finds members by the names and logins people write, and tells who may edit what."""
+
+    def __init__(self, config: StudyConfig):
+        self.names = {normalize(member.name): member.name for member in config.members}
+        self.logins = {member.github.lower(): member.name for member in config.members if member.github}
+        self.emails = {
+            email.lower(): member.name for member in config.members for email in member.emails
+        }
+        self.maintainers = {member.name for member in config.members if member.maintainer}
+        # Configured maintainers by GitHub login (lower-case) -> name.
+        self.maintainer_logins = {
+            member.github.lower(): member.name for member in config.members if member.maintainer and member.github
+        }
+
+    def member(self, written: str) -> str | None:
+        """The member a table entry names: exact name, NFC-trimmed name, then GitHub login."""
+        return self.names.get(written) or self.names.get(normalize(written)) or self.logins.get(
+            written.strip().lstrip("@").lower()
+        )
+
+    def by_login(self, login: str | None) -> str | None:
+        """The member with GitHub account ``login``, if any."""
+        return self.logins.get((login or "").strip().lstrip("@").lower())
+
+    def author(self, email: str) -> str | None:
+        """The member who authored a commit: the login of a noreply address, or a listed email.
+
+        The author's name is not used: any client can write any name.
+        """
+        email = email.lower()
+        if email.endswith("@users.noreply.github.com"):
+            login = email.split("@", 1)[0].split("+", 1)[-1]
+            if login in self.logins:
+                return self.logins[login]
+        return self.emails.get(email)
+
+    def may_edit(self, actor: str | None, member: str) -> bool:
+        return actor is not None and (actor == member or actor in self.maintainers)
+
+
+def is_bot(login: str, bot_login: str | None, trusted: Collection[str] = ()) -> bool:
+    """Whether a marker by ``login`` is the bot's own.
+
+    The job token writes as github-actions[bot] and an App token as another '[bot]' account,
+    which members cannot post as. A personal token writes as its owner, normally a
+    maintainer: ``trusted`` lists the maintainers' logins, so the bot recognises its writes
+    even when a run stopped before its state recorded the login.
+    """
+    return login == bot_login or login.endswith("[bot]") or login.lower() in trusted

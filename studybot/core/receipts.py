@@ -1,0 +1,66 @@
+"""What GitHub answered to each write, recorded into the state the run commits.
+
+The plan names a new week's issue by its week, because its number exists only once it is
+opened; the receipt of that write gives the number, and the state keeps it, so the bot knows
+its own issues and comments by recorded ids and digests.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from studybot.core.markers import Kind, digest, marker
+from studybot.core.plan import CloseIssue, CloseQuestion, CommitFiles, CreateIssue, EditIssue, Operation, PostComment, Reply
+from studybot.core.state import BotComment, State, WeekIssue
+
+
+@dataclass(frozen=True)
+class Receipt:
+    """GitHub's answer to one write: the new issue's number or comment's id, and the author."""
+
+    number: int | None = None
+    comment: int | None = None
+    author: str | None = None
+
+
+def issue_of(state: State, operation: CreateIssue | EditIssue | CloseIssue | PostComment) -> int:
+    """The number of the week's issue an operation writes to, as the state knows it now."""
+    return state.sync.issues[operation.week].number
+
+
+def record(state: State, operation: Operation, receipt: Receipt) -> State:
+    """The state after ``operation`` was carried out and GitHub answered ``receipt``."""
+    sync = state.sync
+    issues = dict(sync.issues)
+    bot_login = sync.bot_login or receipt.author
+    if isinstance(operation, CreateIssue):
+        assert receipt.number is not None
+        issues[operation.week] = WeekIssue(number=receipt.number, digest=digest(operation.body))
+        return state.with_sync(issues=issues, bot_login=bot_login)
+    if isinstance(operation, EditIssue):
+        issues[operation.week] = issues[operation.week].model_copy(update={"digest": digest(operation.body)})
+        return state.with_sync(issues=issues)
+    if isinstance(operation, CloseIssue):
+        issues[operation.week] = issues[operation.week].model_copy(update={"state": "closed"})
+        return state.with_sync(issues=issues)
+    if isinstance(operation, PostComment):
+        found = marker(operation.week, operation.kind)
+        comment = operation.existing if operation.existing is not None else receipt.comment
+        assert comment is not None
+        bot_comments = {**sync.bot_comments, found: BotComment(id=comment, digest=digest(operation.body))}
+        return state.with_sync(bot_comments=bot_comments, bot_login=bot_login)
+    if isinstance(operation, CloseQuestion):
+        if operation.body is None or receipt.comment is None:
+            return state
+        bot_comments = {**sync.bot_comments, operation.note: BotComment(id=receipt.comment, digest=digest(operation.body))}
+        return state.with_sync(bot_comments=bot_comments, bot_login=bot_login)
+    if isinstance(operation, Reply):
+        bot_comments = dict(sync.bot_comments)
+        if operation.body is not None and receipt.comment is not None:
+            bot_comments[marker(0, Kind.REPLY, operation.comment)] = BotComment(
+                id=receipt.comment, digest=digest(operation.body)
+            )
+        commands = sorted({*sync.commands, operation.comment})
+        return state.with_sync(bot_comments=bot_comments, commands=commands, bot_login=bot_login)
+    assert isinstance(operation, CommitFiles)
+    return state

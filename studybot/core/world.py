@@ -1,0 +1,84 @@
+"""The world as one run read it: a frozen snapshot of the checkout and of GitHub.
+
+The shell fills it in one pass (``studybot.shell.read``); ``decide`` takes it as data. What
+decide needs beyond a first read (the permissions of command authors, the open question
+issues, GitHub from the start, an older ledger) it asks for with a ``ReadRequest``, and the
+shell reads again: a second read is explicit, never a callback.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from studybot.core.records import ActivityPage, Comment, Issue, PatchCommit, Permission, TreeCommit
+
+
+@dataclass(frozen=True)
+class ReadRequest:
+    """What a read covers beyond the first one.
+
+    ``ledger_at``: read the ledger as of this commit instead of the head (a restore), with
+    ``restored`` = (the foreign commit, its pusher) for the leader's note. ``EMPTY_LEDGER``
+    means no trusted ledger exists yet. ``from_start``: read issues, comments and activity
+    from the start instead of from the cursors (a recheck). ``permissions``: the logins whose
+    collaborator permission is needed. ``questions``: list the open ``close_labeled`` issues.
+    """
+
+    ledger_at: str | None = None
+    restored: tuple[str, str] | None = None
+    from_start: bool = False
+    permissions: frozenset[str] = frozenset()
+    questions: bool = False
+
+    def including(self, other: ReadRequest) -> ReadRequest:
+        """This request widened by ``other`` (reads only grow between passes)."""
+        return ReadRequest(
+            ledger_at=other.ledger_at or self.ledger_at,
+            restored=other.restored or self.restored,
+            from_start=self.from_start or other.from_start,
+            permissions=self.permissions | other.permissions,
+            questions=self.questions or other.questions,
+        )
+
+
+EMPTY_LEDGER = "-"  # ``ledger_at`` for "start from an empty ledger"
+
+
+@dataclass(frozen=True)
+class GitRecords:
+    """The checkout's history, as the git module reports it."""
+
+    head: str | None
+    parents: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # every commit reachable from head
+    readme_patches: tuple[PatchCommit, ...] = ()
+    folder_changes: tuple[TreeCommit, ...] = ()
+    blobs: Mapping[str, bytes] = field(default_factory=dict)  # contents of blobs in folder_changes
+    ledger_changes: tuple[str, ...] = ()  # commits that changed the ledger file, newest first
+    seen_before: frozenset[str] | None = None  # commits reachable from the previous run's head
+
+
+@dataclass(frozen=True)
+class GitHubRecords:
+    """What GitHub answered: everything new since the state's cursors (or since the start)."""
+
+    branch: str
+    issues: tuple[Issue, ...] = ()
+    comments: tuple[Comment, ...] = ()
+    activity: ActivityPage = ActivityPage((), None)
+    permissions: Mapping[str, Permission] = field(default_factory=dict)
+    questions: tuple[Issue, ...] | None = None  # open close_labeled issues, when requested
+
+
+@dataclass(frozen=True)
+class World:
+    """Every input of one run. ``github`` is None offline (``report``, ``demo``)."""
+
+    files: Mapping[str, str | None]  # path -> text at the head (the README, the table's file)
+    ledger: str | None  # the ledger text the state was read from
+    git: GitRecords
+    github: GitHubRecords | None = None
+    request: ReadRequest = ReadRequest()
+
+    def text(self, path: str) -> str | None:
+        return self.files.get(path)

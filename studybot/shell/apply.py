@@ -1,0 +1,98 @@
+"""apply: carry out a plan's operations on GitHub, one by one, recording each receipt.
+
+A thin interpreter: every decision was made by ``decide``. The only thing this adds is what
+GitHub answers (a new issue's number, a comment's id), which ``record`` writes into the state
+that the plan's commit then saves.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from studybot.core.plan import (
+    CloseIssue,
+    CloseQuestion,
+    CommitFiles,
+    CreateIssue,
+    EditIssue,
+    Operation,
+    PostComment,
+    Reply,
+)
+from studybot.core.receipts import Receipt, issue_of, record
+from studybot.core.records import FileChange, IssueState
+from studybot.core.state import State, dump_state
+from studybot.shell.remote import Gateway, RefMoved
+
+
+@dataclass(frozen=True)
+class Applied:
+    """The state after the writes, the commit made, and whether the branch moved under it."""
+
+    state: State
+    commit: str | None = None
+    moved: bool = False
+
+
+def apply_plan(
+    operations: tuple[Operation, ...],
+    state: State,
+    gateway: Gateway,
+    *,
+    branch: str,
+    parent: str,
+    done: Callable[[Operation], None] = lambda operation: None,
+) -> Applied:
+    """Carry out ``operations`` in order; the commit, when planned, comes last."""
+    for operation in operations:
+        if isinstance(operation, CommitFiles):
+            try:
+                sha = gateway.commit_files(branch, parent, commit_changes(operation, state), operation.message)
+            except RefMoved:
+                return Applied(state, moved=True)
+            done(operation)
+            return Applied(state, sha)
+        state = record(state, operation, carry_out(operation, gateway, state))
+        done(operation)
+    return Applied(state)
+
+
+def commit_changes(operation: CommitFiles, state: State) -> list[FileChange]:
+    """The files of the commit: the README when it changed, and the ledger as the state is now."""
+    changes = [FileChange(operation.readme_path, operation.readme)] if operation.readme is not None else []
+    return [*changes, FileChange(operation.ledger_path, dump_state(state))]
+
+
+def carry_out(operation: Operation, gateway: Gateway, state: State) -> Receipt:
+    """One write on GitHub, and what GitHub answered."""
+    if isinstance(operation, CreateIssue):
+        created = gateway.create_issue(operation.title, operation.body, operation.labels)
+        return Receipt(number=created.number, author=created.author)
+    if isinstance(operation, EditIssue):
+        gateway.update_issue(operation.issue, body=operation.body)
+        return Receipt()
+    if isinstance(operation, CloseIssue):
+        gateway.update_issue(operation.issue, state=IssueState.CLOSED, state_reason="completed")
+        return Receipt()
+    if isinstance(operation, PostComment):
+        if operation.existing is not None:
+            gateway.update_comment(operation.existing, operation.body)
+            return Receipt()
+        posted = gateway.create_comment(issue_of(state, operation), operation.body)
+        return Receipt(comment=posted.id, author=posted.author)
+    if isinstance(operation, CloseQuestion):
+        receipt = Receipt()
+        if operation.body is not None:
+            posted = gateway.create_comment(operation.issue, operation.body)
+            receipt = Receipt(comment=posted.id, author=posted.author)
+        gateway.update_issue(operation.issue, state=IssueState.CLOSED, state_reason="completed")
+        return receipt
+    if isinstance(operation, Reply):
+        if operation.reaction:
+            gateway.add_reaction(operation.comment, operation.reaction)
+        if operation.body:
+            posted = gateway.create_comment(operation.issue, operation.body)
+            return Receipt(comment=posted.id, author=posted.author)
+        return Receipt()
+    raise TypeError(f"cannot apply {operation!r}")

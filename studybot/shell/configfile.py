@@ -1,0 +1,25 @@
+"""The config file: read from disk and parsed, or every problem as one failure (exit 2)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from studybot.core.config import ConfigError, StudyConfig, load_config
+from studybot.core.errors import EXIT_CONFIG, Failure
+from studybot.core.messages import messages_for
+
+
+def load(path: Path, language: str | None = None) -> StudyConfig:
+    """Load the config or fail with every problem as an annotation (exit 2).
+
+    ``language`` (from the locale) is used only when the file does not say its own.
+    """
+    try:
+        return load_config(path, language)
+    except ConfigError as error:
+        count = len(error.problems)
+        raise Failure(
+            messages_for(error.language).t("check.failed", path=path, count=count),
+            EXIT_CONFIG,
+            error.problems,
+        ) from None

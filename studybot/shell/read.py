@@ -1,0 +1,154 @@
+"""read: every input of a run, in one pass and a fixed order, as a frozen ``World``.
+
+The checkout first (the README, the ledger, their history), then GitHub (issues, comments and
+activity since the state's cursors, and whatever the request adds). Offline (``report``,
+``demo``) there is no GitHub part. Nothing here decides anything: what to read beyond the
+first pass comes from ``decide`` as a ``ReadRequest``.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+
+from studybot.core.config import StudyConfig
+from studybot.core.records import Issue, IssueState
+from studybot.core.state import load_state
+from studybot.core.world import EMPTY_LEDGER, GitHubRecords, GitRecords, ReadRequest, World
+from studybot.shell.git import GitError, Repository
+from studybot.shell.remote import Gateway
+
+MAX_README_BYTES = 5 * 1024 * 1024
+
+
+class CheckoutError(Exception):
+    """The checkout cannot answer; the message says how to fix it."""
+
+
+def open_checkout(path: str | Path) -> Repository:
+    """The repository at ``path``, checked to hold the whole history."""
+    repository = Repository(path)
+    if not repository.is_repository():
+        raise CheckoutError(
+            f"{path} is not a git checkout; pass --repo-path DIR of a cloned study repository "
+            "(in a workflow, add an actions/checkout step before studybot)"
+        )
+    if repository.is_shallow():
+        raise CheckoutError(
+            "the checkout is shallow, so the history of the README is missing; "
+            "set 'fetch-depth: 0' on actions/checkout (or run 'git fetch --unshallow')"
+        )
+    return repository
+
+
+def read_world(
+    config: StudyConfig,
+    repository: Repository,
+    gateway: Gateway | None = None,
+    request: ReadRequest = ReadRequest(),
+    *,
+    branch: str | None = None,
+    previous: World | None = None,
+) -> World:
+    """Read the checkout (and GitHub, given a gateway) as ``request`` asks.
+
+    With ``previous`` (the world of the pass before, read with a narrower request), only what
+    the request adds is read: more permissions, the question issues; a different ledger or a
+    read from the start reads GitHub again.
+    """
+    if previous is not None and previous.request.ledger_at == request.ledger_at:
+        world = previous
+        if previous.github is not None and gateway is not None:
+            world = dataclasses.replace(world, github=read_github(config, gateway, world, request, branch=branch))
+        return dataclasses.replace(world, request=request)
+    try:
+        head = repository.head()
+        if head is None:
+            return World({}, None, GitRecords(None), request=request)
+        files = _files(config, repository, head)
+        ledger_rev = head if request.ledger_at is None else request.ledger_at
+        ledger = None if ledger_rev == EMPTY_LEDGER else repository.show(ledger_rev, config.output.ledger)
+        cursors = load_state(ledger).sync.cursors
+        if previous is not None:  # the same head: only which commits are new depends on the ledger
+            git = dataclasses.replace(previous.git, seen_before=_seen_before(repository, head, cursors.head, gateway is not None))
+        else:
+            git = _git_records(config, repository, head, cursors.head, online=gateway is not None)
+    except GitError as error:
+        raise CheckoutError(str(error)) from None
+    world = World(files, ledger, git, request=request)
+    if gateway is None:
+        return world
+    return dataclasses.replace(world, github=read_github(config, gateway, world, request, branch=branch))
+
+
+def read_github(
+    config: StudyConfig, gateway: Gateway, world: World, request: ReadRequest, *, branch: str | None = None
+) -> GitHubRecords:
+    """GitHub's part of the world: what is new since the state's cursors, and what ``request`` adds.
+
+    The issues, comments and activity of ``world.github`` are kept when it was read with the
+    same cursors; permissions and question issues already read are not asked again.
+    """
+    known = world.github
+    if known is None or world.request.from_start != request.from_start:
+        cursors = load_state(world.ledger).sync.cursors
+        since = None if request.from_start else cursors
+        branch = branch or (known.branch if known else gateway.default_branch())
+        known = GitHubRecords(
+            branch=branch,
+            issues=tuple(gateway.list_issues(since=since.issues_since if since else None)),
+            comments=tuple(gateway.list_comments(since=since.comments_since if since else None)),
+            activity=gateway.list_activity(branch, after=since.activity_after if since else None),
+            permissions=known.permissions if known else {},
+            questions=known.questions if known else None,
+        )
+    permissions = dict(known.permissions)
+    permissions.update({login: gateway.permission(login) for login in sorted(request.permissions - set(permissions))})
+    questions = known.questions
+    if request.questions and questions is None:
+        questions = _questions(config, gateway)
+    return dataclasses.replace(known, permissions=permissions, questions=questions)
+
+
+def _files(config: StudyConfig, repository: Repository, head: str) -> dict[str, str | None]:
+    """The README the bot writes and the one the table is read from (usually the same)."""
+    paths = {config.output.readme, config.submissions.readme.path}
+    files = {path: repository.show(head, path) for path in sorted(paths)}
+    for path, text in files.items():
+        if text is not None and len(text.encode("utf-8", "surrogateescape")) > MAX_README_BYTES:
+            raise CheckoutError(
+                f"{path} is larger than {MAX_README_BYTES // (1024 * 1024)} MiB; studybot reads "
+                "READMEs up to that size (move old weeks to another file)"
+            )
+    return files
+
+
+def _git_records(config: StudyConfig, repository: Repository, head: str, previous: str | None, *, online: bool) -> GitRecords:
+    source = config.submissions.readme
+    patches = tuple(repository.readme_patches(source.path, head)) if source.enabled else ()
+    folders = tuple(repository.folder_changes(head)) if config.submissions.folders.enabled else ()
+    blobs = repository.blobs(sorted({touch.blob for commit in folders for touch in commit.touched}))
+    return GitRecords(
+        head=head,
+        parents=repository.parents(head),
+        readme_patches=patches,
+        folder_changes=folders,
+        blobs=blobs,
+        ledger_changes=tuple(repository.changes_of(config.output.ledger, head)) if online else (),
+        seen_before=_seen_before(repository, head, previous, online),
+    )
+
+
+def _seen_before(repository: Repository, head: str, previous: str | None, online: bool) -> frozenset[str] | None:
+    """The commits the previous run had seen, to time the new ones by first sight."""
+    if not online or not previous or previous == head:
+        return None
+    try:
+        return frozenset(repository.parents(previous))
+    except GitError:
+        return None  # the previous head is gone (a force-push): nobody is re-timed
+
+
+def _questions(config: StudyConfig, gateway: Gateway) -> tuple[Issue, ...]:
+    labels = tuple(config.qna.close_labeled)
+    return tuple(issue for issue in gateway.list_issues(labels=labels) if issue.state is IssueState.OPEN)
