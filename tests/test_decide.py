@@ -1,0 +1,128 @@
+"""decide on worlds built in memory: no git, no fake server, just data in and a plan out."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from helpers import kst, state
+
+from studybot.core.decide import decide
+from studybot.core.markers import Kind, marker
+from studybot.core.plan import CloseIssue, CloseQuestion, CommitFiles, CreateIssue, PostComment, Reply
+from studybot.core.records import (
+    ActivityPage,
+    Comment,
+    CommitInfo,
+    Hunk,
+    Issue,
+    IssueState,
+    PatchCommit,
+    Permission,
+)
+from studybot.core.rules import Verdict
+from studybot.core.state import WeekIssue, dump_state
+from studybot.core.world import EMPTY_LEDGER, GitHubRecords, GitRecords, World
+
+README = "# Study\n\n|주차|과제|팀블로그|\n|---|---|---|\n|1주차|[장서진]() [구미진]()|이은빈|\n"
+WEEK1_DEADLINE = kst(2022, 4, 13)
+
+
+def commit(sha: str, parent: str | None, at: dt.datetime) -> CommitInfo:
+    return CommitInfo(sha, (parent,) if parent else (), "장서진", "SEOJIN-Lab@users.noreply.github.com", at)
+
+
+def world(*, github: GitHubRecords | None = None, ledger: str | None = None, **git: object) -> World:
+    """The seed study's README at week 1, with a history given as records."""
+    records = GitRecords(head="c2", parents={"c1": (), "c2": ("c1",)}, **git)  # type: ignore[arg-type]
+    return World({"README.md": README}, ledger, records, github)
+
+
+def online(**fields: object) -> GitHubRecords:
+    return GitHubRecords(branch="main", activity=ActivityPage((), None), **fields)  # type: ignore[arg-type]
+
+
+def comment(number: int, body: str, author: str, at: dt.datetime) -> Comment:
+    return Comment(number, 9, author, body, at, at)
+
+
+def test_a_link_put_into_the_table_is_judged_from_the_history_records(seed, seed_schedule):
+    """A README patch that fills 장서진's cell before the deadline makes her week 1 on time."""
+    filled = "|1주차|[장서진](https://blog.example/1) [구미진]()|이은빈|"
+    patch = PatchCommit(commit("c2", "c1", kst(2022, 4, 10)), (Hunk(5, 1, 5, 1, (README.splitlines()[4],), (filled,)),))
+    created = PatchCommit(commit("c1", None, kst(2022, 4, 1)), (Hunk(0, 0, 1, 5, (), tuple(README.splitlines())),))
+    plan = decide(seed, seed_schedule, world(readme_patches=(created, patch)), state(), kst(2022, 4, 14))
+    week1 = plan.report.weeks[0].members
+    assert week1["장서진"].verdict is Verdict.ON_TIME and week1["구미진"].verdict is Verdict.ABSENT
+    assert plan.state.decisions.weeks[1].members["구미진"].verdict is Verdict.ABSENT  # frozen: the week is final
+
+
+def test_the_week_opens_with_an_issue_and_one_commit(seed, seed_schedule):
+    """A week before the deadline the plan opens the week's issue and commits tables and ledger."""
+    plan = decide(seed, seed_schedule, world(github=online()), state(), WEEK1_DEADLINE - dt.timedelta(days=6))
+    assert [type(op) for op in plan.operations] == [CreateIssue, CommitFiles]
+    assert plan.operations[0].title == "[1주차] Q&A" and plan.reread is None
+
+
+def test_a_command_first_asks_for_its_authors_permission(seed, seed_schedule):
+    """decide reads no permission itself: it asks for the author's, then applies the command."""
+    excuse = comment(50, "/studybot excuse @mijinkoo 1 병결", "SEOJIN-Lab", kst(2022, 4, 8))
+    asked = decide(seed, seed_schedule, world(github=online(comments=(excuse,))), state(), kst(2022, 4, 8))
+    assert asked.reread is not None and asked.reread.permissions == {"SEOJIN-Lab"} and not asked.operations
+    granted = online(comments=(excuse,), permissions={"SEOJIN-Lab": Permission.ADMIN})
+    plan = decide(seed, seed_schedule, world(github=granted, ), state(), kst(2022, 4, 8))
+    assert any(isinstance(op, Reply) and op.comment == 50 for op in plan.operations)
+    assert plan.report.weeks[0].members["구미진"].verdict is Verdict.EXCUSED
+
+
+def test_a_member_with_write_access_cannot_command(seed, seed_schedule):
+    """A member who is not a configured maintainer is refused even with write permission."""
+    paid = comment(51, "/studybot paid @mijinkoo 3000", "mijinkoo", kst(2022, 4, 8))
+    granted = online(comments=(paid,), permissions={"mijinkoo": Permission.WRITE})
+    plan = decide(seed, seed_schedule, world(github=granted), state(), kst(2022, 4, 8))
+    assert plan.state.decisions.overrides == []
+    assert [op.reaction for op in plan.operations if isinstance(op, Reply)] == ["confused"]
+
+
+def test_question_issues_are_read_only_when_a_week_closes(seed, seed_schedule):
+    """At the deadline decide asks for the open question issues, then closes the right one by number."""
+    opened = state(issues={1: WeekIssue(number=3)})
+    at_deadline = WEEK1_DEADLINE + dt.timedelta(minutes=5)
+    asked = decide(seed, seed_schedule, world(github=online()), opened, at_deadline)
+    assert asked.reread is not None and asked.reread.questions
+    question = Issue(7, "질문", "", IssueState.OPEN, ("question",), "mijinkoo", kst(2022, 4, 11), kst(2022, 4, 11))
+    later = Issue(8, "질문", "", IssueState.OPEN, ("question",), "mijinkoo", kst(2022, 4, 13, 0, 1), kst(2022, 4, 13, 0, 1))
+    plan = decide(seed, seed_schedule, world(github=online(questions=(question, later))), opened, at_deadline)
+    assert [(type(op).__name__, getattr(op, "issue", None)) for op in plan.operations[:3]] == [
+        ("PostComment", None), ("CloseIssue", 3), ("CloseQuestion", 7),
+    ]
+    assert isinstance(plan.operations[0], PostComment) and plan.operations[0].kind is Kind.CLOSING
+    assert plan.state.sync.issues[1].week_closed
+    assert not any(isinstance(op, CloseQuestion) and op.issue == 8 for op in plan.operations)
+    assert isinstance(plan.operations[1], CloseIssue)
+
+
+def test_a_ledger_pushed_by_a_member_is_not_used(seed, seed_schedule):
+    """When the newest ledger change came from a member's push, decide asks for the bot's last one."""
+    from studybot.core.state import Push
+
+    pushes = [Push(before="c1", after="c2", at=kst(2022, 4, 8), actor="mijinkoo")]
+    ledger = dump_state(state(pushes=pushes))
+    member_world = world(github=online(), ledger=ledger, ledger_changes=("c2",))
+    plan = decide(seed, seed_schedule, member_world, state(pushes=pushes), kst(2022, 4, 8))
+    assert plan.reread is not None and plan.reread.ledger_at == EMPTY_LEDGER
+    assert plan.reread.restored == ("c2", "mijinkoo") and not plan.operations
+
+
+def test_nothing_new_plans_nothing(seed, seed_schedule):
+    """A run that finds the issue open, its body current and no news plans no write at all."""
+    now = WEEK1_DEADLINE - dt.timedelta(days=3)
+    first = decide(seed, seed_schedule, world(github=online()), state(), now)
+    body = first.operations[0].body  # type: ignore[union-attr]
+    from studybot.core.markers import digest
+
+    opened = first.state.with_sync(issues={1: WeekIssue(number=3, digest=digest(body))})
+    committed = first.operations[-1].readme  # type: ignore[union-attr]
+    after = World({"README.md": committed}, dump_state(opened), world().git, online())
+    again = decide(seed, seed_schedule, after, opened, now)
+    assert again.operations == ()
+    assert marker(1, Kind.ISSUE) in body
