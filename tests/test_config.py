@@ -323,7 +323,7 @@ def test_an_amount_split_by_a_flow_mapping_comma_is_named():
 def test_an_amount_that_is_not_one_is_a_sentence():
     """A fine written 'lots' asks for a whole number."""
     found = problems_of(MINIMAL.replace("late: 1", "late: lots"))
-    assert found == ["study.yml:3:15: fines.late: 'lots' is not an amount; write a whole number such as 3000 or '3,000원'."]
+    assert found == ["study.yml:3:15: fines.late: 'lots' is not an amount; write a whole number such as 3000, or '3,000' in quotes."]
 
 
 @pytest.mark.parametrize("window", ["7d", "168h"])
