@@ -45,7 +45,7 @@ def test_first_week_opens_reminds_closes_and_posts_results(study):
     study.run(kst(2022, 4, 6, 10))
     issue = issue_for(study, 1)
     assert issue.state is IssueState.OPEN and issue.labels == ("Q&A",)
-    assert "2022-04-13 (수) 00:00" in issue.body and "2022-04-12 15:00 UTC" in issue.body
+    assert "4월 12일(화) 23:59까지" in issue.body and "UTC" not in issue.body  # as members say it, local time only
     assert "이은빈 (@binable43)" in issue.body  # the week's blog writer is mentioned
 
     study.edit("장서진", kst(2022, 4, 10, 21), link(1, "장서진", "https://notion.example/1"))

@@ -121,8 +121,9 @@ def test_nothing_new_plans_nothing(seed, seed_schedule):
     from studybot.core.markers import digest
 
     opened = first.state.with_sync(issues={1: WeekIssue(number=3, digest=digest(body))})
-    committed = first.operations[-1].readme  # type: ignore[union-attr]
-    after = World({"README.md": committed}, dump_state(opened), world().git, online())
+    commit = first.operations[-1]
+    assert isinstance(commit, CommitFiles)
+    after = World({"README.md": commit.readme, **dict(commit.files)}, dump_state(opened), world().git, online())
     again = decide(seed, seed_schedule, after, opened, now)
     assert again.operations == ()
     assert marker(1, Kind.ISSUE) in body

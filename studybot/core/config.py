@@ -326,6 +326,8 @@ class WeeklyLog(_Model):
 class Output(_Model):
     readme: str = "README.md"
     ledger: str = ".studybot/ledger.json"
+    calendar: str | None = ".studybot/calendar.ics"  # the calendar feed members subscribe to; null: none
+    picture: str | None = ".studybot/term.svg"  # the picture of the term shown in the README; null: none
 
 
 class NotifyEvent(enum.StrEnum):

@@ -8,18 +8,20 @@ plans only what is still missing.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 
 from studybot.core.config import StudyConfig
-from studybot.core.state import State
+from studybot.core.homework import HomeworkEntry, homework_text
+from studybot.core.markers import Kind, digest, marker
 from studybot.core.markup import escape, link, mention
 from studybot.core.messages import MARKS, Messages
 from studybot.core.plan import CloseIssue, CloseQuestion, CreateIssue, EditIssue, Operation, PostComment
 from studybot.core.records import Issue
-from studybot.core.markers import Kind, digest, marker
 from studybot.core.report import Report, WeekReport
 from studybot.core.rules import Verdict
 from studybot.core.schedule import Schedule, Week
+from studybot.core.state import State
 
 WEEK_OPENS_BEFORE = dt.timedelta(days=7)
 
@@ -34,6 +36,7 @@ class Context:
     messages: Messages
     # Open issues carrying a ``close_labeled`` label; None when they were not read this run.
     questions: tuple[Issue, ...] | None = None
+    homework: Mapping[int, HomeworkEntry] = field(default_factory=dict)  # the README's weekly log
 
     def logins(self) -> dict[str, str | None]:
         return {member.name: member.github for member in self.config.members}
@@ -184,17 +187,33 @@ def issue_body(context: Context, week: Week) -> str:
     blog = mention(context.logins().get(writer), writer) if writer else messages.t("issue.no_blog")
     if writer and context.logins().get(writer):
         blog = f"{escape(writer)} ({blog})"
+    homework = homework_text(week.number, context.homework, messages)
     return messages.t(
         "issue.body",
         marker=marker(week.number, Kind.ISSUE),
         week=week.number,
-        deadline=messages.when(schedule.local(week.deadline)),
-        deadline_utc=week.deadline.astimezone(dt.timezone.utc).strftime("%Y-%m-%d %H:%M"),
-        late_until=messages.when(schedule.local(week.late_until)),
+        deadline=messages.deadline_spoken(schedule.local(week.deadline)),
+        late_until=messages.when_spoken(schedule.local(week.late_until)),
         late_fine=messages.money(config.fines.late, config.study.currency),
         absent_fine=messages.money(config.fines.absent, config.study.currency),
+        how=ways_to_hand_in(config, week, messages),
         blog=blog,
+        homework=f"\n\n{homework}" if homework else "",
     )
+
+
+def ways_to_hand_in(config: StudyConfig, week: Week, messages: Messages) -> str:
+    """Only the ways the config enables: a member who follows the issue is never fined for it."""
+    ways = []
+    if config.submissions.readme.enabled:
+        ways.append(messages.t("issue.how.readme"))
+    if config.submissions.issues.enabled:
+        ways.append(messages.t("issue.how.comment"))
+    if config.submissions.folders.enabled:
+        name = messages.t("issue.how.name")
+        folder = config.submissions.folders.pattern.format(week=week.number, name=name, github=name)
+        ways.append(messages.t("issue.how.folder", folder=folder))
+    return messages.t("issue.how.join").join(ways)
 
 
 def _duration(span: dt.timedelta, messages: Messages) -> str:

@@ -14,14 +14,19 @@ from dataclasses import dataclass, field
 
 from studybot.core.commands import apply_requests, pending_requests
 from studybot.core.config import StudyConfig
-from studybot.core.cycle import Context, closing_due, plan_cycle, timeline
+from studybot.core.cycle import WEEK_OPENS_BEFORE, Context, closing_due, plan_cycle, timeline
 from studybot.core.evidence import Evidence
 from studybot.core.history import commit_date_stamp, current_table_notices, folder_evidence, readme_evidence
+from studybot.core.homework import HomeworkEntry, homework_warnings, parse_homework
+from studybot.core.icsfeed import calendar_ics
 from studybot.core.landing import land_commits, landed_stamp, pushes_of
 from studybot.core.markup import escape
 from studybot.core.members import Roster
 from studybot.core.messages import Messages, messages_for
 from studybot.core.observe import comment_evidence, observe_comments, observe_issues
+from studybot.core.picture import REGION as PICTURE_REGION
+from studybot.core.picture import picture_region, term_picture
+from studybot.core.placeholders import placeholder_files
 from studybot.core.plan import CommitFiles, Operation
 from studybot.core.records import Permission
 from studybot.core.regions import replace_region
@@ -104,7 +109,9 @@ def decide(
             report = judge(config, schedule, gather_evidence(config, schedule, world, state), state.decisions, now)
 
     questions = world.github.questions if world.github is not None else ()
-    context = Context(config, schedule, report, state, now, messages, questions)
+    homework = weekly_log(config, schedule, world)
+    notes += homework_warnings(homework, schedule, messages)
+    context = Context(config, schedule, report, state, now, messages, questions, homework)
     if world.github is not None and questions is None and config.qna.close_labeled and closing_due(context):
         return _reread(config, schedule, world, state, now, ReadRequest(questions=True))
     operations = replies + plan_cycle(context)
@@ -118,10 +125,18 @@ def decide(
             "study": config.study.name,
         }
     )
-    commit = plan_commit(config, schedule, report, world, state, load_base(world), operations, messages)
+    commit = plan_commit(config, schedule, report, world, state, load_base(world), operations, messages, homework, now)
     if commit is not None:
         operations.append(commit)
     return Plan(report, tuple(operations), state, tuple(notes), tuple(timeline(context)))
+
+
+def weekly_log(config: StudyConfig, schedule: Schedule, world: World) -> dict[int, HomeworkEntry]:
+    """The homework the README's weekly log names for each week (none when it has no log)."""
+    text = world.text(config.output.readme)
+    if not text:
+        return {}
+    return parse_homework(text, config.weekly_log.heading, config.weekly_log.marker, schedule)
 
 
 def week_timeline(
@@ -268,18 +283,52 @@ def plan_commit(
     base: State | None,
     operations: list[Operation],
     messages: Messages,
+    homework: Mapping[int, HomeworkEntry] | None = None,
+    now: dt.datetime | None = None,
 ) -> CommitFiles | None:
-    """The README with fresh regions and the ledger, as one commit; None when nothing changed.
+    """The README with fresh regions, the bot's other files and the ledger, as one commit.
 
-    Bookkeeping alone (cursors, pushes read, first sightings) never warrants a commit; every
-    other write of the run is recorded in the ledger, so it does.
+    None when nothing changed. Bookkeeping alone (cursors, pushes read, first sightings) never
+    warrants a commit; every other write of the run is recorded in the ledger, so it does.
     """
     readme = world.text(config.output.readme) or ""
     readme_after = replace_region(readme, "fines", render_fines(report, schedule, messages))
     readme_after = replace_region(readme_after, "rotation", render_rotation(report, schedule, messages))
+    if config.output.picture:
+        region = picture_region(report, schedule, messages, picture_path=config.output.picture, readme_path=config.output.readme)
+        readme_after = replace_region(readme_after, PICTURE_REGION, region)
     changed_readme = readme_after if readme_after != readme else None
+    files = {path: content for path, content in bot_files(config, schedule, report, world, messages, homework, now).items()
+             if world.text(path) != content}
     same_state = base is not None and dump_state(substance(state)) == dump_state(substance(base))
-    if changed_readme is None and same_state and not operations and world.request.ledger_at is None:
+    if changed_readme is None and not files and same_state and not operations and world.request.ledger_at is None:
         return None
-    key = "commit.message" if changed_readme is not None else "commit.ledger_only"
-    return CommitFiles(config.output.readme, changed_readme, config.output.ledger, messages.t(key))
+    key = "commit.message" if changed_readme is not None or files else "commit.ledger_only"
+    return CommitFiles(config.output.readme, changed_readme, config.output.ledger, messages.t(key), tuple(sorted(files.items())))
+
+
+def bot_files(
+    config: StudyConfig,
+    schedule: Schedule,
+    report: Report,
+    world: World,
+    messages: Messages,
+    homework: Mapping[int, HomeworkEntry] | None,
+    now: dt.datetime | None,
+) -> dict[str, str]:
+    """The files the bot keeps besides the README and the ledger: the calendar feed, the
+    picture of the term, and the placeholders of the week folders that open now."""
+    files: dict[str, str] = {}
+    if config.output.calendar:
+        files[config.output.calendar] = calendar_ics(config, schedule, report, messages).decode("utf-8")
+    if config.output.picture:
+        files[config.output.picture] = term_picture(report, schedule, messages)
+    folders = config.submissions.folders
+    if folders.enabled and folders.create_placeholders and now is not None:
+        for week in schedule.weeks:
+            if week.deadline - WEEK_OPENS_BEFORE <= now < week.deadline:
+                entry = (homework or {}).get(week.number)
+                files.update(
+                    placeholder_files(config, schedule, week.number, config.members, world.git.paths, messages, entry)
+                )
+    return files

@@ -97,10 +97,12 @@ class CommitFiles:
     readme: str | None  # None: the README is unchanged
     ledger_path: str
     message: str
+    files: tuple[tuple[str, str], ...] = ()  # other files that change: the feed, the picture, week folders
 
     @property
     def paths(self) -> tuple[str, ...]:
-        return ((self.readme_path,) if self.readme is not None else ()) + (self.ledger_path,)
+        readme = (self.readme_path,) if self.readme is not None else ()
+        return readme + tuple(path for path, _ in self.files) + (self.ledger_path,)
 
     def describe(self, messages: Messages) -> str:
         return messages.t("plan.commit", paths=", ".join(self.paths))

@@ -56,6 +56,7 @@ class GitRecords:
     blobs: Mapping[str, bytes] = field(default_factory=dict)  # contents of blobs in folder_changes
     ledger_changes: tuple[str, ...] = ()  # commits that changed the ledger file, newest first
     seen_before: frozenset[str] | None = None  # commits reachable from the previous run's head
+    paths: frozenset[str] = frozenset()  # every path at the head, when week folders are made by the bot
 
 
 @dataclass(frozen=True)

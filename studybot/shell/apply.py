@@ -61,6 +61,7 @@ def apply_plan(
 def commit_changes(operation: CommitFiles, state: State) -> list[FileChange]:
     """The files of the commit: the README when it changed, and the ledger as the state is now."""
     changes = [FileChange(operation.readme_path, operation.readme)] if operation.readme is not None else []
+    changes += [FileChange(path, content) for path, content in operation.files]
     return [*changes, FileChange(operation.ledger_path, dump_state(state))]
 
 

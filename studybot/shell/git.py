@@ -208,6 +208,11 @@ class Repository:
             header, _, body = chunk.partition("\n")
             yield TreeCommit(_commit_info(header.rstrip("\x00")), tuple(_raw_touches(body)))
 
+    def paths(self, rev: str = "HEAD") -> list[str]:
+        """Every file path in the tree of ``rev``."""
+        output = self._run("ls-tree", "-r", "-z", "--name-only", rev)
+        return [path for path in output.decode("utf-8", "surrogateescape").split("\x00") if path]
+
     def parents(self, rev: str = "HEAD") -> dict[str, tuple[str, ...]]:
         """Every commit reachable from ``rev`` with its parents, in one ``git log`` (kept per rev)."""
         if rev not in self._graphs:

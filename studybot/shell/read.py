@@ -112,7 +112,9 @@ def read_github(
 
 def _files(config: StudyConfig, repository: Repository, head: str) -> dict[str, str | None]:
     """The README the bot writes and the one the table is read from (usually the same)."""
-    paths = {config.output.readme, config.submissions.readme.path}
+    paths = {config.output.readme, config.submissions.readme.path} | {
+        path for path in (config.output.calendar, config.output.picture) if path
+    }
     files = {path: repository.show(head, path) for path in sorted(paths)}
     for path, text in files.items():
         if text is not None and len(text.encode("utf-8", "surrogateescape")) > MAX_README_BYTES:
@@ -136,6 +138,7 @@ def _git_records(config: StudyConfig, repository: Repository, head: str, previou
         blobs=blobs,
         ledger_changes=tuple(repository.changes_of(config.output.ledger, head)) if online else (),
         seen_before=_seen_before(repository, head, previous, online),
+        paths=frozenset(repository.paths(head)) if config.submissions.folders.enabled and config.submissions.folders.create_placeholders else frozenset(),
     )
 
 
