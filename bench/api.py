@@ -55,15 +55,15 @@ from typing import Any
 import responses
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-import history as generator  # noqa: E402  (bench/history.py: the study repository generator)
+import history as generator
 
-from studybot.core.config import StudyConfig, parse_config  # noqa: E402
+from studybot.core.config import StudyConfig, parse_config
 from studybot.core.markers import Kind, marker
-from studybot.core.plan import read_marker  # noqa: E402
-from studybot.shell.github import GitHubGateway  # noqa: E402
-from studybot.shell.runner import run_cycle  # noqa: E402
+from studybot.core.plan import read_marker
+from studybot.shell.github import GitHubGateway
+from studybot.shell.runner import run_cycle
 
-UTC = dt.timezone.utc
+UTC = dt.UTC
 OWNER, NAME = "bench", "study"
 API = "https://api.github.com"
 REPO_PATH = f"/repos/{OWNER}/{NAME}"
@@ -220,7 +220,7 @@ class FakeGitHub:
         headers = {"Content-Type": "application/json; charset=utf-8", **headers}
         if request.method == "GET" and status == 200:
             auth = request.headers.get("Authorization", "")
-            etag = 'W/"%s"' % hashlib.sha256((auth + "\0" + text).encode()).hexdigest()[:40]
+            etag = 'W/"{}"'.format(hashlib.sha256((auth + "\0" + text).encode()).hexdigest()[:40])
             headers["ETag"] = etag
             if request.headers.get("If-None-Match") == etag:
                 self.not_modified[label] += 1
@@ -536,10 +536,7 @@ def build_study(size: str, root: Path) -> Study:
         member = rng.choice(members)
         due = generator.deadline(week).astimezone(UTC)
         created = due - generator.WEEK + (generator.WEEK + generator.LATE_WINDOW) * rng.random()
-        if rng.random() < 0.4:
-            body = f"제출 {generator.make_url(member, week, rng)}"
-        else:
-            body = rng.choice(chatter)
+        body = f"제출 {generator.make_url(member, week, rng)}" if rng.random() < 0.4 else rng.choice(chatter)
         updated = created + dt.timedelta(minutes=rng.randint(1, 120)) if rng.random() < 0.05 else None
         drafts.append((created, week, member.login, body, updated))
     for created, week, login, body, updated in sorted(drafts, key=lambda draft: draft[0]):

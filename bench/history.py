@@ -343,7 +343,7 @@ class Readme:
 # ---------------------------------------------------------------- git
 
 
-def git(repo: Path, *args: str, **kwargs) -> subprocess.CompletedProcess:  # noqa: ANN003
+def git(repo: Path, *args: str, **kwargs) -> subprocess.CompletedProcess:
     env = {**os.environ, "GIT_CONFIG_NOSYSTEM": "1", "LC_ALL": "C", "GIT_TERMINAL_PROMPT": "0"}
     return subprocess.run(["git", "-C", str(repo), *args], check=True, env=env, **kwargs)
 

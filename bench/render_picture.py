@@ -19,9 +19,9 @@ import sys
 import tempfile
 from pathlib import Path
 
+from studybot.core.config import StudyConfig
 from studybot.core.messages import messages_for
 from studybot.core.picture import picture_region, term_picture
-from studybot.core.config import StudyConfig
 from studybot.core.report import Report, build_report
 from studybot.core.schedule import Schedule
 from studybot.shell.demo import build_example

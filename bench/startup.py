@@ -27,7 +27,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from history import studybot_command  # noqa: E402  (bench/history.py: how to start studybot)
+from history import studybot_command
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED_CONFIG = ROOT / "config" / "study.yml"

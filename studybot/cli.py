@@ -91,7 +91,7 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None, environ: 
     out = out or sys.stdout
     environ = dict(os.environ if environ is None else environ)
     arguments = _parser().parse_args(argv)
-    now = dt.datetime.now(dt.timezone.utc)
+    now = dt.datetime.now(dt.UTC)
     try:
         if arguments.command == "check":
             return _check(arguments, out, environ)
@@ -135,7 +135,7 @@ def _init(arguments: argparse.Namespace, out: TextIO) -> int:
     return run_init(options, out, ask=input if sys.stdin.isatty() else None)
 
 
-def _load(path: Path):  # noqa: ANN202 - the config type is imported lazily
+def _load(path: Path):
     from studybot.shell.configfile import load
 
     return load(path)

@@ -21,7 +21,7 @@ from studybot.core.records import (
 )
 from studybot.shell.remote import GatewayError, RefMoved
 
-UTC = dt.timezone.utc
+UTC = dt.UTC
 PAGE = 100
 OPS = frozenset(
     {

@@ -137,7 +137,7 @@ def test_shallow_checkout_is_explained(study, tmp_path):
 
 def test_a_week_outside_the_schedule_is_refused(study, tmp_path):
     """week: 99 fails with a sentence naming the graded weeks instead of silently doing nothing."""
-    with pytest.raises(Failure, match="99 is not a graded week.*1–12"):
+    with pytest.raises(Failure, match=r"99 is not a graded week.*1–12"):
         run(study, actions_env(study, tmp_path, week="99"), kst(2022, 4, 6, 10))
     assert study.writes() == 0
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from pathlib import Path
 
 import pytest
 from pydantic import SecretStr
@@ -112,10 +113,9 @@ def test_default_stream_is_looked_up_when_called(capsys):
 def test_group_folds_lines_and_closes_on_error():
     """A log group is closed even when the block inside fails."""
     out = io.StringIO()
-    with pytest.raises(RuntimeError):
-        with group("Week 3: results", out):
-            print("inside", file=out)
-            raise RuntimeError("boom")
+    with pytest.raises(RuntimeError), group("Week 3: results", out):
+        print("inside", file=out)
+        raise RuntimeError("boom")
     assert out.getvalue() == "::group::Week 3: results\ninside\n::endgroup::\n"
 
 
@@ -374,5 +374,5 @@ def test_console_without_files_skips_outputs_and_summary():
 
 def test_module_reads_no_environment():
     """The module takes its streams and files as arguments instead of reading os.environ."""
-    source = open(workflow.__file__, encoding="utf-8").read()
+    source = Path(workflow.__file__).read_text(encoding="utf-8")
     assert "os.environ" not in source and "getenv" not in source

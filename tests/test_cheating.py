@@ -16,8 +16,8 @@ from studyworld import Study
 
 from studybot.core.config import parse_config
 from studybot.core.evidence import Problem
-from studybot.core.messages import messages_for
 from studybot.core.markers import Kind, marker
+from studybot.core.messages import messages_for
 from studybot.core.records import Permission
 from studybot.core.regions import read_region
 from studybot.core.schedule import build_schedule

@@ -9,12 +9,12 @@ from helpers import kst, state
 
 from studybot.core.cycle import Context, plan_cycle
 from studybot.core.evidence import Evidence, Source, Submission
-from studybot.core.state import BotComment, WeekIssue
+from studybot.core.markers import Kind, digest, marker
 from studybot.core.messages import messages_for
 from studybot.core.plan import CloseIssue, CloseQuestion, CreateIssue, EditIssue, PostComment
 from studybot.core.records import Issue, IssueState
-from studybot.core.markers import Kind, digest, marker
 from studybot.core.report import build_report
+from studybot.core.state import BotComment, WeekIssue
 
 
 def plan(seed, schedule, now, ledger=None, evidence=None, questions=(), **report_args):

@@ -10,7 +10,7 @@ from fakegithub import FakeGitHub
 from studybot.core.records import FileChange, IssueState, Permission
 from studybot.shell.remote import Gateway, GatewayError, RefMoved
 
-UTC = dt.timezone.utc
+UTC = dt.UTC
 T0 = dt.datetime(2022, 4, 12, 3, 0, tzinfo=UTC)
 
 

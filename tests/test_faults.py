@@ -25,7 +25,7 @@ import re
 import urllib.parse
 from collections import Counter
 from collections.abc import Callable
-from typing import Any
+from typing import Any, ClassVar
 
 import github_samples as gh
 import pytest
@@ -36,22 +36,22 @@ from helpers import SEED_CONFIG
 from studybot.core.config import load_config
 from studybot.core.decide import Plan, decide
 from studybot.core.evidence import Evidence
+from studybot.core.markers import Kind, marker, read_marker
 from studybot.core.messages import messages_for
 from studybot.core.plan import CommitFiles
-from studybot.core.report import build_report
-from studybot.core.state import State, dump_state, load_state
-from studybot.core.world import GitRecords, World
-from studybot.core.markers import Kind, marker, read_marker
 from studybot.core.records import FileChange
 from studybot.core.regions import replace_region
+from studybot.core.report import build_report
 from studybot.core.schedule import build_schedule
-from studybot.shell.github import GitHubGateway
-from studybot.shell.remote import GatewayError, RefMoved
+from studybot.core.state import State, dump_state, load_state
+from studybot.core.world import GitRecords, World
 from studybot.shell.apply import apply_plan
+from studybot.shell.github import GitHubGateway
 from studybot.shell.read import read_github
+from studybot.shell.remote import GatewayError, RefMoved
 from studybot.shell.runner import RunError, apply_with_retry
 
-UTC = dt.timezone.utc
+UTC = dt.UTC
 TOKEN = "ghs_faultsTOKEN0123456789"
 PREFIX = "/repos/o/r"
 BOT = "github-actions[bot]"
@@ -176,7 +176,7 @@ class GitHubAPI:
 
     # ---- HTTP ----
 
-    ROUTES: list[tuple[str, str, str]] = [
+    ROUTES: ClassVar[list[tuple[str, str, str]]] = [
         ("GET", r"", "repos/get"),
         ("GET", r"/issues", "issues/list-for-repo"),
         ("POST", r"/issues", "issues/create"),

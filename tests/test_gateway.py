@@ -23,7 +23,7 @@ TOKEN = "ghs_s3cretTOKENvalue0123456789"
 API = "https://api.github.com:443"
 REPO = f"{API}/repos/study/mlops"
 NOW = 1_700_000_000.0
-UTC = dt.timezone.utc
+UTC = dt.UTC
 KST = dt.timezone(dt.timedelta(hours=9))
 PARENT = "a" * 40
 
@@ -71,7 +71,7 @@ def issue_json(number: int, *, updated: str = "2022-04-12T03:00:00Z", pull: bool
         **extra,
     }
     if pull:
-        data["pull_request"] = {"url": "https://api.github.com/repos/study/mlops/pulls/%d" % number}
+        data["pull_request"] = {"url": f"https://api.github.com/repos/study/mlops/pulls/{number}"}
     return data
 
 

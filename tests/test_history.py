@@ -8,13 +8,13 @@ import pytest
 from helpers import kst
 
 from studybot.core.config import StudyConfig, parse_config
+from studybot.core.decide import gather_evidence
 from studybot.core.evidence import Problem, Source
 from studybot.core.schedule import build_schedule
-from studybot.core.table import find_table
-from studybot.core.decide import gather_evidence
 from studybot.core.state import State
-from studybot.shell.read import CheckoutError, open_checkout, read_world
+from studybot.core.table import find_table
 from studybot.shell.git import Repository
+from studybot.shell.read import CheckoutError, open_checkout, read_world
 
 CONFIG = """\
 study: {name: T}

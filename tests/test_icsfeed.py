@@ -16,11 +16,11 @@ from studybot.core.messages import messages_for
 from studybot.core.report import blog_writers
 from studybot.core.schedule import build_schedule
 
-UTC = dt.timezone.utc
+UTC = dt.UTC
 EXAMPLE = resources.files("studybot").joinpath("example", "study.yml").read_text(encoding="utf-8")
 
 
-def example(text: str = EXAMPLE):  # noqa: ANN201 - a config, its schedule and its writers
+def example(text: str = EXAMPLE):
     config = parse_config(text, "study.yml")
     schedule = build_schedule(config)
     return config, schedule, blog_writers(config, schedule)[1]

@@ -7,10 +7,10 @@ import datetime as dt
 from helpers import kst
 
 from studybot.core.config import parse_config
-from studybot.core.members import Roster
 from studybot.core.landing import land_commits, landed_stamp, pushes_of
-from studybot.core.state import Push
+from studybot.core.members import Roster
 from studybot.core.records import Activity, CommitInfo
+from studybot.core.state import Push
 
 #   a ← b ← c ← m (merge of side branch x ← y, forked at b) ← d
 PARENTS = {

@@ -131,7 +131,7 @@ VERDICT_WORDS = {verdict: (KO.verdict(verdict), EN.verdict(verdict)) for verdict
 def test_a_verdict_mark_means_only_its_verdict(verdict):
     """An emoji that marks a verdict in the tables (🙏 excused, ⏰ late …) appears only where that verdict is meant."""
     mark = MARKS[verdict]
-    for messages, word in zip((KO, EN), VERDICT_WORDS[verdict]):
+    for messages, word in zip((KO, EN), VERDICT_WORDS[verdict], strict=False):
         for key, text in messages.text.items():
             if key.startswith(MEMBER_FACING) and mark in text:
                 meant = word in text or (verdict is Verdict.EXCUSED and ("면제" in text or "xcuse" in text))

@@ -8,6 +8,7 @@ import pytest
 from helpers import kst, state
 
 from studybot.core.evidence import Evidence
+from studybot.core.report import build_report
 from studybot.core.state import (
     Cursors,
     Decisions,
@@ -21,7 +22,6 @@ from studybot.core.state import (
     payments_from,
     substance,
 )
-from studybot.core.report import build_report
 
 
 def test_round_trip_is_byte_stable():

@@ -92,7 +92,7 @@ def test_results_table_becomes_aligned_lines_in_a_code_block():
     assert lines[0].split() == ["이름", "결과", "벌금", "제출", "시각"]
     assert not any(line.startswith("|") or "---" in line for line in lines)
     # The verdict column starts at the same screen column on every line.
-    starts = {width(line[: line.index(verdict)]) for line, verdict in zip(lines[1:], ["✅", "⏰", "❌"])}
+    starts = {width(line[: line.index(verdict)]) for line, verdict in zip(lines[1:], ["✅", "⏰", "❌"], strict=False)}
     assert len(starts) == 1
     # The fine column is right-aligned, as on GitHub (---:).
     ends = {width(line[: line.index("원") + 1]) for line in lines[2:]}

@@ -5,11 +5,11 @@ from __future__ import annotations
 from helpers import kst
 
 from studybot.core.config import parse_config
-from studybot.core.members import Roster
-from studybot.core.state import SyncState, WeekIssue
-from studybot.core.observe import comment_evidence, observe_comments, observe_issues
 from studybot.core.markers import Kind, marker
+from studybot.core.members import Roster
+from studybot.core.observe import comment_evidence, observe_comments, observe_issues
 from studybot.core.records import Comment, Issue, IssueState
+from studybot.core.state import SyncState, WeekIssue
 
 BOT = "github-actions[bot]"
 CONFIG = parse_config(

@@ -171,7 +171,7 @@ def test_fake_api_answers_are_what_github_documents():
 
         report = tf.build_report(tf.CONFIG, tf.SCHEDULE, tf.Evidence(), tf.PHASES[0])
 
-        def render(world: World, state) -> Plan:  # noqa: ANN001
+        def render(world: World, state) -> Plan:
             readme = tf.replace_region(world.files[tf.README] or "", "fines", tf.TABLE)
             return Plan(report, (CommitFiles(tf.README, readme, tf.LEDGER, "studybot: week 3"),), state)
 

@@ -16,7 +16,7 @@ SVG = "{http://www.w3.org/2000/svg}"
 
 
 def picture(language: str = "ko") -> tuple[str, ElementTree.Element]:
-    config, schedule, report = term(language)
+    _config, schedule, report = term(language)
     text = term_picture(report, schedule, messages_for(language))
     return text, ElementTree.fromstring(text)
 
@@ -38,8 +38,8 @@ def texts(root: ElementTree.Element) -> list[str]:
 @pytest.mark.parametrize("language", ["ko", "en"])
 def test_picture_is_well_formed_svg_with_every_member_and_week(language: str):
     """The SVG parses as XML and shows each member's name, every graded week and each total."""
-    text, root = picture(language)
-    config, schedule, report = term(language)
+    _text, root = picture(language)
+    _config, schedule, report = term(language)
     messages = messages_for(language)
     shown = texts(root)
     for name, tally in report.tallies.items():
@@ -94,7 +94,7 @@ def test_member_names_are_xml_escaped():
 
 def test_control_characters_in_a_name_do_not_break_the_svg():
     """A name with characters XML forbids still gives a parseable picture."""
-    config, schedule, report = term()
+    _config, schedule, report = term()
     tallies = {("bad\x01name\x1b" if name == "장서진" else name): tally for name, tally in report.tallies.items()}
     weeks = tuple(
         dataclasses.replace(week, members={("bad\x01name\x1b" if n == "장서진" else n): j for n, j in week.members.items()})
@@ -112,7 +112,7 @@ def test_same_report_gives_the_same_picture():
 
 def test_region_links_the_picture_relative_to_the_readme():
     """The README region is one image whose path is relative to where the README lives."""
-    config, schedule, report = term()
+    _config, schedule, report = term()
     messages = messages_for("ko")
     region = picture_region(report, schedule, messages)
     assert region.startswith("![Study-MLOps 과제 현황: 멤버 6명 × 12주.")

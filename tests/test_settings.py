@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
+from pydantic import ValidationError
 
 from studybot.shell.settings import (
     MAX_EVENT_BYTES,
@@ -214,7 +215,7 @@ def test_actions_flag_needs_exactly_true():
 def test_settings_are_frozen():
     """Settings cannot be changed after parsing, only copied."""
     settings = parse()
-    with pytest.raises(Exception):
+    with pytest.raises(ValidationError):
         settings.dry_run = True  # type: ignore[misc]
     assert settings.model_copy(update={"dry_run": True}).dry_run is True
 
@@ -273,7 +274,7 @@ def test_module_reads_no_environment():
     """Settings come only from the mapping the caller passes, never from the process."""
     import studybot.shell.settings as module
 
-    source = open(module.__file__, encoding="utf-8").read()
+    source = Path(module.__file__).read_text(encoding="utf-8")
     assert "import os" not in source and "getenv" not in source and "environ[" not in source
 
 

@@ -50,7 +50,7 @@ def test_excused_week_shows_the_reason_and_no_fine():
 
 def test_next_blog_turn_is_the_first_future_week_they_write():
     """The next turn skips weeks already due; a member outside the rotation is told there is none."""
-    config, schedule, report = term()
+    _config, schedule, report = term()
     assert report.writers[5] == "구미진"  # week 5 is already past on 2022-05-26
     assert next_blog_turn(report, schedule, "구미진") == 10
     assert "- 다음 팀 블로그 차례: **10주차** (과제 마감 2022-07-13 (수) 00:00)" in reply("구미진")

@@ -13,15 +13,15 @@ from dataclasses import dataclass, field
 
 from studybot.core.comments import Command, CommandError, Verb, parse_commands
 from studybot.core.config import StudyConfig
-from studybot.core.members import Roster
-from studybot.core.state import Decisions, Override, State
-from studybot.core.markup import code, escape
-from studybot.core.messages import Messages
 from studybot.core.markers import Kind, marker
+from studybot.core.markup import code, escape
+from studybot.core.members import Roster
+from studybot.core.messages import Messages
 from studybot.core.plan import Reply
 from studybot.core.records import Comment
 from studybot.core.report import Report
 from studybot.core.schedule import Schedule
+from studybot.core.state import Decisions, Override, State
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,6 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from studybot.core.config import StudyConfig
-from studybot.core.members import Roster, normalize
 from studybot.core.evidence import (
     BlogPost,
     Evidence,
@@ -23,6 +22,7 @@ from studybot.core.evidence import (
     Submission,
     link_problem,
 )
+from studybot.core.members import Roster
 from studybot.core.placeholders import is_placeholder
 from studybot.core.records import CommitInfo, PatchCommit, TreeCommit
 from studybot.core.table import Row, TableHeader, find_table, parse_row

@@ -124,9 +124,7 @@ def _plain(token: Token) -> str:
     for child in token.children:
         if child.type in ("text", "code_inline"):
             parts.append(child.content)
-        elif child.type in ("softbreak", "hardbreak"):
-            parts.append("\n")
-        elif child.type == "html_inline" and _BREAK_TAG.fullmatch(child.content.strip()):
+        elif child.type in ("softbreak", "hardbreak") or (child.type == "html_inline" and _BREAK_TAG.fullmatch(child.content.strip())):
             parts.append("\n")
         elif child.type == "image":
             parts.append(child.content)

@@ -59,8 +59,8 @@ def stamp(schedule: Schedule) -> dt.datetime:
     replace them on refresh; DTSTAMP only has to be present and valid.
     """
     if not schedule.weeks:
-        return dt.datetime(1970, 1, 1, tzinfo=dt.timezone.utc)
-    return (schedule.weeks[0].deadline - dt.timedelta(weeks=1)).astimezone(dt.timezone.utc)
+        return dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
+    return (schedule.weeks[0].deadline - dt.timedelta(weeks=1)).astimezone(dt.UTC)
 
 
 def _writers(report_or_writers: Report | Mapping[int, str | None]) -> Mapping[int, str | None]:

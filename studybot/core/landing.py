@@ -12,10 +12,10 @@ import datetime as dt
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from studybot.core.members import Roster
 from studybot.core.history import Stamp, StampFn
-from studybot.core.state import Push
+from studybot.core.members import Roster
 from studybot.core.records import Activity, CommitInfo
+from studybot.core.state import Push
 
 
 @dataclass(frozen=True)

@@ -20,10 +20,10 @@ from studybot.core.evidence import (
     Submission,
     link_problem,
 )
-from studybot.core.members import Roster, is_bot
-from studybot.core.state import BotComment, SeenComment, SyncState, WeekIssue
 from studybot.core.markers import Kind, digest, marker_week, read_marker
+from studybot.core.members import Roster, is_bot
 from studybot.core.records import Comment, Issue, IssueState
+from studybot.core.state import BotComment, SeenComment, SyncState, WeekIssue
 
 
 def observe_issues(sync: SyncState, issues: Iterable[Issue], trusted: Collection[str] = ()) -> SyncState:

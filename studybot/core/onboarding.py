@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+import itertools
 import json
 import re
-import statistics
 import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -357,7 +357,7 @@ def _ko_time(match: re.Match[str]) -> WeeklyTime | None:
     period, hour, minute = match.group(3), int(match.group(4)), int(match.group(5) or 0)
     if hour > 24 or minute > 59:
         return None
-    if period in ("오후", "밤", "저녁") and hour < 12 or period == "밤" and hour == 12:
+    if (period in ("오후", "밤", "저녁") and hour < 12) or (period == "밤" and hour == 12):
         hour += 12
     elif period in ("오전", "새벽") and hour == 12:
         hour = 0
@@ -474,7 +474,7 @@ def infer_breaks(
     breaks: list[BreakDraft] = []
     name = "휴식" if language == "ko" else "Break"
     weeks = sorted(slots)
-    for previous, week in zip(weeks, weeks[1:]):
+    for previous, week in itertools.pairwise(weeks):
         expected = slots[previous] + (week - previous)
         if slots[week] < expected:
             return (), False

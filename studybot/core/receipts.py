@@ -10,7 +10,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from studybot.core.markers import Kind, digest, marker
-from studybot.core.plan import CloseIssue, CloseQuestion, CommitFiles, CreateIssue, EditIssue, Operation, PostComment, Reply
+from studybot.core.plan import (
+    CloseIssue,
+    CloseQuestion,
+    CommitFiles,
+    CreateIssue,
+    EditIssue,
+    Operation,
+    PostComment,
+    Reply,
+)
 from studybot.core.state import BotComment, State, WeekIssue
 
 

@@ -159,8 +159,8 @@ def _fast_cell(content: str) -> _Cell | None:
     parts = _FAST_LINK.split(content)
     names, targets = parts[1::3], parts[2::3]
     separators = [_FAST_BREAK.sub("", part.replace("&nbsp;", "\xa0")) for part in parts[0::3]]
-    text = "".join(separator + name for separator, name in zip(separators, names + [""]))
-    links = tuple((_norm(name), target, False) for name, target in zip(names, targets))
+    text = "".join(separator + name for separator, name in zip(separators, names + [""], strict=False))
+    links = tuple((_norm(name), target, False) for name, target in zip(names, targets, strict=False))
     return _Cell(_norm(text), links)
 
 

@@ -10,22 +10,21 @@ from __future__ import annotations
 import datetime as dt
 import re
 import tempfile
-from importlib import resources
 from collections.abc import Sequence
+from importlib import resources
 from pathlib import Path
 from typing import Any, TextIO
 
 import yaml
 
 from studybot.core.config import StudyConfig, parse_config
+from studybot.core.decide import decide
 from studybot.core.messages import messages_for
 from studybot.core.render import render_fines, render_report, render_rotation
-from studybot.core.decide import decide
-from studybot.core.state import load_state
 from studybot.core.schedule import Schedule, build_schedule, localize
-from studybot.shell.read import open_checkout, read_world
+from studybot.core.state import load_state
 from studybot.shell.git import Repository
-
+from studybot.shell.read import open_checkout, read_world
 
 EXAMPLES = ("study-mlops", "mlops-study")
 

@@ -31,7 +31,7 @@ from studybot.shell.remote import GatewayError, RefMoved
 
 __all__ = ["GitHubGateway"]
 
-UTC = dt.timezone.utc
+UTC = dt.UTC
 
 PERMISSIONS_HINT = "add `permissions: contents: write, issues: write` to the workflow job"
 

@@ -189,9 +189,9 @@ def run_action(
     ``connect(token, repository, api_url)`` makes the gateway (tests pass a fake).
     """
     from studybot.core.errors import EXIT_FAILED, Failure
-    from studybot.shell.configfile import load
     from studybot.core.report import report_json
     from studybot.shell.actions import Console
+    from studybot.shell.configfile import load
     from studybot.shell.remote import GatewayError
     from studybot.shell.settings import Command, Settings, SettingsError, read_event
 
