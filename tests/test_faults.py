@@ -528,6 +528,7 @@ def run_commit_seed(seed: int, tally: Counter[str]) -> None:
     tally.update(f"fault {kind}" for kind in faults.injected.elements())
 
 
+@pytest.mark.slow
 def test_commit_lands_whole_or_not_at_all_under_random_faults():
     """200 seeds of commit_files under 20% faults and pushes: README and ledger never land apart."""
     tally: Counter[str] = Counter()
@@ -574,6 +575,7 @@ def run_retry_seed(seed: int, tally: Counter[str]) -> None:
     tally["pushes"] += faults.pushes
 
 
+@pytest.mark.slow
 def test_runner_commit_loop_keeps_member_pushes_under_random_faults():
     """100 seeds of the runner's re-read/re-render/retry loop: no half commit, no member push lost."""
     tally: Counter[str] = Counter()
@@ -665,6 +667,7 @@ WEEK_MARKERS = {
 }
 
 
+@pytest.mark.slow
 def test_issue_and_comment_steps_converge_without_duplicates_under_random_faults():
     """200 seeds: every failure is a GatewayError, re-runs converge, nothing is posted twice."""
     tally: Counter[str] = Counter()

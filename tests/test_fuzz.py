@@ -27,6 +27,9 @@ from studybot.core.schedule import build_schedule
 from studybot.core.table import find_table, parse_row, split_lines
 from studybot.shell.settings import read_event
 
+# Hypothesis property tests: minutes of CPU, so CI can deselect them with -m "not slow".
+pytestmark = pytest.mark.slow
+
 CONFIG = load_config(SEED_CONFIG)
 WEEKS = [week.number for week in build_schedule(CONFIG).weeks]
 
