@@ -155,18 +155,19 @@ def test_slack_converts_bold_links_and_escapes():
         "issue.body",
         marker="<!-- studybot:week=3:kind=issue -->",
         week=3,
-        deadline="2022-05-04 (수) 00:00",
-        deadline_utc="2022-05-03 15:00",
-        late_until="2022-05-04 (수) 12:00",
+        deadline="5월 3일(화) 23:59까지",
+        late_until="5월 4일(수) 12:00",
         late_fine="3,000원",
         absent_fine="4,000원",
+        how="이 이슈에 `제출 <링크>`라고 댓글 달기",
         blog=link("이은빈의 글", "https://blog.example.com/post?a=1&b=2"),
+        homework="",
     )
     notice = Notice(NotifyEvent.OPENED, 3, title(NotifyEvent.OPENED, 3, "Study-MLOps", KO), body, URL)
     message = payload("slack", notice, KO)
     text = message["blocks"][1]["text"]["text"]
     assert text.startswith("*3주차 Q&amp;A*")
-    assert "마감: *2022-05-04 (수) 00:00* 전까지" in text
+    assert "마감: *5월 3일(화) 23:59까지*" in text
     assert "<https://blog.example.com/post?a=1&b=2|이은빈의 글>" in text
     assert "`제출 &lt;링크&gt;`" in text
     assert "<!--" not in message["text"] and "**" not in message["text"]

@@ -23,6 +23,7 @@ from studybot.core.landing import land_commits, landed_stamp, pushes_of
 from studybot.core.markup import escape
 from studybot.core.members import Roster
 from studybot.core.messages import Messages, messages_for
+from studybot.core.outbox import plan_notices
 from studybot.core.observe import comment_evidence, observe_comments, observe_issues
 from studybot.core.picture import REGION as PICTURE_REGION
 from studybot.core.picture import picture_region, term_picture
@@ -125,6 +126,8 @@ def decide(
             "study": config.study.name,
         }
     )
+    alerts = notes[:1] if world.request.restored is not None else []
+    operations += plan_notices(context, operations, world.webhooks, alerts, world.repository_url)
     commit = plan_commit(config, schedule, report, world, state, load_base(world), operations, messages, homework, now)
     if commit is not None:
         operations.append(commit)

@@ -6,10 +6,12 @@ issue and comment on it in the same run.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from studybot.core.markers import Kind
 from studybot.core.messages import Messages
+from studybot.core.notices import Notice
 
 
 @dataclass(frozen=True)
@@ -86,6 +88,22 @@ class Reply:
 
 
 @dataclass(frozen=True)
+class Notify:
+    """Send ``notice`` to the study's Discord or Slack webhook; ``key`` records it was sent."""
+
+    week: int | None
+    platform: str
+    key: str
+    notice: Notice
+    user_ids: Mapping[str, str]  # member name -> chat user id, for the mentions a leader allowed
+    language: str
+    repository_url: str | None = None  # the notice links to the week's issue there
+
+    def describe(self, messages: Messages) -> str:
+        return messages.t("plan.notify", platform=self.platform.capitalize(), title=self.notice.title)
+
+
+@dataclass(frozen=True)
 class CommitFiles:
     """One commit of the README (when its regions changed) and the ledger.
 
@@ -108,4 +126,4 @@ class CommitFiles:
         return messages.t("plan.commit", paths=", ".join(self.paths))
 
 
-Operation = CreateIssue | EditIssue | CloseIssue | PostComment | CloseQuestion | Reply | CommitFiles
+Operation = CreateIssue | EditIssue | CloseIssue | PostComment | CloseQuestion | Reply | Notify | CommitFiles

@@ -16,6 +16,7 @@ from studybot.core.plan import (
     CommitFiles,
     CreateIssue,
     EditIssue,
+    Notify,
     Operation,
     PostComment,
     Reply,
@@ -30,6 +31,7 @@ class Receipt:
     number: int | None = None
     comment: int | None = None
     author: str | None = None
+    sent: bool = False  # a notice the webhook accepted
 
 
 def issue_of(state: State, operation: CreateIssue | EditIssue | CloseIssue | PostComment) -> int:
@@ -71,5 +73,9 @@ def record(state: State, operation: Operation, receipt: Receipt) -> State:
             )
         commands = sorted({*sync.commands, operation.comment})
         return state.with_sync(bot_comments=bot_comments, commands=commands, bot_login=bot_login)
+    if isinstance(operation, Notify):
+        if not receipt.sent:
+            return state  # not sent: nothing recorded, so the next run tries again
+        return state.with_sync(sent=sorted({*sync.sent, operation.key}))
     assert isinstance(operation, CommitFiles)
     return state

@@ -126,6 +126,7 @@ class SyncState(_Model):
     pushes: list[Push] = []  # every push and merge of the default branch the bot has read
     commands: list[int] = []  # comment ids of commands already applied
     cursors: Cursors = Cursors()
+    sent: list[str] = []  # keys of the messenger notices sent
 
 
 class State(_Model):

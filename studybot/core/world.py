@@ -80,6 +80,8 @@ class World:
     git: GitRecords
     github: GitHubRecords | None = None
     request: ReadRequest = ReadRequest()
+    webhooks: frozenset[str] = frozenset()  # the messenger platforms with a webhook URL (the URLs stay in the shell)
+    repository_url: str | None = None  # https://github.com/OWNER/REPO, for links in notices
 
     def text(self, path: str) -> str | None:
         return self.files.get(path)

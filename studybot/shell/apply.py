@@ -7,8 +7,11 @@ that the plan's commit then saves.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import dataclasses
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+
+from pydantic import SecretStr
 
 from studybot.core.plan import (
     CloseIssue,
@@ -16,23 +19,29 @@ from studybot.core.plan import (
     CommitFiles,
     CreateIssue,
     EditIssue,
+    Notify,
     Operation,
     PostComment,
     Reply,
 )
+from studybot.core.messages import messages_for
+from studybot.core.notices import payload
 from studybot.core.receipts import Receipt, issue_of, record
 from studybot.core.records import FileChange, IssueState
 from studybot.core.state import State, dump_state
 from studybot.shell.remote import Gateway, RefMoved
+from studybot.shell.webhook import send
 
 
 @dataclass(frozen=True)
 class Applied:
-    """The state after the writes, the commit made, and whether the branch moved under it."""
+    """The state after the writes, the commit made, whether the branch moved under it, and the
+    sentences for the leader about notices that could not be sent (they go out next run)."""
 
     state: State
     commit: str | None = None
     moved: bool = False
+    warnings: tuple[str, ...] = ()
 
 
 def apply_plan(
@@ -43,19 +52,40 @@ def apply_plan(
     branch: str,
     parent: str,
     done: Callable[[Operation], None] = lambda operation: None,
+    webhooks: Mapping[str, SecretStr] | None = None,
 ) -> Applied:
     """Carry out ``operations`` in order; the commit, when planned, comes last."""
+    warnings: list[str] = []
     for operation in operations:
         if isinstance(operation, CommitFiles):
             try:
                 sha = gateway.commit_files(branch, parent, commit_changes(operation, state), operation.message)
             except RefMoved:
-                return Applied(state, moved=True)
+                return Applied(state, moved=True, warnings=tuple(warnings))
             done(operation)
-            return Applied(state, sha)
-        state = record(state, operation, carry_out(operation, gateway, state))
+            return Applied(state, sha, warnings=tuple(warnings))
+        if isinstance(operation, Notify):
+            receipt = notify(operation, state, webhooks or {}, warnings)
+        else:
+            receipt = carry_out(operation, gateway, state)
+        state = record(state, operation, receipt)
         done(operation)
-    return Applied(state)
+    return Applied(state, warnings=tuple(warnings))
+
+
+def notify(operation: Notify, state: State, webhooks: Mapping[str, SecretStr], warnings: list[str]) -> Receipt:
+    """Send a notice; a failure is a warning for the leader and never stops the GitHub steps."""
+    url = webhooks.get(operation.platform)
+    if url is None:
+        return Receipt()
+    messages = messages_for(operation.language)
+    notice = operation.notice
+    if operation.repository_url and operation.week in state.sync.issues:
+        notice = dataclasses.replace(notice, url=f"{operation.repository_url}/issues/{state.sync.issues[operation.week].number}")
+    delivery = send(url, payload(operation.platform, notice, messages, operation.user_ids), platform=operation.platform)
+    if not delivery.sent:
+        warnings.append(delivery.sentence(messages))
+    return Receipt(sent=delivery.sent)
 
 
 def commit_changes(operation: CommitFiles, state: State) -> list[FileChange]:

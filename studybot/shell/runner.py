@@ -12,10 +12,12 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+from pydantic import SecretStr
 
 from studybot.core.config import StudyConfig
 from studybot.core.decide import Plan, decide, week_timeline
@@ -61,11 +63,14 @@ def plan_run(
     request: ReadRequest = ReadRequest(),
     branch: str | None = None,
     only_week: int | None = None,
+    webhooks: frozenset[str] = frozenset(),
+    repository_url: str | None = None,
 ) -> tuple[World, Plan]:
     """Read and decide until decide asks for nothing more."""
     world: World | None = None
     for _ in range(MAX_READS):
         world = read_world(config, repository, gateway, request, branch=branch, previous=world)
+        world = dataclasses.replace(world, webhooks=webhooks, repository_url=repository_url)
         plan = decide(config, schedule, world, load_state(world.ledger), now, only_week=only_week)
         if plan.reread is None:
             return world, plan
@@ -84,6 +89,8 @@ def run_cycle(
     recheck: bool = False,
     only_week: int | None = None,
     log: Callable[[str], None] = lambda line: None,
+    webhooks: Mapping[str, SecretStr] | None = None,
+    repository_url: str | None = None,
 ) -> Outcome:
     """Read, decide, apply: one run of the weekly cycle.
 
@@ -100,6 +107,7 @@ def run_cycle(
         world, plan = plan_run(
             config, schedule, repository, gateway, now,
             request=ReadRequest(from_start=recheck), branch=branch, only_week=only_week,
+            webhooks=frozenset(webhooks or {}), repository_url=repository_url,
         )
     except RegionError as error:
         raise RunError(str(error)) from None
@@ -112,10 +120,11 @@ def run_cycle(
             log(prefix(operation.describe(messages)))
     else:
         try:
-            outcome.commit, state = apply_with_retry(
+            outcome.commit, state, warnings = apply_with_retry(
                 config, schedule, gateway, world, plan, now, branch=branch, only_week=only_week,
-                done=lambda operation: log(operation.describe(messages)),
+                done=lambda operation: log(operation.describe(messages)), webhooks=webhooks,
             )
+            outcome.notes += warnings
         except RegionError as error:  # a member broke the README's markers while we committed
             raise RunError(str(error)) from None
         outcome.timeline = list(week_timeline(config, schedule, plan.report, state, now))
@@ -135,17 +144,20 @@ def apply_with_retry(
     only_week: int | None = None,
     done: Callable[[Operation], None] = lambda operation: None,
     redecide: Callable[[World, State], Plan] | None = None,
-) -> tuple[str | None, State]:
+    webhooks: Mapping[str, SecretStr] | None = None,
+) -> tuple[str | None, State, list[str]]:
     """Apply the plan; when the branch moved under the commit, read the new README and ledger
     there, merge the states, decide again and commit on the new head."""
     parent = world.git.head or ""
     if redecide is None:
         redecide = lambda world, state: decide(config, schedule, world, state, now, only_week=only_week)  # noqa: E731
     operations, state = plan.operations, plan.state
+    warnings: list[str] = []
     for _ in range(COMMIT_ATTEMPTS):
-        applied = apply_plan(operations, state, gateway, branch=branch, parent=parent, done=done)
+        applied = apply_plan(operations, state, gateway, branch=branch, parent=parent, done=done, webhooks=webhooks)
+        warnings += applied.warnings
         if not applied.moved:
-            return applied.commit, applied.state
+            return applied.commit, applied.state, warnings
         parent = gateway.branch_head(branch)
         files = {path: gateway.read_file(path, parent) for path in world.files}
         theirs = gateway.read_file(config.output.ledger, parent)
@@ -157,7 +169,7 @@ def apply_with_retry(
         fresh = redecide(world, merged)
         operations, state = fresh.operations, fresh.state
         if not operations:
-            return None, state
+            return None, state, warnings
     raise RunError(
         f"the branch {branch} kept moving while studybot committed; nothing was written, the next run tries again"
     )
@@ -227,6 +239,7 @@ def run_action(
                 config, gateway, settings.workspace, now,
                 branch=event_branch(event), dry_run=settings.dry_run, log=console.print,
                 recheck=settings.command is Command.RECHECK, only_week=settings.week,
+                webhooks=settings.webhooks(), repository_url=repository_url(settings),
             )
     except (RunError, GatewayError, LedgerError, CheckoutError, RegionError) as error:
         raise Failure(str(error), EXIT_FAILED) from None
@@ -236,6 +249,13 @@ def run_action(
     console.append_summary(job_summary(outcome, schedule, messages, settings.dry_run))
     console.print(summary)
     return 0
+
+
+def repository_url(settings: Any) -> str | None:
+    """The repository's web address, for links in messenger notices."""
+    if not settings.repository:
+        return None
+    return f"{str(settings.server_url).rstrip('/')}/{settings.repository}"
 
 
 def one_line(outcome: Outcome, messages: Messages, dry_run: bool) -> str:

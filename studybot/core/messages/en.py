@@ -89,6 +89,7 @@ TEXT = {
     "plan.edit_comment": "edit the {kind} comment (id {comment}) on week {week}'s issue",
     "plan.close_question": "close question issue #{issue} (asked before week {week}'s deadline)",
     "plan.commit": "commit: {paths}",
+    "plan.notify": "send a {platform} notice: {title}",
     "plan.react": "react {content} to comment {comment}",
     "plan.reply": "reply on issue #{issue}",
     "plan.dry_run": "would {line}",

@@ -91,6 +91,7 @@ TEXT = {
     "plan.edit_comment": "{week}주차 이슈의 {kind} 댓글(id {comment}) 고치기",
     "plan.close_question": "질문 이슈 #{issue} 닫기 ({week}주차 마감 전에 올라온 질문)",
     "plan.commit": "커밋: {paths}",
+    "plan.notify": "{platform} 알림 보내기: {title}",
     "plan.react": "댓글(id {comment})에 {content} 반응 남기기",
     "plan.reply": "#{issue} 이슈에 답글 달기",
     "plan.dry_run": "(미리보기) {line}",
