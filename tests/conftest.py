@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from helpers import SEED_CONFIG
+from webhookserver import hook  # noqa: F401 - the recording webhook, for every test that needs one
 
 from studybot.core.config import StudyConfig, load_config
 from studybot.core.schedule import Schedule, build_schedule

@@ -6,7 +6,7 @@ import pytest
 from helpers import kst
 from pydantic import SecretStr
 from studyworld import Study
-from test_webhook import Answer, hook  # noqa: F401 - the recording webhook fixture
+from webhookserver import Answer
 
 from studybot.core.config import parse_config
 from studybot.core.markers import Kind, marker
@@ -22,15 +22,15 @@ def study(tmp_path) -> Study:
     return Study(tmp_path, parse_config(text), example_file("README.md"), text, kst(2022, 4, 6, 9))
 
 
-def run(study: Study, at, hook):  # noqa: ANN001, ANN201
+def run(study: Study, at, hook):
     return study.run(at, webhooks={"discord": SecretStr(hook.url)}, repository_url=REPOSITORY)
 
 
-def titles(hook) -> list[str]:  # noqa: ANN001
+def titles(hook) -> list[str]:
     return [request["json"]["embeds"][0]["title"] for request in hook.requests]
 
 
-def test_the_week_opening_reaches_discord_once_with_a_link_to_the_issue(study, hook):  # noqa: F811
+def test_the_week_opening_reaches_discord_once_with_a_link_to_the_issue(study, hook):
     """Opening week 1 posts one Discord notice linking the new issue; a doubled run sends nothing."""
     run(study, kst(2022, 4, 6, 10), hook)
     (request,) = hook.requests
@@ -43,7 +43,7 @@ def test_the_week_opening_reaches_discord_once_with_a_link_to_the_issue(study, h
     assert len(hook.requests) == 1
 
 
-def test_a_webhook_failure_leaves_the_github_steps_done_and_is_sent_next_run(study, hook):  # noqa: F811
+def test_a_webhook_failure_leaves_the_github_steps_done_and_is_sent_next_run(study, hook):
     """A 500 from Discord: the reminder is on GitHub, the leader is told, and the next run sends it."""
     run(study, kst(2022, 4, 6, 10), hook)
     hook.answer(Answer(status=500))
@@ -58,7 +58,7 @@ def test_a_webhook_failure_leaves_the_github_steps_done_and_is_sent_next_run(stu
     assert titles(hook).count("Study-MLOps · 1주차 마감 리마인더") == 2  # sent: never again
 
 
-def test_closing_and_results_follow_the_deadline(study, hook):  # noqa: F811
+def test_closing_and_results_follow_the_deadline(study, hook):
     """At the deadline the closing notice goes out; at noon the results, each once."""
     run(study, kst(2022, 4, 6, 10), hook)
     run(study, kst(2022, 4, 13, 0, 5), hook)

@@ -23,8 +23,8 @@ from studybot.core.landing import land_commits, landed_stamp, pushes_of
 from studybot.core.markup import escape
 from studybot.core.members import Roster
 from studybot.core.messages import Messages, messages_for
-from studybot.core.outbox import plan_notices
 from studybot.core.observe import comment_evidence, observe_comments, observe_issues
+from studybot.core.outbox import plan_notices
 from studybot.core.picture import REGION as PICTURE_REGION
 from studybot.core.picture import picture_region, term_picture
 from studybot.core.placeholders import placeholder_files

@@ -16,7 +16,6 @@ from studybot.core.cycle import Context, closing_body, issue_body, reminder_body
 from studybot.core.markers import Kind, marker
 from studybot.core.notices import Notice, Platform, notice_key, title
 from studybot.core.plan import CreateIssue, Notify, Operation, PostComment
-from studybot.core.schedule import Week
 
 RESULTS_STAY_NEWS = dt.timedelta(days=7)  # results, settlement and alerts: sent within a week of the event
 

@@ -13,6 +13,8 @@ from dataclasses import dataclass
 
 from pydantic import SecretStr
 
+from studybot.core.messages import messages_for
+from studybot.core.notices import payload
 from studybot.core.plan import (
     CloseIssue,
     CloseQuestion,
@@ -24,8 +26,6 @@ from studybot.core.plan import (
     PostComment,
     Reply,
 )
-from studybot.core.messages import messages_for
-from studybot.core.notices import payload
 from studybot.core.receipts import Receipt, issue_of, record
 from studybot.core.records import FileChange, IssueState
 from studybot.core.state import State, dump_state
