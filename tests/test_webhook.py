@@ -5,7 +5,7 @@ from __future__ import annotations
 import socket
 
 import pytest
-from webhookserver import Answer
+from webhookserver import TOKEN_PATH, Answer
 
 from studybot.core.config import NotifyEvent
 from studybot.core.messages import messages_for
