@@ -27,6 +27,7 @@ from pydantic import (
     field_validator,
     model_validator,
 )
+from pydantic_core import ErrorDetails
 
 MAX_CONFIG_BYTES = 256 * 1024
 
@@ -531,7 +532,7 @@ def schedule_problems(settings: ScheduleConfig, timezone: str) -> list[Found]:
         return [(("schedule", "breaks" if settings.breaks else "weeks"), "config.no_graded_week", {})]
     problems: list[Found] = []
     if len(graded) < settings.weeks:
-        fields = {"graded": len(graded), "last": settings.first_week + len(graded) - 1}
+        fields: dict[str, Any] = {"graded": len(graded), "last": settings.first_week + len(graded) - 1}
         problems.append((("schedule", "weeks"), "config.weeks_in_breaks", fields))
     zone = pytz.timezone(timezone)
     instants = [localize(zone, wall) for wall in graded]
@@ -760,7 +761,7 @@ def _syntax_problem(error: yaml.YAMLError, teller: _Teller) -> Problem:
     return teller.top("config.yaml_syntax", line, column, problem=problem)
 
 
-_PLAIN_TAGS = {yaml.SequenceNode: "tag:yaml.org,2002:seq", yaml.MappingNode: "tag:yaml.org,2002:map"}
+_PLAIN_TAGS: dict[type[yaml.Node], str] = {yaml.SequenceNode: "tag:yaml.org,2002:seq", yaml.MappingNode: "tag:yaml.org,2002:map"}
 
 
 def _unusual_nodes(root: yaml.Node, teller: _Teller) -> list[Problem]:
@@ -780,7 +781,10 @@ def _unusual_nodes(root: yaml.Node, teller: _Teller) -> list[Problem]:
             continue
         seen.add(id(node))
         if isinstance(node, yaml.ScalarNode):
-            implicit = resolver.resolve(yaml.ScalarNode, node.value, (node.style is None, node.style is not None))
+            # types-PyYAML leaves Resolver.resolve unannotated; it returns the implicit tag (a str).
+            implicit = resolver.resolve(  # type: ignore[no-untyped-call]
+                yaml.ScalarNode, node.value, (node.style is None, node.style is not None)
+            )
             expected = {implicit}
         else:
             expected = {_PLAIN_TAGS[type(node)]}
@@ -929,7 +933,7 @@ def _shown(value: Any) -> str:
     return text if len(text) <= 60 else text[:59] + "…"
 
 
-def _explain(item: dict[str, Any], loc: tuple[Any, ...], teller: _Teller) -> tuple[str, dict[str, Any]]:
+def _explain(item: ErrorDetails, loc: tuple[Any, ...], teller: _Teller) -> tuple[str, dict[str, Any]]:
     """A pydantic error as a message key and its fields, for a leader rather than a programmer."""
     kind = item["type"]
     context = item.get("ctx", {})

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from markdown_it import MarkdownIt
@@ -179,7 +180,7 @@ def deadline_text(week: Week, schedule: Schedule, messages: Messages) -> str:
     return messages.t("homework.deadline", date=date_text(last.date(), messages), time=f"{last:%H:%M}")
 
 
-def homework_text(week: int, entries: dict[int, HomeworkEntry], messages: Messages) -> str | None:
+def homework_text(week: int, entries: Mapping[int, HomeworkEntry], messages: Messages) -> str | None:
     """The homework block for the week's Q&A issue body, or None when the log names none."""
     entry = entries.get(week)
     if entry is None:

@@ -191,4 +191,5 @@ def calendar_ics(
         first = schedule.local(schedule.weeks[0].deadline).date() - dt.timedelta(weeks=1)
         last = schedule.local(schedule.weeks[-1].late_until).date() + dt.timedelta(weeks=1)
         feed.add_missing_timezones(first_date=first, last_date=last)
-    return feed.to_ical()
+    ical: bytes = feed.to_ical()  # icalendar leaves the return type of to_ical unannotated
+    return ical

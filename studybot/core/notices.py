@@ -211,10 +211,10 @@ def _table(rows: list[str], platform: Platform) -> list[str]:
     columns = max(len(row) for row in cells)
     widths = [max((_width(row[i]) for row in cells if i < len(row)), default=0) for i in range(columns)]
     lines = ["```"]
-    for row in cells:
+    for row_cells in cells:
         padded = []
         for i in range(columns):
-            cell = row[i] if i < len(row) else ""
+            cell = row_cells[i] if i < len(row_cells) else ""
             gap = " " * (widths[i] - _width(cell))
             padded.append(gap + cell if i < len(right) and right[i] else cell + gap)
         line = "  ".join(padded).rstrip()

@@ -150,7 +150,10 @@ def _cell(x: float, y: float, width: float, mark: Mark, title: str) -> str:
 def term_picture(report: Report, schedule: Schedule, messages: Messages) -> str:
     """The SVG text: title, members × weeks grid, fines column, legend. Same report, same bytes."""
     rows = term_cells(report, schedule)
-    money = lambda amount: messages.money(amount, report.currency)  # noqa: E731
+
+    def money(amount: int) -> str:
+        return messages.money(amount, report.currency)
+
     week_labels = [messages.t("fines.week", week=week.number) for week in schedule.weeks]
     names = list(report.tallies)
     shown_names = [fit(name, NAME_MAX_PX) for name in names]

@@ -74,6 +74,6 @@ def build_schedule(config: StudyConfig) -> Schedule:
         if pause is not None:
             skipped.append(SkippedDeadline(deadline, pause.name))
             continue
-        late_until = zone.normalize(deadline + settings.late_window)  # type: ignore[attr-defined]
+        late_until = zone.normalize(deadline + settings.late_window)
         weeks.append(Week(number=settings.first_week + len(weeks), deadline=deadline, late_until=late_until))
     return Schedule(config.study.timezone, tuple(weeks), tuple(skipped), tuple(settings.breaks))

@@ -32,7 +32,10 @@ def status_reply(
     settlement share and next blog turn. ``paid`` defaults to the report's payments.
     """
     payments = report.paid if paid is None else paid
-    money = lambda amount: messages.money(amount, config.study.currency)  # noqa: E731
+
+    def money(amount: int) -> str:
+        return messages.money(amount, config.study.currency)
+
     lines = [messages.t("status.title", member=escape(member)), ""]
     rows = []
     for week in report.weeks:
@@ -87,7 +90,7 @@ def status_reply(
     if turn is None:
         lines.append(messages.t("status.blog_none"))
     else:
-        week = schedule.week(turn)
-        assert week is not None  # next_blog_turn only returns scheduled weeks
-        lines.append(messages.t("status.blog_next", week=turn, deadline=messages.when(schedule.local(week.deadline))))
+        blog_week = schedule.week(turn)
+        assert blog_week is not None  # next_blog_turn only returns scheduled weeks
+        lines.append(messages.t("status.blog_next", week=turn, deadline=messages.when(schedule.local(blog_week.deadline))))
     return "\n".join(lines) + "\n"

@@ -22,7 +22,9 @@ from markdown_it.token import Token
 try:
     from markdown_it.common.utils import mdTrim as _md_trim
 except ImportError:  # markdown-it-py 3 trims table cells with str.strip
-    _md_trim = str.strip
+
+    def _md_trim(string: str) -> str:
+        return string.strip()
 
 
 def _parser() -> MarkdownIt:
@@ -453,7 +455,8 @@ def _table(tokens: Sequence[Token], start: int, header: TableHeader, lines: list
                 rows.append(row)
                 problems.extend(row.problems)
         index += 1
-    end = tokens[start].map[1] if tokens[start].map else header.header_line + 2
+    span = tokens[start].map
+    end = span[1] if span else header.header_line + 2
     return Table(
         header=header, start=header.header_line, end=end, rows=tuple(rows), problems=tuple(problems)
     )

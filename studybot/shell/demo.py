@@ -17,11 +17,11 @@ from typing import Any, TextIO
 
 import yaml
 
-from studybot.core.config import StudyConfig, parse_config
+from studybot.core.config import StudyConfig, localize, parse_config
 from studybot.core.decide import decide
 from studybot.core.messages import messages_for
 from studybot.core.render import render_fines, render_report, render_rotation
-from studybot.core.schedule import Schedule, build_schedule, localize
+from studybot.core.schedule import Schedule, build_schedule
 from studybot.core.state import load_state
 from studybot.shell.git import Repository
 from studybot.shell.read import open_checkout, read_world

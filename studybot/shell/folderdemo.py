@@ -18,12 +18,12 @@ from typing import TextIO
 
 import yaml
 
-from studybot.core.config import Member, StudyConfig, parse_config
+from studybot.core.config import Member, StudyConfig, localize, parse_config
 from studybot.core.decide import decide
 from studybot.core.messages import messages_for
 from studybot.core.render import render_fines, render_report
 from studybot.core.report import Report
-from studybot.core.schedule import Schedule, build_schedule, localize
+from studybot.core.schedule import Schedule, build_schedule
 from studybot.core.state import load_state
 from studybot.shell.demo import example_comments, example_file, noreply, print_demo
 from studybot.shell.git import Repository
