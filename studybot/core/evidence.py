@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import enum
 from dataclasses import dataclass, field
-from urllib.parse import urlsplit
+from urllib.parse import parse_qsl, urlsplit, urlunsplit
 
 MAX_URL_LENGTH = 2000
 
@@ -49,6 +49,9 @@ class Problem(enum.StrEnum):
     UNKNOWN_AUTHOR = "unknown_author"
     NO_TABLE = "no_table"
     MANGLED_ROW = "mangled_row"
+    LINK_REPLACED = "link_replaced"  # a link changed after the deadline; the first one still counts
+    SAME_URL = "same_url"  # members handed in one URL for one week
+    FORCE_PUSH = "force_push"  # the default branch was rewritten
 
 
 @dataclass(frozen=True, order=True)
@@ -60,6 +63,8 @@ class Notice:
     member: str | None = None
     detail: str = ""
     ref: str = ""
+    other: str = ""  # a second thing members wrote: the first link, the other members
+    at: dt.datetime | None = field(default=None, compare=False)  # when the first thing happened
 
 
 @dataclass
@@ -94,6 +99,51 @@ class Evidence:
             self.blog.setdefault(week, post)
         for warning in other.warnings:
             self.warn(warning)
+
+
+def normalize_url(url: str) -> str:
+    """A link as compared between members: scheme and host lower-case, no fragment, no trailing slash."""
+    text = url.strip()
+    try:
+        parts = urlsplit(text)
+    except ValueError:
+        return text
+    return urlunsplit((parts.scheme.lower(), parts.netloc.lower(), parts.path.rstrip("/"), parts.query, ""))
+
+
+def same_work(first: str, second: str) -> bool:
+    """Whether two links name the same page: host and path equal (any scheme, trailing slash or
+    fragment), and one's query parameters all kept by the other (``?pvs=4`` added is no new work)."""
+    try:
+        one, two = urlsplit(first.strip()), urlsplit(second.strip())
+        ones, twos = set(parse_qsl(one.query, keep_blank_values=True)), set(parse_qsl(two.query, keep_blank_values=True))
+    except ValueError:
+        return first.strip() == second.strip()
+    if (one.netloc.lower(), one.path.rstrip("/")) != (two.netloc.lower(), two.path.rstrip("/")):
+        return False
+    return ones <= twos or twos <= ones
+
+
+def same_url_notices(evidence: Evidence) -> list[Notice]:
+    """One warning per week and link that two or more members handed in (compared normalised).
+
+    Folder submissions name each member's own folder and are never compared.
+    """
+    groups: dict[tuple[int, str], list[Submission]] = {}
+    for submission in evidence.submissions.values():
+        if submission.source is Source.FOLDER or link_problem(submission.url):
+            continue
+        groups.setdefault((submission.week, normalize_url(submission.url)), []).append(submission)
+    notices: list[Notice] = []
+    for (week, _), found in sorted(groups.items()):
+        members = sorted({submission.member for submission in found})
+        if len(members) < 2:
+            continue
+        first = min(found, key=lambda submission: (submission.at, submission.member))
+        notices.append(
+            Notice(Problem.SAME_URL, week, members[0], first.url, other=", ".join(members[1:]))
+        )
+    return notices
 
 
 def link_problem(url: str) -> str | None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import unicodedata
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 
 from studybot.core.config import StudyConfig
@@ -21,10 +21,12 @@ from studybot.core.evidence import (
     Source,
     Submission,
     link_problem,
+    same_work,
 )
 from studybot.core.members import Roster
 from studybot.core.placeholders import is_placeholder
 from studybot.core.records import CommitInfo, PatchCommit, TreeCommit
+from studybot.core.schedule import build_schedule
 from studybot.core.table import Row, TableHeader, find_table, parse_row
 
 
@@ -55,12 +57,19 @@ class _Cell:
 
     url: str = ""  # the link as the table holds it now
     accepted: Submission | None = None
+    held: tuple[str, dt.datetime] | None = None  # the link (and since when) held at the deadline
+    replaced: str = ""  # the commit that last changed an accepted link after the deadline
 
 
 class ReadmeHistory:
     """Replays README changes commit by commit and records first valid links per (member, week)."""
 
-    def __init__(self, config: StudyConfig, stamp: StampFn):
+    def __init__(self, config: StudyConfig, stamp: StampFn, deadlines: Mapping[int, dt.datetime] | None = None):
+        """``deadlines`` (week -> deadline, default: the config's calendar) tells which link
+        changes came after a week's deadline: those are warned about."""
+        if deadlines is None:
+            deadlines = {week.number: week.deadline for week in build_schedule(config).weeks}
+        self.deadlines = dict(deadlines)
         source = config.submissions.readme
         team_blog = config.rotation.team_blog
         self.columns = (source.week_column, source.column, team_blog.readme_column if team_blog else None)
@@ -165,11 +174,17 @@ class ReadmeHistory:
                     )
                     continue
                 if cell.accepted is None:
+                    cell.held = (entry.url, stamp.at)
                     cell.accepted = Submission(
                         member, week, Source.README, entry.url, stamp.at, stamp.trusted,
                         stamp.actor, patch.commit.sha,
                     )
                 else:
+                    deadline = self.deadlines.get(week)
+                    if deadline is not None and stamp.at >= deadline:
+                        cell.replaced = patch.commit.sha  # a placeholder swapped for the work?
+                    else:
+                        cell.held = (entry.url, stamp.at)  # fixed in time: this is what was handed in
                     # A later edit keeps the first time but shows the newest link.
                     cell.accepted = Submission(
                         member, week, Source.README, entry.url, cell.accepted.at,
@@ -190,8 +205,17 @@ class ReadmeHistory:
         for cell in self.cells.values():
             if cell.accepted is not None:
                 evidence.add(cell.accepted)
+                if cell.replaced and cell.held and not same_work(cell.held[0], cell.accepted.url):
+                    evidence.warn(_replaced(cell.accepted, *cell.held, cell.replaced))
         evidence.blog = dict(self.blog)
         return evidence
+
+
+def _replaced(submission: Submission, held: str, since: dt.datetime, ref: str) -> Notice:
+    """The warning for a link changed after the deadline: the link held then and since when, and the link now."""
+    return Notice(
+        Problem.LINK_REPLACED, submission.week, submission.member, submission.url, ref, other=held, at=since,
+    )
 
 
 def _not_owner(week: int, member: str, actor: str | None, commit: CommitInfo) -> Notice:
@@ -215,9 +239,14 @@ def _shift_header(header: TableHeader, delta: int) -> TableHeader:
     )
 
 
-def readme_evidence(config: StudyConfig, patches: Iterable[PatchCommit], stamp: StampFn) -> Evidence:
+def readme_evidence(
+    config: StudyConfig,
+    patches: Iterable[PatchCommit],
+    stamp: StampFn,
+    deadlines: Mapping[int, dt.datetime] | None = None,
+) -> Evidence:
     """Replay the README's history and return first links per (member, week)."""
-    history = ReadmeHistory(config, stamp)
+    history = ReadmeHistory(config, stamp, deadlines)
     for patch in patches:
         history.apply(patch)
     return history.result()

@@ -12,6 +12,7 @@ import datetime as dt
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
+from studybot.core.evidence import Notice, Problem
 from studybot.core.history import Stamp, StampFn
 from studybot.core.members import Roster
 from studybot.core.records import Activity, CommitInfo
@@ -79,6 +80,18 @@ def pushes_of(items: Iterable[Activity]) -> list[Push]:
         Push(before=item.before, after=item.after, at=item.timestamp, actor=item.actor)
         for item in items
         if item.kind in moves and item.after.strip("0")
+    ]
+
+
+def force_pushes(items: Iterable[Activity]) -> list[Notice]:
+    """One warning per force-push in the branch's activity: who rewrote it, when, from what to what.
+
+    A rewritten branch can drop or re-time members' commits, so the leader should look.
+    """
+    return [
+        Notice(Problem.FORCE_PUSH, detail=item.actor or "?", ref=item.after, other=item.before[:7], at=item.timestamp)
+        for item in sorted(items, key=lambda item: (item.timestamp, item.id))
+        if item.kind == "force_push"
     ]
 
 

@@ -8,7 +8,8 @@ account wrote them.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable
+import datetime as dt
+from collections.abc import Collection, Iterable, Mapping
 
 from studybot.core.comments import blog_link, submission_links
 from studybot.core.evidence import (
@@ -19,6 +20,7 @@ from studybot.core.evidence import (
     Source,
     Submission,
     link_problem,
+    same_work,
 )
 from studybot.core.markers import Kind, digest, marker_week, read_marker
 from studybot.core.members import Roster, is_bot
@@ -87,12 +89,29 @@ def observe_comments(sync: SyncState, comments: Iterable[Comment], trusted: Coll
     return sync.model_copy(update={"bot_comments": bot_comments, "comments": seen, "cursors": cursors})
 
 
-def comment_evidence(sync: SyncState, roster: Roster, writers: dict[int, str | None]) -> Evidence:
-    """Submissions and blog posts made in comments on the week issues."""
+def comment_evidence(
+    sync: SyncState,
+    roster: Roster,
+    writers: dict[int, str | None],
+    deadlines: Mapping[int, dt.datetime] | None = None,
+) -> Evidence:
+    """Submissions and blog posts made in comments on the week issues.
+
+    With ``deadlines`` (week -> deadline), a link added to a member's comment after the
+    week's deadline, next to one written before it, is warned about: the first still counts.
+    """
     evidence = Evidence()
     for comment_id, seen in sorted(sync.comments.items()):
         member = roster.logins.get(seen.author.lower())
         ref = f"comment:{comment_id}"
+        deadline = (deadlines or {}).get(seen.week)
+        if member is not None and deadline is not None:
+            replaced = _replaced_in_comment(seen.links, deadline)
+            if replaced is not None:
+                first, first_at, now = replaced
+                evidence.warn(
+                    Notice(Problem.LINK_REPLACED, seen.week, member, now, ref, other=first, at=first_at)
+                )
         for url, at in seen.links.items():
             if member is None:
                 break  # guests may share links in the Q&A; only members submit
@@ -106,3 +125,19 @@ def comment_evidence(sync: SyncState, roster: Roster, writers: dict[int, str | N
             if allowed and not link_problem(url) and seen.week not in evidence.blog:
                 evidence.blog[seen.week] = BlogPost(seen.week, url, at)
     return evidence
+
+
+def _replaced_in_comment(
+    links: Mapping[str, dt.datetime], deadline: dt.datetime
+) -> tuple[str, dt.datetime, str] | None:
+    """(first link, its time, newest link) when a valid link was added after the deadline to a
+    comment that already held a valid link; else None."""
+    valid = sorted((at, url) for url, at in links.items() if not link_problem(url))
+    if not valid:
+        return None
+    first_at, first = valid[0]
+    added = [
+        url for at, url in valid
+        if at >= deadline and at > first_at and not any(same_work(url, old) for when, old in valid if when < at)
+    ]
+    return (first, first_at, added[-1]) if added else None

@@ -142,7 +142,9 @@ def render_report(report: Report, schedule: Schedule, messages: Messages, exclud
     lines += [""] + render_settlement(report, messages, exclude=exclude)
     if report.warnings:
         lines += ["", messages.t("report.warnings"), ""]
-        lines += [f"- {messages.notice(warning, escape)}" for warning in report.warnings]
+        # One sentence once: the history and the table as it stands may find the same problem.
+        sentences = dict.fromkeys(messages.notice(warning, escape, schedule.local) for warning in report.warnings)
+        lines += [f"- {sentence}" for sentence in sentences]
     return "\n".join(lines) + "\n"
 
 

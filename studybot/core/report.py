@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from studybot.core.config import StudyConfig
-from studybot.core.evidence import BlogPost, Evidence, Notice, Submission
+from studybot.core.evidence import BlogPost, Evidence, Notice, Submission, same_url_notices
 from studybot.core.rotation import plan_blog, swap
 from studybot.core.rules import Tally, Verdict, fine_for, judge
 from studybot.core.schedule import Schedule, Week
@@ -127,7 +127,7 @@ def build_report(
         weeks=tuple(weeks),
         tallies=tallies,
         settlement=settlement,
-        warnings=tuple(evidence.warnings),
+        warnings=tuple(dict.fromkeys([*evidence.warnings, *same_url_notices(evidence)])),
         github={member.name: member.github for member in config.members},
         paid=dict(paid or {}),
         writers=writers,
@@ -200,5 +200,6 @@ def report_json(report: Report, schedule: Schedule, messages: Any) -> dict[str, 
                 for name, share in settlement.members.items()
             },
         },
-        "warnings": [messages.notice(warning) for warning in report.warnings],
+        # One sentence once: the history and the table as it stands may find the same problem.
+        "warnings": list(dict.fromkeys(messages.notice(warning, local=schedule.local) for warning in report.warnings)),
     }

@@ -271,7 +271,7 @@ def job_summary(outcome: Outcome, schedule: Schedule, messages: Messages, dry_ru
 
     lines = ["## studybot" + (" (dry run)" if dry_run else ""), ""]
     lines += [f"- {operation.describe(messages)}" for operation in outcome.operations] or [f"- {messages.t('plan.nothing')}"]
-    lines += [f"- {note}" for note in outcome.notes]
+    lines += [f"- {note}" for note in dict.fromkeys(outcome.notes)]  # each warning once
     if outcome.timeline:
         lines += ["", messages.t("timeline.title"), ""] + [f"- {step}" for step in outcome.timeline]
     current = [week for week in outcome.report.weeks if not week.final][-1:] or list(outcome.report.weeks[-1:])

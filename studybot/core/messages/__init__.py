@@ -60,15 +60,26 @@ class Messages:
     def verdict(self, verdict: Verdict) -> str:
         return self.text[f"verdict.{verdict.value}"]
 
-    def notice(self, notice: Notice, escape: Callable[[str], str] = str) -> str:
-        """A warning as a sentence; ``escape`` protects the parts members wrote."""
+    def notice(
+        self,
+        notice: Notice,
+        escape: Callable[[str], str] = str,
+        local: Callable[[dt.datetime], dt.datetime] | None = None,
+    ) -> str:
+        """A warning as a sentence; ``escape`` protects the parts members wrote, ``local`` puts
+        its time in the study's zone (``Schedule.local``)."""
         where = self.t("notice.where", week=notice.week) if notice.week is not None else ""
+        at = ""
+        if notice.at is not None:
+            at = self.when_spoken(local(notice.at) if local else notice.at)
         return self.t(
             f"notice.{notice.problem.value}",
             where=where,
             week=notice.week,
             member=escape(notice.member or ""),
             detail=escape(notice.detail),
+            other=escape(notice.other),
+            at=at,
             ref=notice.ref[:7],
         ).strip()
 

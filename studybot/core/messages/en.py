@@ -306,4 +306,8 @@ TEXT = {
     "init.workflow.fetch_depth": "submission times come from the README's whole history",
     "init.workflow.persist": "the bot commits through the API; no token is left in git",
     "init.workflow.owner": "Replace OWNER with the account that publishes studybot (e.g. your-name/studybot@v1).",
+    # --- fairness warnings ---
+    "notice.link_replaced": "{where}: {member} changed the link after the deadline (first {other} at {at}, now {detail}). The verdict rests on the first link and its time; check that it was the real work.",
+    "notice.same_url": "{where}: {member} and {other} handed in the same URL ({detail}). Check whether they worked together.",
+    "notice.force_push": "{detail} force-pushed the default branch ({at}, {other} → {ref}). A rewritten history can drop or re-time submissions; check it.",
 }

@@ -308,4 +308,8 @@ TEXT = {
     "init.workflow.fetch_depth": "제출 시각은 README의 전체 기록에서 읽습니다",
     "init.workflow.persist": "봇은 API로 커밋하므로 git에 토큰을 남기지 않습니다",
     "init.workflow.owner": "OWNER를 studybot을 배포한 계정으로 바꾸세요(예: your-name/studybot@v1).",
+    # --- fairness warnings ---
+    "notice.link_replaced": "{where} {member} 님이 마감 뒤에 링크를 바꿨습니다: 처음 링크 {other} ({at}) → 지금 링크 {detail}. 판정은 처음 링크를 낸 시각 그대로입니다. 처음 링크가 실제 과제가 아니었다면 스터디장이 확인해 주세요.",
+    "notice.same_url": "{where} {member} 님과 {other} 님이 같은 링크를 냈습니다: {detail}. 같은 과제를 함께 낸 것인지 스터디장이 확인해 주세요.",
+    "notice.force_push": "{detail} 님이 기본 브랜치를 강제 푸시로 덮어썼습니다 ({at}, {other} → {ref}). 기록이 바뀌면 제출 시각이 달라질 수 있으니 스터디장이 확인해 주세요.",
 }
