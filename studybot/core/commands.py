@@ -159,7 +159,7 @@ def _apply_one(
     if later is not None:
         swaps.append(override.model_copy(update={"week": later, "member": member, "other": other}))
     result.state = result.state.with_decisions(overrides=[*decisions.overrides, *swaps])
-    result.writers.update({swap.week: swap.member for swap in swaps})
+    result.writers.update({swap.week: swap.member for swap in swaps if swap.week is not None})
     back = messages.t("command.swapped_back", week=later, member=escape(member)) if later else ""
     return messages.t("command.swapped", week=week.number, member=escape(member), other=escape(other), back=back), True
 

@@ -155,8 +155,8 @@ def _lines(body: str) -> list[tuple[_Kind, str]]:
     for line in text.split("\n"):
         match = _FENCE.match(line)
         if fence is not None:
-            closes = match and match.group(1)[0] == fence[0] and len(match.group(1)) >= len(fence)
-            if closes and not match.group(2).strip():
+            closes = match is not None and match.group(1)[0] == fence[0] and len(match.group(1)) >= len(fence)
+            if match is not None and closes and not match.group(2).strip():
                 fence = None
             lines.append((_Kind.CODE, line))
         elif match and not (match.group(1)[0] == "`" and "`" in match.group(2)):

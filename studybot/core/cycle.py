@@ -8,7 +8,7 @@ plans only what is still missing.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 from studybot.core.config import StudyConfig
@@ -58,7 +58,7 @@ def timeline(context: Context) -> list[str]:
     if week is None:
         return []
     messages, sync, now = context.messages, context.state.sync, context.now
-    local = lambda instant: messages.when(context.schedule.local(instant))  # noqa: E731
+    local: Callable[[dt.datetime], str] = lambda instant: messages.when(context.schedule.local(instant))  # noqa: E731
     issue = sync.issues.get(week.number)
     steps = [
         messages.t("timeline.issue_open", week=week.number, number=issue.number)

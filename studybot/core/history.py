@@ -297,9 +297,9 @@ def folder_evidence(
     roster = Roster(config)
     prefixes: dict[str, tuple[str, int]] = {}
     for week in weeks:
-        for member in config.members:
-            folder = pattern.format(week=week, name=member.name, github=member.github or member.name)
-            prefixes[unicodedata.normalize("NFC", folder)] = (member.name, week)
+        for person in config.members:
+            folder = pattern.format(week=week, name=person.name, github=person.github or person.name)
+            prefixes[unicodedata.normalize("NFC", folder)] = (person.name, week)
     depth = pattern.count("/")
     candidates: list[tuple[TreeCommit, str, str, int]] = []
     for commit in commits:
@@ -324,7 +324,9 @@ def folder_evidence(
                 _not_owner(week, member, stamp_.actor, commit.commit)
             )
             continue
-        folder = pattern.format(week=week, name=member, github=config.member(member).github or member)
+        known = config.member(member)
+        assert known is not None  # every folder prefix was made from a configured member
+        folder = pattern.format(week=week, name=member, github=known.github or member)
         evidence.add(
             Submission(member, week, Source.FOLDER, folder, stamp_.at, stamp_.trusted, stamp_.actor,
                        commit.commit.sha)

@@ -17,7 +17,9 @@ def render_fines(report: Report, schedule: Schedule, messages: Messages, exclude
 
     ``exclude`` is the config's ``settlement.exclude``; it picks the settlement's wording.
     """
-    money = lambda amount: messages.money(amount, report.currency)  # noqa: E731
+    def money(amount: int) -> str:
+        return messages.money(amount, report.currency)
+
     weeks = report.weeks
     show_paid = bool(report.paid)
     head = [messages.t("fines.member")] + [messages.t("fines.week", week=w.week.number) for w in weeks]
@@ -44,7 +46,9 @@ def render_settlement(
     With ``exclude="none"`` (the config's ``settlement.exclude``) the pot is split among
     everyone, so neither the heading nor the summary speaks of last place.
     """
-    money = lambda amount: messages.money(amount, report.currency)  # noqa: E731
+    def money(amount: int) -> str:
+        return messages.money(amount, report.currency)
+
     settlement = report.settlement
     everyone = exclude == "none"
     state = messages.t("settlement.final" if report.finished else "settlement.projection")

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import codecs
 import datetime as dt
+import io
 import os
 import queue
 import re
 import subprocess
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 
 from studybot.core.records import CommitInfo, FileTouch, Hunk, PatchCommit, TreeCommit
@@ -78,7 +79,8 @@ class Repository:
         errors: list[bytes] = []
 
         def drain() -> None:
-            assert process.stdout is not None and process.stderr is not None
+            # Popen's default buffering gives a BufferedReader, whose read1 returns what is there.
+            assert isinstance(process.stdout, io.BufferedReader) and process.stderr is not None
             while block := process.stdout.read1(1 << 20):
                 blocks.put(block)
             errors.append(process.stderr.read())
@@ -121,7 +123,7 @@ class Repository:
 
     def commit(
         self,
-        files: dict[str, str | bytes | None],
+        files: Mapping[str, str | bytes | None],
         message: str,
         author: str,
         email: str,

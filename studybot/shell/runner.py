@@ -228,7 +228,9 @@ def run_action(
     if problem:
         console.warning(problem)
     if connect is None:
-        from studybot.shell.github import GitHubGateway as connect
+        from studybot.shell.github import GitHubGateway
+
+        connect = GitHubGateway
     gateway = connect(
         settings.token.get_secret_value() if settings.token else "", settings.repository or "", settings.api_url
     )

@@ -25,10 +25,10 @@ class Messages:
         return self.text[key].format(**fields)
 
     def money(self, amount: int, currency: str) -> str:
-        return self._module.money(amount, currency)
+        return str(self._module.money(amount, currency))
 
     def weekday(self, day: dt.date) -> str:
-        return self._module.WEEKDAYS[day.weekday()]
+        return str(self._module.WEEKDAYS[day.weekday()])
 
     def when(self, instant: dt.datetime) -> str:
         """A local instant as members read it, e.g. ``2022-04-13 (수) 00:00``."""
