@@ -84,7 +84,26 @@ def test_a_member_with_write_access_cannot_command(study):
     reply = replies_to(study, command.id)
     assert len(reply) == 1 and "스터디 관리자(장서진)만" in reply[0]
     assert outcome.report.tallies["구미진"].fines == 4000
-    assert study.github.reactions[command.id] == ["confused"]
+    assert command.id not in study.github.reactions  # a refusal costs one write: the reply
+    again = study.github.add_comment(week_issue(study, 1), "/studybot excuse @mijinkoo 1 제발", "mijinkoo",
+                                     at=kst(2022, 4, 14, 2))
+    study.run(kst(2022, 4, 14, 3))
+    assert replies_to(study, again.id) == [] and study.github.reactions[again.id] == ["confused"]
+
+
+def test_any_member_can_ask_for_their_status_once_a_day(study):
+    """/studybot 현황 from a member gets their weeks and fines; the same day again, a reaction only."""
+    study.run(kst(2022, 4, 13, 12, 5))
+    asked = study.github.add_comment(week_issue(study, 1), "/studybot 현황", "mijinkoo", at=kst(2022, 4, 14))
+    study.run(kst(2022, 4, 14, 1))
+    (reply,) = replies_to(study, asked.id)
+    assert "구미진" in reply and "4,000원" in reply
+    again = study.github.add_comment(week_issue(study, 1), "/studybot 내벌금", "mijinkoo", at=kst(2022, 4, 14, 2))
+    stranger = study.github.add_comment(week_issue(study, 1), "/studybot status", "stranger", at=kst(2022, 4, 14, 2))
+    study.run(kst(2022, 4, 14, 3))
+    assert replies_to(study, again.id) == [] and study.github.reactions[again.id] == ["eyes"]
+    assert replies_to(study, stranger.id) == [] and study.github.reactions[stranger.id] == ["confused"]
+    assert json.loads(study.ledger())["decisions"]["overrides"] == []
 
 
 def test_a_configured_maintainer_without_write_access_cannot_command(study):

@@ -22,6 +22,7 @@ from studybot.core.records import Comment
 from studybot.core.report import Report
 from studybot.core.schedule import Schedule
 from studybot.core.state import Decisions, Override, State
+from studybot.core.status import status_reply
 
 
 @dataclass(frozen=True)
@@ -75,34 +76,87 @@ def apply_requests(
     """Apply every request in order; refuse those from anyone ``allowed`` does not name."""
     result = Applied(state, dict(report.writers))
     roster = Roster(config)
+    today = schedule.local(now).date()
     for request in requests:
         comment = request.comment
+        result.state = result.state.with_sync(commands=sorted({*result.state.sync.commands, comment.id}))
+        if is_status(request) and not request.edited:
+            result.replies.append(_status(request, result, config, schedule, report, roster, today, messages))
+            continue
         lines: list[str] = []
         ok = True
+        refused = False
         if request.edited:
             # Anyone with write access can edit anyone's comment and the API names only the
             # first author, so a command that appears through an edit cannot be trusted.
             lines.append(messages.t("command.edited"))
-            ok = False
+            ok, refused = False, True
         elif not allowed.get(comment.author, False):
             maintainers = ", ".join(escape(name) for name in sorted(roster.maintainers)) or "—"
             lines.append(messages.t("command.refused", maintainers=maintainers))
-            ok = False
+            ok, refused = False, True
         else:
             for item in request.parsed:
                 line, success = _apply_one(item, comment, result, config, schedule, roster, now, messages)
                 ok = ok and success
                 if line:
                     lines.append(line)
-        result.state = result.state.with_sync(commands=sorted({*result.state.sync.commands, comment.id}))
         reply_marker = marker(0, Kind.REPLY, comment.id)
         reaction = "+1" if ok else "confused"
-        if not lines:
+        if refused:
+            # A refusal costs one write: a reply once a day per author, a reaction after that.
+            if _replied_today(result.state, comment.author, today) or reply_marker in result.state.sync.bot_comments:
+                result.replies.append(Reply(comment.issue_number, comment.id, reaction=reaction))
+            else:
+                result.replies.append(Reply(comment.issue_number, comment.id, body=reply_marker + "\n" + "\n".join(lines)))
+                result.state = _note_reply(result.state, comment.author, today)
+        elif not lines:
             result.replies.append(Reply(comment.issue_number, comment.id, reaction=reaction))
         elif reply_marker not in result.state.sync.bot_comments:
             body = reply_marker + "\n" + "\n".join(lines)
             result.replies.append(Reply(comment.issue_number, comment.id, body=body, reaction=reaction))
     return result
+
+
+def is_status(request: Request) -> bool:
+    """A comment that only asks for the author's own status, which any member may do."""
+    return all(isinstance(item, Command) and item.verb is Verb.STATUS for item in request.parsed)
+
+
+def needs_permission(request: Request) -> bool:
+    """Whether answering the request depends on the author's repository role."""
+    return request.edited or not is_status(request)
+
+
+def _status(
+    request: Request,
+    result: Applied,
+    config: StudyConfig,
+    schedule: Schedule,
+    report: Report,
+    roster: Roster,
+    today: dt.date,
+    messages: Messages,
+) -> Reply:
+    """My status: one reply a day to a member, a reaction after that (their earlier reply holds
+    it), and only a reaction for someone who is not a member."""
+    comment = request.comment
+    member = roster.by_login(comment.author)
+    if member is None:
+        return Reply(comment.issue_number, comment.id, reaction="confused")
+    if _replied_today(result.state, comment.author, today):
+        return Reply(comment.issue_number, comment.id, reaction="eyes")
+    result.state = _note_reply(result.state, comment.author, today)
+    body = marker(0, Kind.REPLY, comment.id) + "\n" + status_reply(report, schedule, config, member, messages)
+    return Reply(comment.issue_number, comment.id, body=body)
+
+
+def _replied_today(state: State, login: str, today: dt.date) -> bool:
+    return state.sync.replied.get(login.lower()) == today
+
+
+def _note_reply(state: State, login: str, today: dt.date) -> State:
+    return state.with_sync(replied={**state.sync.replied, login.lower(): today})
 
 
 def _apply_one(
@@ -118,6 +172,8 @@ def _apply_one(
     """One command's effect on ``result`` and the line that answers it."""
     if isinstance(item, CommandError):
         return messages.t(f"command.problem.{item.problem}", line=code(item.line)), False
+    if item.verb in (Verb.STATUS, Verb.START):
+        return "", True  # answered by the caller: status in apply_requests, start by decide
     if item.verb is Verb.HELP:
         return messages.t("command.help"), True
     if item.verb is Verb.RECHECK:

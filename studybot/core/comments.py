@@ -26,6 +26,8 @@ class Verb(enum.StrEnum):
     PAID = "paid"
     RECHECK = "recheck"
     HELP = "help"
+    STATUS = "status"  # any member may ask for their own status
+    START = "start"  # the first run waits for this before it writes anything
 
 
 VERB_ALIASES: dict[str, Verb] = {
@@ -41,6 +43,11 @@ VERB_ALIASES: dict[str, Verb] = {
     "재확인": Verb.RECHECK,
     "help": Verb.HELP,
     "도움말": Verb.HELP,
+    "status": Verb.STATUS,
+    "현황": Verb.STATUS,
+    "내벌금": Verb.STATUS,
+    "start": Verb.START,
+    "시작": Verb.START,
 }
 
 
@@ -485,6 +492,8 @@ _READERS: dict[Verb, Callable[[str, str], Command]] = {
     Verb.PAID: _paid,
     Verb.RECHECK: _plain(Verb.RECHECK),
     Verb.HELP: _plain(Verb.HELP),
+    Verb.STATUS: _plain(Verb.STATUS),
+    Verb.START: _plain(Verb.START),
 }
 
 

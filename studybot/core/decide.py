@@ -8,18 +8,19 @@ function; only the worlds they build differ.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from studybot.core.commands import apply_requests, pending_requests
+from studybot.core.commands import apply_requests, needs_permission, pending_requests
 from studybot.core.config import StudyConfig
 from studybot.core.cycle import WEEK_OPENS_BEFORE, Context, closing_due, plan_cycle, timeline
 from studybot.core.evidence import Evidence
 from studybot.core.history import commit_date_stamp, current_table_notices, folder_evidence, readme_evidence
 from studybot.core.homework import HomeworkEntry, homework_warnings, parse_homework
 from studybot.core.icsfeed import calendar_ics
-from studybot.core.landing import land_commits, landed_stamp, pushes_of
+from studybot.core.landing import force_pushes, land_commits, landed_stamp, pushes_of
 from studybot.core.markup import escape
 from studybot.core.members import Roster
 from studybot.core.messages import Messages, messages_for
@@ -32,6 +33,7 @@ from studybot.core.plan import CommitFiles, Operation
 from studybot.core.records import Permission
 from studybot.core.regions import replace_region
 from studybot.core.render import render_fines, render_rotation
+from studybot.core.replies import acknowledge
 from studybot.core.report import Report, blog_writers, build_report, excuses_of
 from studybot.core.schedule import Schedule
 from studybot.core.state import (
@@ -98,7 +100,7 @@ def decide(
     replies: list[Operation] = []
     if world.github is not None:
         requests = pending_requests(world.github.comments, state)
-        authors = {request.comment.author for request in requests}
+        authors = {request.comment.author for request in requests if needs_permission(request)}
         if authors - set(world.github.permissions):
             return _reread(config, schedule, world, state, now, ReadRequest(permissions=frozenset(authors)))
         if requests:
@@ -109,6 +111,10 @@ def decide(
             state, replies = applied.state, list(applied.replies)
             report = judge(config, schedule, gather_evidence(config, schedule, world, state), state.decisions, now)
 
+    if world.github is not None:
+        pushed = tuple(notice for notice in force_pushes(world.github.activity.items) if notice not in report.warnings)
+        report = dataclasses.replace(report, warnings=report.warnings + pushed)
+        replies += acknowledge(world.github.comments, state, roster, schedule, now, messages)
     questions = world.github.questions if world.github is not None else ()
     homework = weekly_log(config, schedule, world)
     notes += homework_warnings(homework, schedule, messages)
@@ -261,7 +267,8 @@ def gather_evidence(config: StudyConfig, schedule: Schedule, world: World, state
         )
     if config.submissions.issues.enabled:
         _, writers = blog_writers(config, schedule, state.decisions.blog_fixed, swaps_from(state.decisions))
-        evidence.merge(comment_evidence(state.sync, roster, writers))
+        deadlines = {week.number: week.deadline for week in schedule.weeks}
+        evidence.merge(comment_evidence(state.sync, roster, writers, deadlines=deadlines))
     return evidence
 
 

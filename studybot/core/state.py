@@ -16,6 +16,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from studybot.core.errors import StudybotError
 from studybot.core.evidence import Source, Submission
 from studybot.core.report import Judgement, Report
 from studybot.core.rules import Verdict
@@ -24,7 +25,7 @@ SCHEMA = 2
 MAX_LEDGER_BYTES = 20 * 1024 * 1024
 
 
-class LedgerError(Exception):
+class LedgerError(StudybotError):
     """The ledger file cannot be read; the message says how to repair it."""
 
 
@@ -127,6 +128,7 @@ class SyncState(_Model):
     commands: list[int] = []  # comment ids of commands already applied
     cursors: Cursors = Cursors()
     sent: list[str] = []  # keys of the messenger notices sent
+    replied: dict[str, dt.date] = {}  # login (lower-case) -> the local day the bot last replied to them
 
 
 class State(_Model):
@@ -168,25 +170,21 @@ def load_state(text: str | None) -> State:
     if text is None or not text.strip():
         return State()
     if len(text.encode("utf-8")) > MAX_LEDGER_BYTES:
-        raise LedgerError("the ledger is larger than 20 MiB; archive old weeks or start a new ledger")
+        raise LedgerError("error.ledger.large", limit=MAX_LEDGER_BYTES // (1024 * 1024))
     try:
         data = json.loads(text)
     except json.JSONDecodeError as error:
-        raise LedgerError(
-            f"the ledger is not valid JSON (line {error.lineno}); restore it from git history"
-        ) from None
+        raise LedgerError("error.ledger.json", line=error.lineno) from None
     if not isinstance(data, dict):
-        raise LedgerError("the ledger is not a JSON object; restore it from git history")
+        raise LedgerError("error.ledger.not_object")
     if isinstance(data.get("schema", SCHEMA), int) and data.get("schema", SCHEMA) > SCHEMA:
-        raise LedgerError(
-            f"the ledger was written by a newer studybot (schema {data['schema']}); update the action"
-        )
+        raise LedgerError("error.ledger.newer", schema=data["schema"])
     try:
         return State.model_validate(migrate(data))
     except ValidationError as error:
         first = error.errors()[0]
         where = ".".join(str(part) for part in first["loc"])
-        raise LedgerError(f"the ledger has an unexpected value at {where}: {first['msg']}; restore it from git history") from None
+        raise LedgerError("error.ledger.value", where=where, detail=first["msg"]) from None
 
 
 def dump_state(state: State) -> str:
