@@ -7,21 +7,32 @@ arguments. Heavy imports happen inside the commands so ``--help`` stays fast.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime as dt
 import json
 import os
 import sys
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
-from typing import TextIO
+from typing import ClassVar, TextIO
 
-from studybot.core.errors import EXIT_CONFIG, EXIT_FAILED, EXIT_OK, Failure
+from studybot.core.errors import EXIT_CONFIG, EXIT_FAILED, EXIT_OK, Failure, StudybotError, speaking
 
 __all__ = ["EXIT_CONFIG", "EXIT_FAILED", "EXIT_OK", "Failure", "fail", "main"]
 
+LANGUAGES = ("ko", "en")
 
-def fail(error: Failure, out: TextIO, environ: dict[str, str]) -> int:
-    """The one place errors leave the program: a clear sentence, annotations in Actions, a code."""
+
+def fail(error: StudybotError, out: TextIO, environ: Mapping[str, str]) -> int:
+    """The one place errors leave the program: a sentence in the study's language, annotations in Actions, a code.
+
+    The language is the study's when its config was read (``error.language``), else the
+    locale's, else English.
+    """
+    from studybot.core.messages import messages_for
+
+    messages = messages_for(error.language or locale_language(environ) or "en")
+    sentence = error.sentence(messages)
     in_actions = environ.get("GITHUB_ACTIONS") == "true"
     for problem in error.annotations:
         if in_actions:
@@ -33,84 +44,202 @@ def fail(error: Failure, out: TextIO, environ: dict[str, str]) -> int:
     if in_actions and not error.annotations:
         from studybot.shell.actions import error as annotate
 
-        annotate(error.sentence, out=out)
+        annotate(sentence, out=out)
     else:
-        print(f"studybot: {error.sentence}", file=out)
+        print(f"studybot: {sentence}", file=out)
     return error.code
 
 
-def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="studybot",
-        description="Runs a weekly study group kept in a GitHub repository.",
-    )
+def _words(language: str) -> dict[str, str]:
+    """The message texts of ``language``, read without importing the message package.
+
+    The package imports the config model (pydantic), which would make ``--help`` slow; the
+    language files themselves import nothing.
+    """
+    import importlib.util
+
+    path = Path(__file__).parent / "core" / "messages" / f"{language}.py"
+    spec = importlib.util.spec_from_file_location(f"_studybot_words_{language}", path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return dict(module.TEXT)
+
+
+def cli_language(argv: Sequence[str], environ: Mapping[str, str]) -> str:
+    """The language of help and argument errors: the study's config (``--config``, else
+    ``<repo-path>/config/study.yml``) when it is found and parses, else the locale, else English."""
+    path = _config_in(argv)
+    with contextlib.suppress(OSError):
+        if path.is_file() and path.stat().st_size < 1024 * 1024:
+            import yaml
+
+            with contextlib.suppress(ValueError, AttributeError, yaml.YAMLError):
+                data = yaml.safe_load(path.read_text(encoding="utf-8"))
+                language = data.get("study", {}).get("language") if isinstance(data, dict) else None
+                if language in LANGUAGES:
+                    return str(language)
+    return locale_language(environ) or "en"
+
+
+def _config_in(argv: Sequence[str]) -> Path:
+    def value(option: str) -> str | None:
+        for index, word in enumerate(argv):
+            if word == option and index + 1 < len(argv):
+                return argv[index + 1]
+            if word.startswith(option + "="):
+                return word.split("=", 1)[1]
+        return None
+
+    config = value("--config")
+    return Path(config) if config else Path(value("--repo-path") or ".") / "config" / "study.yml"
+
+
+class _Formatter(argparse.HelpFormatter):
+    words: ClassVar[dict[str, str]] = {}
+
+    def add_usage(self, usage, actions, groups, prefix=None):  # type: ignore[no-untyped-def]
+        return super().add_usage(usage, actions, groups, self.words.get("cli.usage") if prefix is None else prefix)
+
+
+# argparse's own sentences (gettext msgids) and the message keys that replace them.
+_ARGPARSE = {
+    "%(prog)s: error: %(message)s\n": "cli.argparse.error",
+    "the following arguments are required: %s": "cli.argparse.required",
+    "invalid choice: %(value)r (choose from %(choices)s)": "cli.argparse.choice",
+    "unrecognized arguments: %s": "cli.argparse.unrecognized",
+    "argument %(argument_name)s: %(message)s": "cli.argparse.argument",
+    "expected one argument": "cli.argparse.one",
+    "invalid %(type)s value: %(value)r": "cli.argparse.type",
+    "positional arguments": "cli.positionals",
+    "options": "cli.options",
+    "show this help message and exit": "cli.help",
+}
+
+
+@contextlib.contextmanager
+def _argparse_speaking(words: dict[str, str]) -> Iterator[None]:
+    """argparse's own words (usage, errors) in the study's language while the arguments are parsed.
+
+    argparse looks its sentences up through its module's gettext ``_`` at the moment it
+    writes them; that lookup is pointed at the messages for the duration of parsing.
+    """
+    original = argparse._  # type: ignore[attr-defined]
+    argparse._ = lambda text: words.get(_ARGPARSE.get(text, ""), text)  # type: ignore[attr-defined]
+    try:
+        yield
+    finally:
+        argparse._ = original  # type: ignore[attr-defined]
+
+
+def _parser(words: dict[str, str]) -> argparse.ArgumentParser:
+    t = words.__getitem__
+    formatter = type("Formatter", (_Formatter,), {"words": words})
+    parser = argparse.ArgumentParser(prog="studybot", description=t("cli.description"), formatter_class=formatter)
+    parser.add_argument("--version", action="version", version=f"studybot {_version()}", help=t("cli.version"))
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    check = commands.add_parser("check", help="validate the study config")
-    check.add_argument("--config", help="config file (default: <repo-path>/config/study.yml)")
-    check.add_argument("--repo-path", default=".", help="the study repository checkout (default: .)")
+    def command(name: str, key: str) -> argparse.ArgumentParser:
+        return commands.add_parser(name, help=t(key), description=t(key), formatter_class=formatter)
 
-    calendar = commands.add_parser("calendar", help="print the graded weeks and their deadlines")
-    calendar.add_argument("--config", default="config/study.yml", help="config file")
-    calendar.add_argument("--format", choices=("table", "json", "ics"), default="table")
+    check = command("check", "cli.check")
+    check.add_argument("--config", help=t("cli.config_default"))
+    check.add_argument("--repo-path", default=".", help=t("cli.repo_path"))
 
-    report = commands.add_parser("report", help="judge every week from a local checkout (offline)")
-    report.add_argument("--config", help="config file (default: <repo-path>/config/study.yml)")
-    report.add_argument("--repo-path", default=".", help="the study repository checkout (default: .)")
-    report.add_argument("--now", help="judge as of this ISO 8601 instant (default: now)")
-    report.add_argument("--format", choices=("markdown", "json"), default="markdown")
+    calendar = command("calendar", "cli.calendar")
+    calendar.add_argument("--config", default="config/study.yml", help=t("cli.config"))
+    calendar.add_argument("--format", choices=("table", "json", "ics"), default="table", help=t("cli.format"))
 
-    run = commands.add_parser("run", help="do the week's work on GitHub (inside Actions)")
-    run.add_argument("--dry-run", action="store_true", help="print the planned operations, write nothing")
+    report = command("report", "cli.report")
+    report.add_argument("--config", help=t("cli.config_default"))
+    report.add_argument("--repo-path", default=".", help=t("cli.repo_path"))
+    report.add_argument("--now", help=t("cli.now"))
+    report.add_argument("--format", choices=("markdown", "json"), default="markdown", help=t("cli.format"))
 
-    demo = commands.add_parser("demo", help="run a bundled example study (no network, no token)")
-    demo.add_argument(
-        "--example",
-        choices=("study-mlops", "mlops-study"),
-        default="study-mlops",
-        help="study-mlops: links in a README table (default); mlops-study: files in week folders",
-    )
+    run = command("run", "cli.run")
+    run.add_argument("--dry-run", action="store_true", help=t("cli.dry_run"))
 
-    init = commands.add_parser("init", help="write config/study.yml and the workflow for an existing study repository")
-    init.add_argument("--repo-path", default=".", help="the study repository checkout (default: .)")
-    init.add_argument("--lang", choices=("ko", "en"), help="the study's language (default: from the README table)")
-    init.add_argument("--name", help="the study's name (default: the README's title)")
-    init.add_argument("--first-deadline", metavar='"YYYY-MM-DD HH:MM"', help="the first graded week is due before this local time")
-    init.add_argument("--late-window", metavar="DURATION", help="late until this long after the deadline, e.g. 12h")
-    init.add_argument("--late-fine", type=int, metavar="AMOUNT", help="fine for a late submission")
-    init.add_argument("--absent-fine", type=int, metavar="AMOUNT", help="fine for no submission")
-    init.add_argument("--break", dest="breaks", action="append", default=[], metavar="FROM..TO:NAME", help="a break, e.g. 2022-04-18..2022-04-29:중간고사 (repeatable)")
-    init.add_argument("--timezone", help="IANA time zone (default: Asia/Seoul)")
-    init.add_argument("--maintainer", dest="maintainers", action="append", default=[], metavar="LOGIN", help="a study leader's GitHub login (repeatable)")
-    init.add_argument("--force", action="store_true", help="replace files that already exist")
-    init.add_argument("--yes", action="store_true", help="write without asking for confirmation")
+    demo = command("demo", "cli.demo")
+    demo.add_argument("--example", choices=("study-mlops", "mlops-study"), default="study-mlops", help=t("cli.example"))
+
+    init = command("init", "cli.init")
+    init.add_argument("--repo-path", default=".", help=t("cli.repo_path"))
+    init.add_argument("--lang", choices=("ko", "en"), help=t("cli.init.lang"))
+    init.add_argument("--name", help=t("cli.init.name"))
+    init.add_argument("--first-deadline", metavar='"YYYY-MM-DD HH:MM"', help=t("cli.init.first_deadline"))
+    init.add_argument("--late-window", metavar="DURATION", help=t("cli.init.late_window"))
+    init.add_argument("--late-fine", type=int, metavar="AMOUNT", help=t("cli.init.late_fine"))
+    init.add_argument("--absent-fine", type=int, metavar="AMOUNT", help=t("cli.init.absent_fine"))
+    init.add_argument("--break", dest="breaks", action="append", default=[], metavar="FROM..TO:NAME", help=t("cli.init.break"))
+    init.add_argument("--timezone", help=t("cli.init.timezone"))
+    init.add_argument("--maintainer", dest="maintainers", action="append", default=[], metavar="LOGIN", help=t("cli.init.maintainer"))
+    init.add_argument("--force", action="store_true", help=t("cli.init.force"))
+    init.add_argument("--yes", action="store_true", help=t("cli.init.yes"))
     return parser
 
 
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("studybot")
+    except PackageNotFoundError:
+        return "unknown"
+
+
+def _safe_console(stream: TextIO) -> None:
+    """A console that cannot encode a character (cp949, ascii) shows ``?`` instead of failing."""
+    reconfigure = getattr(stream, "reconfigure", None)
+    if reconfigure is not None:
+        with contextlib.suppress(ValueError, OSError):
+            reconfigure(errors="replace")
+
+
 def main(argv: Sequence[str] | None = None, out: TextIO | None = None, environ: dict[str, str] | None = None) -> int:
+    if out is None:
+        for stream in (sys.stdout, sys.stderr):
+            _safe_console(stream)
     out = out or sys.stdout
     environ = dict(os.environ if environ is None else environ)
-    arguments = _parser().parse_args(argv)
-    now = dt.datetime.now(dt.UTC)
+    argv = list(sys.argv[1:] if argv is None else argv)
+    words = _words(cli_language(argv, environ))
     try:
-        if arguments.command == "check":
-            return _check(arguments, out, environ)
-        if arguments.command == "calendar":
-            return _calendar(arguments, out)
-        if arguments.command == "report":
-            return _report(arguments, out, now)
-        if arguments.command == "demo":
-            from studybot.shell.demo import run_demo
-
-            return run_demo(out, arguments.example)
-        if arguments.command == "run":
-            from studybot.shell.runner import run_action
-
-            return run_action(environ, now, dry_run=arguments.dry_run, out=out)
-        if arguments.command == "init":
-            return _init(arguments, out)
-    except Failure as error:
+        with _argparse_speaking(words):
+            arguments = _parser(words).parse_args(argv)
+        return _command(arguments, out, environ)
+    except StudybotError as error:
         return fail(error, sys.stderr if out is sys.stdout else out, environ)
+    except BrokenPipeError:
+        # The reader went away (``studybot calendar | head -1``): not an error of ours.
+        _quiet_stdout()
+        return EXIT_OK
+
+
+def _quiet_stdout() -> None:
+    """Point stdout at devnull so the interpreter's final flush into a closed pipe is silent."""
+    with contextlib.suppress(OSError, ValueError):
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+
+
+def _command(arguments: argparse.Namespace, out: TextIO, environ: dict[str, str]) -> int:
+    now = dt.datetime.now(dt.UTC)
+    if arguments.command == "check":
+        return _check(arguments, out, environ)
+    if arguments.command == "calendar":
+        return _calendar(arguments, out)
+    if arguments.command == "report":
+        return _report(arguments, out, now)
+    if arguments.command == "demo":
+        from studybot.shell.demo import run_demo
+
+        return run_demo(out, arguments.example)
+    if arguments.command == "run":
+        from studybot.shell.runner import run_action
+
+        return run_action(environ, now, dry_run=arguments.dry_run, out=out)
+    if arguments.command == "init":
+        return _init(arguments, out)
     raise AssertionError(arguments.command)  # argparse allows only the commands above
 
 
@@ -157,8 +286,10 @@ def _check(arguments: argparse.Namespace, out: TextIO, environ: Mapping[str, str
     try:
         config = load_config(path, locale_language(environ))
     except ConfigError as error:
-        sentence = messages_for(error.language).t("check.failed", path=path, count=len(error.problems))
-        raise Failure(sentence, EXIT_CONFIG, error.problems) from None
+        raise Failure(
+            "check.failed", code=EXIT_CONFIG, annotations=error.problems, language=error.language,
+            path=path, count=len(error.problems),
+        ) from None
     schedule = build_schedule(config)
     messages = messages_for(config.study.language)
     # A valid config grades at least one week; the guard keeps check from ever ending in IndexError.
@@ -188,7 +319,10 @@ def _check(arguments: argparse.Namespace, out: TextIO, environ: Mapping[str, str
         from studybot.shell.read import MAX_README_BYTES
 
         if readme.stat().st_size > MAX_README_BYTES:
-            raise Failure(f"{readme} is larger than {MAX_README_BYTES // (1024 * 1024)} MiB; studybot reads READMEs up to that size")
+            raise Failure(
+                "error.checkout.readme_large", language=config.study.language,
+                path=readme, limit=MAX_README_BYTES // (1024 * 1024),
+            )
         text = readme.read_text(encoding="utf-8", errors="replace")
         notices = current_table_notices(config, text, [week.number for week in schedule.weeks])
         print(messages.t("check.readme", path=readme, count=len(notices)), file=out)
@@ -227,7 +361,7 @@ def locale_language(environ: Mapping[str, str]) -> str | None:
     return language_of_locale(locale)
 
 
-def parse_now(text: str | None, now: dt.datetime, timezone: str | None = None) -> dt.datetime:
+def parse_now(text: str | None, now: dt.datetime, timezone: str | None = None, language: str | None = None) -> dt.datetime:
     """``--now`` as an aware instant; a value without an offset is read in ``timezone``.
 
     Pass the study's zone: every time in the config is local, so ``--now 2022-04-13T00:00``
@@ -238,7 +372,7 @@ def parse_now(text: str | None, now: dt.datetime, timezone: str | None = None) -
     try:
         parsed = dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
     except ValueError:
-        raise Failure(f"--now {text!r} is not an ISO 8601 instant such as 2022-05-26T00:00:00+09:00") from None
+        raise Failure("error.cli.now", language=language, value=repr(text)) from None
     if parsed.tzinfo:
         return parsed
     if timezone is None:
@@ -253,22 +387,19 @@ def parse_now(text: str | None, now: dt.datetime, timezone: str | None = None) -
 def _report(arguments: argparse.Namespace, out: TextIO, now: dt.datetime) -> int:
     from studybot.core.decide import decide
     from studybot.core.messages import messages_for
-    from studybot.core.regions import RegionError
     from studybot.core.render import render_report
     from studybot.core.report import report_json
     from studybot.core.schedule import build_schedule
-    from studybot.core.state import LedgerError, load_state
-    from studybot.shell.read import CheckoutError, open_checkout, read_world
+    from studybot.core.state import load_state
+    from studybot.shell.read import open_checkout, read_world
 
     config = _load(_config_path(arguments))
-    at = parse_now(arguments.now, now, config.study.timezone)
+    at = parse_now(arguments.now, now, config.study.timezone, config.study.language)
     schedule = build_schedule(config)
-    try:
+    with speaking(config.study.language):
         # The same decide as a run, on the checkout alone: commit dates, the ledger's decisions.
         world = read_world(config, open_checkout(arguments.repo_path))
         report = decide(config, schedule, world, load_state(world.ledger), at).report
-    except (CheckoutError, LedgerError, RegionError) as error:
-        raise Failure(str(error)) from None
     messages = messages_for(config.study.language)
     if arguments.format == "json":
         print(json.dumps(report_json(report, schedule, messages), ensure_ascii=False, indent=2), file=out)

@@ -217,7 +217,7 @@ class FakeGitHub:
         self._begin("branch_head")
         self._count("GET git/ref")
         if branch not in self._heads:
-            raise GatewayError(f"Branch {branch!r} does not exist in the repository.", 404)
+            raise GatewayError("error.github.branch_missing", 404, branch=repr(branch), repo="the fake repository")
         return self._heads[branch]
 
     def read_file(self, path: str, ref: str) -> str | None:
@@ -399,12 +399,12 @@ class FakeGitHub:
 
     def _issue(self, number: int) -> Issue:
         if number not in self.issues:
-            raise GatewayError(f"GitHub answered HTTP 404: issue #{number} does not exist.", 404)
+            raise GatewayError("error.github.status", 404, status=404, what=f"reading issue #{number}", repo="the fake", said="")
         return self.issues[number]
 
     def _comment(self, comment_id: int) -> Comment:
         if comment_id not in self.comments:
-            raise GatewayError(f"GitHub answered HTTP 404: comment {comment_id} does not exist.", 404)
+            raise GatewayError("error.github.status", 404, status=404, what=f"reading comment {comment_id}", repo="the fake", said="")
         return self.comments[comment_id]
 
     def _touch_issue(self, number: int, at: dt.datetime) -> None:

@@ -10,8 +10,9 @@ import pytest
 from helpers import kst
 from studyworld import Study
 
-from studybot.cli import Failure, main
+from studybot.cli import main
 from studybot.core.config import parse_config
+from studybot.core.errors import StudybotError
 from studybot.shell.demo import example_file, put_link
 from studybot.shell.runner import run_action
 
@@ -129,15 +130,15 @@ def test_shallow_checkout_is_explained(study, tmp_path):
     shallow = tmp_path / "shallow"
     study.github.repository._run("clone", "--quiet", "--depth", "1", f"file://{study.workspace}", str(shallow))
     env = actions_env(study, tmp_path) | {"GITHUB_WORKSPACE": str(shallow)}
-    with pytest.raises(Failure, match="fetch-depth: 0") as failed:
+    with pytest.raises(StudybotError, match="fetch-depth: 0") as failed:
         run_action(env, kst(2022, 4, 6, 10), dry_run=False, out=io.StringIO(), connect=lambda *_: study.github)
-    assert failed.value.code == 1
+    assert failed.value.code == 1 and failed.value.language == "ko"  # cli.fail() says it in Korean
     assert study.writes() == 0
 
 
 def test_a_week_outside_the_schedule_is_refused(study, tmp_path):
     """week: 99 fails with a sentence naming the graded weeks instead of silently doing nothing."""
-    with pytest.raises(Failure, match=r"99 is not a graded week.*1–12"):
+    with pytest.raises(StudybotError, match=r"99 is not a graded week.*1–12"):
         run(study, actions_env(study, tmp_path, week="99"), kst(2022, 4, 6, 10))
     assert study.writes() == 0
 

@@ -127,7 +127,7 @@ def test_permission_table_defaults_to_none(fake):
 def test_fail_next_raises_once_before_or_after_applying(fake):
     """A fault hits only the next call; an after-apply fault leaves the write in place."""
     issue = fake.add_issue("[1주차] Q&A")
-    fake.fail_next("create_comment", GatewayError("GitHub did not confirm posting a comment.", None), after_apply=True)
+    fake.fail_next("create_comment", GatewayError("error.github.unconfirmed", None, what="posting a comment", repo="the fake", reason="lost"), after_apply=True)
     fake.fail_next("update_comment", TimeoutError("lost"))
 
     with pytest.raises(GatewayError):

@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import re
 
+from studybot.core.errors import StudybotError
 from studybot.core.markers import region_markers as markers
 
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
 
 
-class RegionError(ValueError):
+class RegionError(StudybotError, ValueError):
     """The README's markers for a region are broken; the message says how to repair them."""
 
 
@@ -45,27 +46,15 @@ def _bounds(text: str, name: str) -> tuple[int, int] | None:
     starts, ends = _marker_lines(text, start), _marker_lines(text, end)
     for marker, lines in ((start, starts), (end, ends)):
         if len(lines) > 1:
-            raise RegionError(
-                f"The README has {len(lines)} lines with '{marker}'; keep one '{start}' … "
-                f"'{end}' pair and delete the other marker lines."
-            )
+            raise RegionError("error.region.duplicate", count=len(lines), marker=marker, start=start, end=end)
     if not starts and not ends:
         return None
     if not ends:
-        raise RegionError(
-            f"The README has '{start}' but no '{end}'; add '{end}' on its own line below it, "
-            f"or delete '{start}' so the region is added again at the end."
-        )
+        raise RegionError("error.region.no_end", start=start, end=end)
     if not starts:
-        raise RegionError(
-            f"The README has '{end}' but no '{start}'; add '{start}' on its own line above it, "
-            f"or delete '{end}' so the region is added again at the end."
-        )
+        raise RegionError("error.region.no_start", start=start, end=end)
     if ends[0][0] < starts[0][1]:
-        raise RegionError(
-            f"The README has '{end}' above '{start}'; move '{end}' below '{start}', "
-            "or delete both so the region is added again at the end."
-        )
+        raise RegionError("error.region.order", start=start, end=end)
     return starts[0][1], ends[0][0]
 
 
@@ -94,7 +83,7 @@ def replace_region(text: str, name: str, content: str) -> str:
     start, end = markers(name)
     body = _LINE_BREAK.sub("\n", content).rstrip("\n")
     if start in body or end in body:
-        raise RegionError(f"The content of region '{name}' contains its own marker.")
+        raise RegionError("error.region.own_marker", name=name)
     bounds = _bounds(text, name)
     if bounds is not None:
         newline = _newline(text[bounds[0] - 2 : bounds[0]])

@@ -6,7 +6,6 @@ from pathlib import Path
 
 from studybot.core.config import ConfigError, StudyConfig, load_config
 from studybot.core.errors import EXIT_CONFIG, Failure
-from studybot.core.messages import messages_for
 
 
 def load(path: Path, language: str | None = None) -> StudyConfig:
@@ -17,9 +16,11 @@ def load(path: Path, language: str | None = None) -> StudyConfig:
     try:
         return load_config(path, language)
     except ConfigError as error:
-        count = len(error.problems)
         raise Failure(
-            messages_for(error.language).t("check.failed", path=path, count=count),
-            EXIT_CONFIG,
-            error.problems,
+            "check.failed",
+            code=EXIT_CONFIG,
+            annotations=error.problems,
+            language=error.language,
+            path=path,
+            count=len(error.problems),
         ) from None

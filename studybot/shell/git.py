@@ -13,6 +13,7 @@ import threading
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 
+from studybot.core.errors import StudybotError, Text
 from studybot.core.records import CommitInfo, FileTouch, Hunk, PatchCommit, TreeCommit
 
 # A record separator git never writes inside a log header we ask for.
@@ -26,13 +27,19 @@ MAX_COMMITS = 100_000
 _QUIET = {"GIT_PAGER": "cat", "GIT_CONFIG_NOSYSTEM": "1", "LC_ALL": "C", "GIT_TERMINAL_PROMPT": "0"}
 
 
-class GitError(Exception):
+class GitError(StudybotError):
     """git failed or the checkout cannot answer; the message says what to do."""
 
 
 
 
 
+
+
+def _failed(command: str, stderr: bytes) -> GitError:
+    """git's own last line of complaint (git speaks English: ``LC_ALL=C``), quoted in the study's sentence."""
+    lines = stderr.decode("utf-8", "replace").strip().splitlines()
+    return GitError("error.git.failed", command=command, message=lines[-1] if lines else Text("error.git.no_message"))
 
 
 class Repository:
@@ -53,10 +60,9 @@ class Repository:
                 env={**os.environ, **_QUIET, **(env or {})},
             )
         except FileNotFoundError:
-            raise GitError("git is not installed; install git to read the repository history") from None
+            raise GitError("error.git.missing") from None
         if done.returncode != 0:
-            message = done.stderr.decode("utf-8", "replace").strip().splitlines()
-            raise GitError(f"git {args[0]} failed: {message[-1] if message else 'no message'}")
+            raise _failed(args[0], done.stderr)
         return done.stdout
 
     def _stream(self, *args: str) -> Iterator[str]:
@@ -73,7 +79,7 @@ class Repository:
                 env={**os.environ, **_QUIET},
             )
         except FileNotFoundError:
-            raise GitError("git is not installed; install git to read the repository history") from None
+            raise GitError("error.git.missing") from None
         assert process.stdout is not None and process.stderr is not None
         blocks: queue.Queue[bytes] = queue.Queue()
         errors: list[bytes] = []
@@ -107,8 +113,7 @@ class Repository:
             process.stdout.close()
             process.stderr.close()
         if returncode != 0:
-            message = b"".join(errors).decode("utf-8", "replace").strip().splitlines()
-            raise GitError(f"git {args[0]} failed: {message[-1] if message else 'no message'}")
+            raise _failed(args[0], b"".join(errors))
         pending += decoder.decode(b"", final=True)
         if pending:
             yield pending
@@ -189,10 +194,7 @@ class Repository:
         )
         for count, chunk in enumerate(chunks, 1):
             if count > MAX_COMMITS:
-                raise GitError(
-                    f"{path} has more than {MAX_COMMITS:,} changes in its history; studybot reads at "
-                    "most that many (start a new README for a new term)"
-                )
+                raise GitError("error.git.too_many", path=path, limit=MAX_COMMITS)
             header, _, body = chunk.partition("\n")
             yield PatchCommit(_commit_info(header), tuple(_hunks(body)))
 

@@ -7,6 +7,7 @@ import binascii
 import datetime as dt
 import json
 import math
+import re
 import time
 import urllib.parse
 from collections import Counter, OrderedDict
@@ -18,6 +19,7 @@ import requests
 import urllib3
 from github.GithubException import GithubException
 
+from studybot.core.errors import Text
 from studybot.core.records import (
     Activity,
     ActivityPage,
@@ -33,7 +35,6 @@ __all__ = ["GitHubGateway"]
 
 UTC = dt.UTC
 
-PERMISSIONS_HINT = "add `permissions: contents: write, issues: write` to the workflow job"
 
 # GitHub's guidance when a rate-limit answer says neither Retry-After nor a reset time.
 UNHINTED_RATE_LIMIT_WAIT = 60.0
@@ -49,26 +50,28 @@ AMBIGUOUS_STATUSES = frozenset({502, 504})
 # against the rate limit). Bounded, so a long listing does not stay in memory.
 CONDITIONAL_PAGES = 16
 
-WHAT = {
-    "GET repo": "reading the repository",
-    "GET git/ref": "reading the branch head",
-    "GET git/commits": "reading a commit",
-    "GET git/blobs": "reading a file",
-    "GET contents": "reading a file",
-    "GET issues": "listing issues",
-    "GET issues/comments": "listing issue comments",
-    "GET activity": "reading the repository activity",
-    "GET collaborators/permission": "checking a member's permission",
-    "POST issues": "creating an issue",
-    "PATCH issues": "updating an issue",
-    "POST issues/comments": "posting a comment",
-    "PATCH issues/comments": "updating a comment",
-    "POST issues/comments/reactions": "reacting to a comment",
-    "POST git/blobs": "committing (creating a blob)",
-    "POST git/trees": "committing (creating a tree)",
-    "POST git/commits": "committing (creating a commit)",
-    "PATCH git/refs": "committing (moving the branch)",
-}
+# What the bot was doing, for the sentence when a request fails: the key of each request in messages.
+WHAT = frozenset({
+    "GET repo", "GET git/ref", "GET git/commits", "GET git/blobs", "GET contents", "GET issues",
+    "GET issues/comments", "GET activity", "GET collaborators/permission", "POST issues", "PATCH issues",
+    "POST issues/comments", "PATCH issues/comments", "POST issues/comments/reactions", "POST git/blobs",
+    "POST git/trees", "POST git/commits", "PATCH git/refs",
+})
+
+
+def _what(label: str) -> Text:
+    """What the bot was doing when a request failed (``GET issues`` is listing issues)."""
+    if label in WHAT:
+        return Text("error.github.what." + re.sub(r"[ /]", "_", label.lower()))
+    return Text("error.github.what.other", label=label)
+
+
+def _attempts(count: int) -> Text:
+    return Text("error.github.attempt" if count == 1 else "error.github.attempts", count=count)
+
+
+def _said(message: str | None) -> Text | str:
+    return Text("error.github.said", message=message) if message else ""
 
 ROLES = {p.value: p for p in Permission}
 # The legacy ``permission`` field knows only admin, write, read and none.
@@ -120,9 +123,7 @@ class GitHubGateway:
     ):
         owner, _, name = repository.partition("/")
         if not owner or not name or "/" in name:
-            raise GatewayError(
-                f"GITHUB_REPOSITORY must look like owner/name, not {repository!r}.", None
-            )
+            raise GatewayError("error.github.bad_repository", None, value=repr(repository))
         if max_attempts < 1:
             raise ValueError("max_attempts must be at least 1")
         self._token = token
@@ -172,10 +173,7 @@ class GitHubGateway:
             _, data = self._request("GET", f"{self._repo_path}/git/ref/heads/{_path(branch)}", "GET git/ref")
         except GatewayError as err:
             if err.status == 404:
-                raise GatewayError(
-                    f"Branch {branch!r} does not exist in {self._repository} (or the token cannot see it).",
-                    404,
-                ) from None
+                raise GatewayError("error.github.branch_missing", 404, branch=repr(branch), repo=self._repository) from None
             raise
         return str(data["object"]["sha"])
 
@@ -193,7 +191,7 @@ class GitHubGateway:
                 return None
             raise
         if isinstance(data, list) or data.get("type") not in ("file", None):
-            raise GatewayError(f"{path} in {self._repository} is a folder, not a file.", None)
+            raise GatewayError("error.github.folder", None, path=path, repo=self._repository)
         if data.get("encoding") == "base64":
             raw = _b64(data.get("content") or "", path)
         else:
@@ -203,10 +201,7 @@ class GitHubGateway:
         try:
             return raw.decode("utf-8")
         except UnicodeDecodeError:
-            raise GatewayError(
-                f"{path} in {self._repository} is not UTF-8 text; save it as UTF-8 so studybot can edit it.",
-                None,
-            ) from None
+            raise GatewayError("error.github.not_utf8", None, path=path, repo=self._repository) from None
 
     def list_issues(self, since: dt.datetime | None = None, labels: tuple[str, ...] = ()) -> list[Issue]:
         """All issues (open and closed, no pull requests) updated at or after ``since``, oldest update first."""
@@ -412,7 +407,7 @@ class GitHubGateway:
             )
         except GatewayError as err:
             if err.status == 422:
-                raise RefMoved(f"{branch} moved while committing ({err.sentence})") from None
+                raise RefMoved(f"{branch} moved while committing ({err})") from None
             raise
         return str(new["sha"])
 
@@ -503,10 +498,12 @@ class GitHubGateway:
             if self._waited + delay > self._wait_budget:
                 raise self._scrub(
                     GatewayError(
-                        f"GitHub kept studybot waiting for over {self._wait_budget:g} s in this run "
-                        f"({WHAT.get(label, label)} in {self._repository} failed with {_describe(failure)}); "
-                        "the run stopped and the next run continues where it left off.",
+                        "error.github.wait_budget",
                         getattr(failure, "status", None),
+                        budget=self._wait_budget,
+                        what=_what(label),
+                        repo=self._repository,
+                        reason=_describe(failure),
                     )
                 )
             self._waited += delay
@@ -547,17 +544,15 @@ class GitHubGateway:
         if wait > self._max_wait:
             if retry_after is None and reset is not None and headers.get("x-ratelimit-remaining") == "0":
                 until = dt.datetime.fromtimestamp(reset, UTC).strftime("%H:%M UTC")
-                sentence = (
-                    f"The token's GitHub API rate limit is used up until {until} ({WHAT.get(label, label)} "
-                    f"in {self._repository}); the run stopped and the next run continues where it left off."
+                error = GatewayError(
+                    "error.github.rate_limit_until", exc.status, until=until, what=_what(label), repo=self._repository
                 )
             else:
-                sentence = (
-                    f"GitHub is rate-limiting studybot and asks it to wait {wait:g} s, longer than the "
-                    f"{self._max_wait:g} s a run waits ({WHAT.get(label, label)} in {self._repository}); "
-                    "the run stopped and the next run continues where it left off."
+                error = GatewayError(
+                    "error.github.rate_limit_wait", exc.status,
+                    wait=wait, max_wait=self._max_wait, what=_what(label), repo=self._repository,
                 )
-            raise self._scrub(GatewayError(sentence, exc.status))
+            raise self._scrub(error)
         return wait
 
     def _delay_for_network(self, exc: requests.exceptions.RequestException, label: str, attempt: int) -> float | None:
@@ -575,91 +570,51 @@ class GitHubGateway:
         return None
 
     def _error(self, failure: Exception, verb: str, label: str, attempts: int) -> GatewayError:
-        what = WHAT.get(label, label)
-        repo = self._repository
-        tries = f"{attempts} attempt{'s' if attempts != 1 else ''}"
-        resume = "the run stopped and the next run continues where it left off"
+        where: dict[str, Any] = {"what": _what(label), "repo": self._repository}
+        tries = _attempts(attempts)
         if isinstance(failure, requests.exceptions.RequestException):
             if label in CREATES and not _never_sent(failure):
-                return self._scrub(
-                    GatewayError(
-                        f"GitHub did not confirm {what} in {repo} ({_describe(failure)}); it may have been "
-                        "applied, so studybot did not send it again and the next run finds it by its marker.",
-                        None,
-                    )
-                )
+                return self._scrub(GatewayError("error.github.unconfirmed", None, reason=_describe(failure), **where))
             if isinstance(failure, requests.exceptions.Timeout):
-                return self._scrub(
-                    GatewayError(
-                        f"GitHub did not answer within {self._timeout:g} s while {what} in {repo} ({tries}); {resume}.",
-                        None,
-                    )
-                )
+                return self._scrub(GatewayError("error.github.timeout", None, seconds=self._timeout, attempts=tries, **where))
             host = urllib.parse.urlsplit(self._api_url).netloc
             return self._scrub(
-                GatewayError(
-                    f"Could not reach GitHub at {host} while {what} in {repo} ({_describe(failure)}, {tries}); "
-                    f"check GITHUB_API_URL and the runner's network; {resume}.",
-                    None,
-                )
+                GatewayError("error.github.unreachable", None, host=host, reason=_describe(failure), attempts=tries, **where)
             )
         assert isinstance(failure, GithubException)
         status = failure.status
         message = _server_message(failure)
-        said = f": “{message}”" if message else ""
+        said = _said(message)
         headers = {k.lower(): v for k, v in (failure.headers or {}).items()}
         if status == 401:
-            sentence = (
-                f"GitHub rejected the token (HTTP 401) while {what} in {repo}: it is missing, wrong or expired; "
-                "leave the action's `github-token` input at its default (the job's GITHUB_TOKEN) "
-                "or pass a valid secret."
-            )
+            key, fields = "error.github.token_rejected", {}
         elif _is_rate_limit(status, headers, message):
-            sentence = f"GitHub kept rate-limiting studybot while {what} in {repo} ({tries}); {resume}."
+            key, fields = "error.github.rate_limited", {"attempts": tries}
         elif status == 403 and verb != "GET":
-            sentence = (
-                f"The token cannot write to {repo} (HTTP 403 while {what}{said}); {PERMISSIONS_HINT}, "
-                "and allow Actions to write in the repository settings if the organisation restricts it."
-            )
+            key, fields = "error.github.cannot_write", {"said": said}
         elif status == 403:
-            sentence = f"The token cannot read {repo} (HTTP 403 while {what}{said}); {PERMISSIONS_HINT}."
+            key, fields = "error.github.cannot_read", {"said": said}
         elif status == 404 and label == "GET repo":
-            sentence = (
-                f"Repository {repo} was not found (HTTP 404): the token has no access to it or "
-                "GITHUB_REPOSITORY names the wrong repository."
-            )
+            key, fields = "error.github.repo_not_found", {}
         elif status == 404:
-            sentence = (
-                f"GitHub answered HTTP 404 while {what} in {repo}: it does not exist or the token has no access; "
-                f"check GITHUB_REPOSITORY and {PERMISSIONS_HINT}."
-            )
+            key, fields = "error.github.not_found", {}
         elif status == 410:
-            sentence = (
-                f"GitHub answered HTTP 410 while {what} in {repo}{said}; turn Issues on in the repository settings."
-            )
+            key, fields = "error.github.gone", {"said": said}
         elif status == 409:
-            sentence = (
-                f"GitHub reported a conflict (HTTP 409) while {what} in {repo}{said} ({tries}); "
-                f"an empty repository needs a first commit; otherwise {resume}."
-            )
+            key, fields = "error.github.conflict", {"said": said, "attempts": tries}
         elif status == 422:
-            sentence = f"GitHub refused {what} in {repo} as invalid (HTTP 422){said}."
+            key, fields = "error.github.invalid", {"said": said}
         elif status >= 500 and label in CREATES and status in AMBIGUOUS_STATUSES:
-            sentence = (
-                f"GitHub answered HTTP {status} while {what} in {repo}; it may have been applied, so studybot "
-                "did not send it again and the next run finds it by its marker."
-            )
+            key, fields = "error.github.maybe_applied", {"status": status}
         elif status >= 500:
-            sentence = f"GitHub kept failing (HTTP {status}) while {what} in {repo} ({tries}); {resume}."
+            key, fields = "error.github.failing", {"status": status, "attempts": tries}
         else:
-            sentence = f"GitHub answered HTTP {status} while {what} in {repo}{said}."
-        return self._scrub(GatewayError(sentence, status))
+            key, fields = "error.github.status", {"status": status, "said": said}
+        return self._scrub(GatewayError(key, status, **where, **fields))
 
     def _scrub(self, err: GatewayError) -> GatewayError:
         """The error with the token blotted out, should a server ever echo it back."""
-        if self._token and self._token in err.sentence:
-            return GatewayError(err.sentence.replace(self._token, "***"), err.status)
-        return err
+        return err.redacted(self._token)
 
 
 # ---- JSON → records ----------------------------------------------------------------------
@@ -734,7 +689,7 @@ def _b64(content: str, path: str) -> bytes:
     try:
         return base64.b64decode(content)
     except (binascii.Error, ValueError):
-        raise GatewayError(f"GitHub sent {path} in a form studybot cannot decode.", None) from None
+        raise GatewayError("error.github.undecodable", None, path=path) from None
 
 
 def _links(headers: Mapping[str, Any]) -> dict[str, str]:
@@ -816,13 +771,15 @@ def _never_sent(exc: Exception) -> bool:
     return False
 
 
-def _describe(exc: Exception) -> str:
+def _describe(exc: Exception) -> Text | str:
     if isinstance(exc, GithubException):
-        return f"HTTP {exc.status}"
+        return Text("error.github.reason.status", status=exc.status)
     if isinstance(exc, requests.exceptions.ReadTimeout):
-        return "no answer in time"
+        return Text("error.github.reason.no_answer")
     if isinstance(exc, requests.exceptions.ConnectTimeout):
-        return "could not connect in time"
+        return Text("error.github.reason.no_connect")
     if isinstance(exc, requests.exceptions.ConnectionError):
-        return "connection failed"
+        return Text("error.github.reason.connection")
+    if isinstance(exc, requests.exceptions.ChunkedEncodingError):
+        return Text("error.github.reason.cut_short")
     return type(exc).__name__

@@ -12,6 +12,7 @@ import dataclasses
 from pathlib import Path
 
 from studybot.core.config import StudyConfig
+from studybot.core.errors import StudybotError
 from studybot.core.records import Issue, IssueState
 from studybot.core.state import load_state
 from studybot.core.world import EMPTY_LEDGER, GitHubRecords, GitRecords, ReadRequest, World
@@ -21,7 +22,7 @@ from studybot.shell.remote import Gateway
 MAX_README_BYTES = 5 * 1024 * 1024
 
 
-class CheckoutError(Exception):
+class CheckoutError(StudybotError):
     """The checkout cannot answer; the message says how to fix it."""
 
 
@@ -29,15 +30,9 @@ def open_checkout(path: str | Path) -> Repository:
     """The repository at ``path``, checked to hold the whole history."""
     repository = Repository(path)
     if not repository.is_repository():
-        raise CheckoutError(
-            f"{path} is not a git checkout; pass --repo-path DIR of a cloned study repository "
-            "(in a workflow, add an actions/checkout step before studybot)"
-        )
+        raise CheckoutError("error.checkout.not_git", path=path)
     if repository.is_shallow():
-        raise CheckoutError(
-            "the checkout is shallow, so the history of the README is missing; "
-            "set 'fetch-depth: 0' on actions/checkout (or run 'git fetch --unshallow')"
-        )
+        raise CheckoutError("error.checkout.shallow")
     return repository
 
 
@@ -74,7 +69,7 @@ def read_world(
         else:
             git = _git_records(config, repository, head, cursors.head, online=gateway is not None)
     except GitError as error:
-        raise CheckoutError(str(error)) from None
+        raise CheckoutError.wrap(error) from None
     world = World(files, ledger, git, request=request)
     if gateway is None:
         return world
@@ -118,10 +113,7 @@ def _files(config: StudyConfig, repository: Repository, head: str) -> dict[str, 
     files = {path: repository.show(head, path) for path in sorted(paths)}
     for path, text in files.items():
         if text is not None and len(text.encode("utf-8", "surrogateescape")) > MAX_README_BYTES:
-            raise CheckoutError(
-                f"{path} is larger than {MAX_README_BYTES // (1024 * 1024)} MiB; studybot reads "
-                "READMEs up to that size (move old weeks to another file)"
-            )
+            raise CheckoutError("error.checkout.readme_large", path=path, limit=MAX_README_BYTES // (1024 * 1024))
     return files
 
 

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
-from typing import Protocol
+from typing import Any, Protocol
 
+from studybot.core.errors import StudybotError
 from studybot.core.records import (
     ActivityPage,
     Comment,
@@ -25,12 +26,14 @@ class RefMoved(Exception):
     """The branch moved while a commit was being made; re-read, re-render and try again."""
 
 
-class GatewayError(Exception):
-    """A GitHub request failed for good; ``sentence`` says what the leader can do about it."""
+class GatewayError(StudybotError):
+    """A GitHub request failed for good; the sentence says what the leader can do about it.
 
-    def __init__(self, sentence: str, status: int | None = None):
-        super().__init__(sentence)
-        self.sentence = sentence
+    ``status`` is GitHub's HTTP status, when it answered at all.
+    """
+
+    def __init__(self, key: str, status: int | None = None, /, **fields: Any):
+        super().__init__(key, **fields)
         self.status = status
 
 

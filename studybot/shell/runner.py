@@ -21,6 +21,7 @@ from pydantic import SecretStr
 
 from studybot.core.config import StudyConfig
 from studybot.core.decide import Plan, decide, week_timeline
+from studybot.core.errors import StudybotError, speaking
 from studybot.core.messages import Messages, messages_for
 from studybot.core.plan import Operation
 from studybot.core.regions import RegionError
@@ -37,7 +38,7 @@ COMMIT_ATTEMPTS = 3
 MAX_READS = 6  # a first read, then at most one widening per kind of request
 
 
-class RunError(Exception):
+class RunError(StudybotError):
     """The run cannot finish; the message says what to do. Nothing is left half-written."""
 
 
@@ -75,7 +76,7 @@ def plan_run(
         if plan.reread is None:
             return world, plan
         request = plan.reread
-    raise RunError("studybot kept asking GitHub for more while deciding; run again with command: recheck")
+    raise RunError("error.run.rereads")
 
 
 def run_cycle(
@@ -101,7 +102,7 @@ def run_cycle(
     messages = messages_for(config.study.language)
     repository = open_checkout(workspace)
     if repository.head() is None:
-        raise RunError("the repository has no commits yet; commit the README first")
+        raise RunError("error.run.empty_repository")
     branch = branch or gateway.default_branch()
     try:
         world, plan = plan_run(
@@ -110,7 +111,7 @@ def run_cycle(
             webhooks=frozenset(webhooks or {}), repository_url=repository_url,
         )
     except RegionError as error:
-        raise RunError(str(error)) from None
+        raise RunError.wrap(error) from None
     for note in plan.notes:
         log(note)
     outcome = Outcome(plan.report, list(plan.operations), notes=list(plan.notes), timeline=list(plan.timeline))
@@ -126,7 +127,7 @@ def run_cycle(
             )
             outcome.notes += warnings
         except RegionError as error:  # a member broke the README's markers while we committed
-            raise RunError(str(error)) from None
+            raise RunError.wrap(error) from None
         outcome.timeline = list(week_timeline(config, schedule, plan.report, state, now))
     outcome.changed = bool(outcome.operations)
     return outcome
@@ -170,9 +171,7 @@ def apply_with_retry(
         operations, state = fresh.operations, fresh.state
         if not operations:
             return None, state, warnings
-    raise RunError(
-        f"the branch {branch} kept moving while studybot committed; nothing was written, the next run tries again"
-    )
+    raise RunError("error.run.branch_moving", branch=branch)
 
 
 def event_branch(event: dict[str, Any]) -> str | None:
@@ -200,33 +199,30 @@ def run_action(
 
     ``connect(token, repository, api_url)`` makes the gateway (tests pass a fake).
     """
-    from studybot.core.errors import EXIT_FAILED, Failure
+    from studybot.core.errors import Failure
     from studybot.core.report import report_json
     from studybot.shell.actions import Console
     from studybot.shell.configfile import load
-    from studybot.shell.remote import GatewayError
-    from studybot.shell.settings import Command, Settings, SettingsError, read_event
+    from studybot.shell.settings import Command, Settings, read_event
 
-    try:
-        settings = Settings.from_env(environ)
-    except SettingsError as error:
-        raise Failure(str(error)) from None
+    # Every error below is a StudybotError; cli.fail() renders it. Before the config is read
+    # it speaks the locale's language, after that the study's (``speaking``).
+    settings = Settings.from_env(environ)
     if dry_run:
         settings = settings.model_copy(update={"dry_run": True})
     console = Console.from_settings(settings, out)
-    if settings.token is None and not settings.dry_run:
-        raise Failure(
-            "no GitHub token: pass the action's github-token input, or give the workflow "
-            "'permissions: contents: write, issues: write' so GITHUB_TOKEN can be used"
-        )
     config = load(settings.config_path)
+    language = config.study.language
+    if settings.token is None and not settings.dry_run:
+        raise Failure("error.run.no_token", language=language)
     schedule = build_schedule(config)
     if settings.week is not None and schedule.week(settings.week) is None:
         first, last = schedule.weeks[0].number, schedule.weeks[-1].number
-        raise Failure(f"input week: {settings.week} is not a graded week of this study; use {first}–{last} or leave it empty")
+        raise Failure("error.run.week", language=language, week=settings.week, first=first, last=last)
+    messages = messages_for(language)
     event, problem = read_event(settings.event_path)
     if problem:
-        console.warning(problem)
+        console.warning(problem.render(messages))
     if connect is None:
         from studybot.shell.github import GitHubGateway
 
@@ -234,17 +230,13 @@ def run_action(
     gateway = connect(
         settings.token.get_secret_value() if settings.token else "", settings.repository or "", settings.api_url
     )
-    messages = messages_for(config.study.language)
-    try:
-        with console.group("studybot"):
-            outcome = run_cycle(
-                config, gateway, settings.workspace, now,
-                branch=event_branch(event), dry_run=settings.dry_run, log=console.print,
-                recheck=settings.command is Command.RECHECK, only_week=settings.week,
-                webhooks=settings.webhooks(), repository_url=repository_url(settings),
-            )
-    except (RunError, GatewayError, LedgerError, CheckoutError, RegionError) as error:
-        raise Failure(str(error), EXIT_FAILED) from None
+    with speaking(language), console.group("studybot"):
+        outcome = run_cycle(
+            config, gateway, settings.workspace, now,
+            branch=event_branch(event), dry_run=settings.dry_run, log=console.print,
+            recheck=settings.command is Command.RECHECK, only_week=settings.week,
+            webhooks=settings.webhooks(), repository_url=repository_url(settings),
+        )
     write_report(settings.report_file, report_json(outcome.report, schedule, messages))
     summary = one_line(outcome, messages, settings.dry_run)
     console.write_outputs({"changed": outcome.changed and not settings.dry_run, "report": str(settings.report_file), "summary": summary})

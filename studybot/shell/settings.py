@@ -16,6 +16,8 @@ from urllib.parse import urlsplit
 
 from pydantic import BaseModel, ConfigDict, SecretStr
 
+from studybot.core.errors import StudybotError, Text
+
 # The action's inputs that this module reads, in action.yml's kebab-case spelling.
 # Messenger webhooks, passed from repository secrets.
 WEBHOOK_INPUT_NAMES = ("discord-webhook", "slack-webhook")
@@ -45,12 +47,15 @@ class Command(enum.StrEnum):
     RECHECK = "recheck"
 
 
-class SettingsError(Exception):
-    """Everything wrong with the action's inputs and environment, raised once."""
+class SettingsError(StudybotError):
+    """Everything wrong with the action's inputs and environment, raised once, one problem a line."""
 
-    def __init__(self, problems: list[str]):
+    def __init__(self, problems: list[Text]):
+        super().__init__("error.settings.problems")
         self.problems = list(problems)
-        super().__init__("\n".join(self.problems))
+
+    def sentence(self, messages: Any) -> str:
+        return "\n".join(problem.render(messages) for problem in self.problems)
 
 
 class Settings(BaseModel):
@@ -80,9 +85,9 @@ class Settings(BaseModel):
     @classmethod
     def from_env(cls, env: Mapping[str, str], *, require_repository: bool = True) -> Settings:
         """Read every setting from ``env``; raise :class:`SettingsError` listing all problems."""
-        problems: list[str] = []
+        problems: list[Text] = []
 
-        def take(result: tuple[Any, str | None]) -> Any:
+        def take(result: tuple[Any, Text | None]) -> Any:
             value, problem = result
             if problem:
                 problems.append(problem)
@@ -166,14 +171,14 @@ def input_env_names(name: str) -> tuple[str, str]:
     return f"INPUT_{upper.replace('-', '_')}", f"INPUT_{upper}"
 
 
-def _input(env: Mapping[str, str], name: str) -> tuple[str, str | None]:
+def _input(env: Mapping[str, str], name: str) -> tuple[str, Text | None]:
     """An input's stripped value under either spelling, or a problem when the two disagree."""
     keys = dict.fromkeys(input_env_names(name))  # one key when the name has no hyphen
     found = {key: env[key].strip() for key in keys if env.get(key, "").strip()}
     values = set(found.values())
     if len(values) > 1:
-        keys = " and ".join(found)
-        return "", f"input {name}: {keys} are both set and differ; set only one of them"
+        first, second = found
+        return "", Text("error.settings.both_set", name=name, first=first, second=second)
     return (values.pop() if values else ""), None
 
 
@@ -186,17 +191,17 @@ def _path(env: Mapping[str, str], key: str) -> Path | None:
     return Path(value) if value else None
 
 
-def parse_bool(name: str, text: str) -> tuple[bool, str | None]:
+def parse_bool(name: str, text: str) -> tuple[bool, Text | None]:
     """Read a true/false input (also yes/no, 1/0, any case); empty means false."""
     lowered = text.strip().lower()
     if lowered in _TRUE:
         return True, None
     if not lowered or lowered in _FALSE:
         return False, None
-    return False, f"input {name}: write true or false, not {text!r}"
+    return False, Text("error.settings.bool", name=name, value=repr(text))
 
 
-def parse_command(text: str) -> tuple[Command, str | None]:
+def parse_command(text: str) -> tuple[Command, Text | None]:
     """Read the command input; empty means ``run``."""
     lowered = text.strip().lower()
     if not lowered:
@@ -204,11 +209,10 @@ def parse_command(text: str) -> tuple[Command, str | None]:
     try:
         return Command(lowered), None
     except ValueError:
-        allowed = " or ".join(command.value for command in Command)
-        return Command.RUN, f"input command: write {allowed} (or leave it empty), not {text!r}"
+        return Command.RUN, Text("error.settings.command", value=repr(text))
 
 
-def parse_week(text: str) -> tuple[int | None, str | None]:
+def parse_week(text: str) -> tuple[int | None, Text | None]:
     """Read the week input as a whole number 0 or above; empty means every due week."""
     stripped = text.strip()
     if not stripped:
@@ -216,38 +220,26 @@ def parse_week(text: str) -> tuple[int | None, str | None]:
     # ASCII digits only: int() would also accept other scripts' digits and '1_000'.
     if _WEEK.match(stripped):
         return int(stripped), None
-    return None, (
-        f"input week: write a week number such as 3 (0 or above), or leave it empty, not {text!r}"
-    )
+    return None, Text("error.settings.week", value=repr(text))
 
 
-def parse_repository(text: str, required: bool) -> tuple[str | None, str | None]:
+def parse_repository(text: str, required: bool) -> tuple[str | None, Text | None]:
     """Read ``GITHUB_REPOSITORY`` as ``owner/name``."""
     if not text:
         if required:
-            return None, (
-                "GITHUB_REPOSITORY is not set: run studybot inside GitHub Actions, "
-                "or set it to owner/name"
-            )
+            return None, Text("error.settings.repository_missing")
         return None, None
     if _REPOSITORY.match(text):
         return text, None
-    return None, f"GITHUB_REPOSITORY: write owner/name such as octocat/study, not {text!r}"
+    return None, Text("error.settings.repository", value=repr(text))
 
 
-def parse_webhook(name: str, text: str) -> tuple[SecretStr | None, str | None]:
+def parse_webhook(name: str, text: str) -> tuple[SecretStr | None, Text | None]:
     """Read a messenger webhook URL; a problem says what is wrong without quoting the URL."""
     if not text:
         return None, None
     slack = name.startswith("slack")
-    if slack:
-        expected = "a Slack incoming webhook URL (https://hooks.slack.com/services/…)"
-    else:
-        expected = "a Discord webhook URL (https://discord.com/api/webhooks/…)"
-    problem = (
-        f"input {name}: the value is not {expected}; copy the webhook URL again into the "
-        "repository secret passed as this input (the value is not shown here because it is secret)"
-    )
+    problem = Text("error.settings.webhook_slack" if slack else "error.settings.webhook_discord", name=name)
     if any(char.isspace() or ord(char) < 32 for char in text):
         return None, problem
     try:
@@ -265,16 +257,16 @@ def parse_webhook(name: str, text: str) -> tuple[SecretStr | None, str | None]:
     return (SecretStr(text), None) if ok else (None, problem)
 
 
-def parse_url(key: str, text: str, default: str) -> tuple[str, str | None]:
+def parse_url(key: str, text: str, default: str) -> tuple[str, Text | None]:
     """Read an http(s) base URL without its trailing slash; empty means ``default``."""
     if not text:
         return default, None
     if _URL.match(text):
         return text.rstrip("/"), None
-    return default, f"{key}: write an http(s) URL such as {default}, not {text!r}"
+    return default, Text("error.settings.url", name=key, default=default, value=repr(text))
 
 
-def read_event(path: str | Path | None) -> tuple[dict[str, Any], str | None]:
+def read_event(path: str | Path | None) -> tuple[dict[str, Any], Text | None]:
     """Load the webhook event JSON; on any trouble return ``{}`` and a sentence saying why."""
     if path is None or str(path) == "":
         return {}, None
@@ -283,15 +275,15 @@ def read_event(path: str | Path | None) -> tuple[dict[str, Any], str | None]:
             # One byte past the limit is enough to know the file is too big.
             raw = handle.read(MAX_EVENT_BYTES + 1)
     except OSError as error:
-        return {}, f"GITHUB_EVENT_PATH: cannot read {str(path)!r} ({error.strerror or error})"
+        return {}, Text("error.event.unreadable", path=repr(str(path)), reason=error.strerror or str(error))
     if len(raw) > MAX_EVENT_BYTES:
         limit = MAX_EVENT_BYTES // (1024 * 1024)
-        return {}, f"GITHUB_EVENT_PATH: {str(path)!r} is larger than {limit} MiB"
+        return {}, Text("error.event.large", path=repr(str(path)), limit=limit)
     try:
         payload = json.loads(raw.decode("utf-8"))
     except (UnicodeDecodeError, ValueError, RecursionError):
-        return {}, f"GITHUB_EVENT_PATH: {str(path)!r} is not valid JSON"
+        return {}, Text("error.event.json", path=repr(str(path)))
     if not isinstance(payload, dict):
         kind = type(payload).__name__
-        return {}, f"GITHUB_EVENT_PATH: {str(path)!r} holds {kind}, not a JSON object"
+        return {}, Text("error.event.not_object", path=repr(str(path)), kind=kind)
     return payload, None
