@@ -8,6 +8,7 @@ import json
 import subprocess
 import sys
 
+import pytest
 from helpers import SEED_CONFIG, kst
 
 from studybot.cli import locale_language, main, parse_now
@@ -202,3 +203,95 @@ def test_locale_language_reads_lc_all_then_lc_messages_then_lang():
     assert locale_language({"LC_MESSAGES": "ko", "LANG": "en_US"}) == "ko"
     assert locale_language({"LANG": "fr_FR.UTF-8"}) is None
     assert locale_language({}) is None
+
+
+# --- errors and the console ---
+
+def _studybot(*argv: str, env: dict[str, str] | None = None, **options) -> subprocess.CompletedProcess:
+    import os
+
+    base = {key: value for key, value in os.environ.items() if key not in ("LANG", "LC_ALL", "LC_MESSAGES")}
+    return subprocess.run(
+        [sys.executable, "-m", "studybot", *argv], env={**base, **(env or {})}, check=False, timeout=120, **options
+    )
+
+
+def test_version_prints_the_installed_version():
+    """`studybot --version` prints the package version and exits 0."""
+    from importlib.metadata import version
+
+    done = _studybot("--version", capture_output=True, text=True)
+    assert done.returncode == 0 and done.stdout.strip() == f"studybot {version('studybot')}"
+
+
+@pytest.mark.parametrize("encoding", ["cp949", "ascii"])
+def test_output_never_fails_on_a_console_that_cannot_encode_it(encoding):
+    """Under a cp949 or ascii console, check prints (emoji become '?') instead of a UnicodeEncodeError traceback."""
+    done = _studybot("check", "--config", str(SEED_CONFIG), env={"PYTHONIOENCODING": encoding}, capture_output=True)
+    assert done.returncode == 0, done.stderr
+    assert b"Traceback" not in done.stderr and b"?" in done.stdout
+
+
+def test_a_closed_pipe_ends_quietly():
+    """`studybot calendar | head -1` with the reader gone: exit 0 and no traceback."""
+    process = subprocess.Popen(
+        [sys.executable, "-m", "studybot", "calendar", "--config", str(SEED_CONFIG), "--format", "ics"],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+    )
+    assert process.stdout is not None and process.stderr is not None
+    process.stdout.close()  # the reader leaves before studybot writes a line
+    errors = process.stderr.read()
+    assert process.wait(timeout=120) == 0
+    assert b"Traceback" not in errors and b"BrokenPipeError" not in errors
+
+
+def test_a_bad_now_is_told_in_the_studys_language(tmp_path):
+    """A malformed --now for a Korean study is a Korean sentence."""
+    code, text = run("report", "--config", str(SEED_CONFIG), "--repo-path", str(tmp_path), "--now", "어제")
+    assert code == 1
+    assert text == "studybot: --now '어제'은(는) `2022-05-26T00:00:00+09:00` 같은 ISO 8601 시각이 아닙니다.\n"
+
+
+def test_a_readme_too_large_is_told_in_the_studys_language(tmp_path):
+    """check on a README over the size limit fails with a Korean sentence naming the limit."""
+    (tmp_path / "README.md").write_bytes(b"x" * (5 * 1024 * 1024 + 1))
+    code, text = run("check", "--config", str(SEED_CONFIG), "--repo-path", str(tmp_path))
+    assert code == 1
+    assert "README.md이(가) 5MiB보다 큽니다" in text and "larger" not in text
+
+
+def test_a_missing_checkout_in_report_is_told_in_korean(tmp_path):
+    """report on a folder that is not a git checkout says so in the study's language."""
+    code, text = run("report", "--config", str(SEED_CONFIG), "--repo-path", str(tmp_path / "none"))
+    assert code == 1 and "git 저장소가 아닙니다" in text and "not a git checkout" not in text
+
+
+def test_help_follows_the_studys_config(capsys):
+    """--help speaks the language of the config it is pointed at; argparse's own words too."""
+    with pytest.raises(SystemExit) as done:
+        main(["report", "--config", str(SEED_CONFIG), "--help"], environ={})
+    assert done.value.code == 0
+    text = capsys.readouterr().out
+    assert text.startswith("사용법: studybot report")
+    assert "받아 둔 저장소만으로 모든 주차를 판정합니다" in text and "옵션:" in text
+    assert "show this help" not in text and "options:" not in text
+
+
+def test_help_without_a_config_follows_lang_then_english(tmp_path, capsys):
+    """With no config found, help is in LANG's language, else English."""
+    missing = str(tmp_path / "none.yml")
+    with pytest.raises(SystemExit):
+        main(["check", "--config", missing, "--help"], environ={"LANG": "ko_KR.UTF-8"})
+    assert "스터디 설정을 검사합니다" in capsys.readouterr().out
+    with pytest.raises(SystemExit):
+        main(["check", "--config", missing, "--help"], environ={"LANG": "C.UTF-8"})
+    assert "validate the study config" in capsys.readouterr().out
+
+
+def test_argument_errors_follow_the_studys_language(capsys):
+    """A wrong choice is refused by argparse in Korean for a Korean study, exit 2."""
+    with pytest.raises(SystemExit) as done:
+        main(["calendar", "--config", str(SEED_CONFIG), "--format", "pdf"], environ={})
+    assert done.value.code == 2
+    error = capsys.readouterr().err
+    assert "오류: --format 인자: 고를 수 없는 값입니다: 'pdf'" in error and "invalid choice" not in error
