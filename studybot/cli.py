@@ -98,7 +98,7 @@ def _config_in(argv: Sequence[str]) -> Path:
 class _Formatter(argparse.HelpFormatter):
     words: ClassVar[dict[str, str]] = {}
 
-    def add_usage(self, usage, actions, groups, prefix=None):  # type: ignore[no-untyped-def]
+    def add_usage(self, usage, actions, groups, prefix=None):
         return super().add_usage(usage, actions, groups, self.words.get("cli.usage") if prefix is None else prefix)
 
 
@@ -134,13 +134,17 @@ def _argparse_speaking(words: dict[str, str]) -> Iterator[None]:
 
 def _parser(words: dict[str, str]) -> argparse.ArgumentParser:
     t = words.__getitem__
-    formatter = type("Formatter", (_Formatter,), {"words": words})
-    parser = argparse.ArgumentParser(prog="studybot", description=t("cli.description"), formatter_class=formatter)
+
+    class Formatter(_Formatter):  # one class per parser: the help speaks this parser's language
+        pass
+
+    Formatter.words = words
+    parser = argparse.ArgumentParser(prog="studybot", description=t("cli.description"), formatter_class=Formatter)
     parser.add_argument("--version", action="version", version=f"studybot {_version()}", help=t("cli.version"))
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     def command(name: str, key: str) -> argparse.ArgumentParser:
-        return commands.add_parser(name, help=t(key), description=t(key), formatter_class=formatter)
+        return commands.add_parser(name, help=t(key), description=t(key), formatter_class=Formatter)
 
     check = command("check", "cli.check")
     check.add_argument("--config", help=t("cli.config_default"))

@@ -586,6 +586,7 @@ class GitHubGateway:
         message = _server_message(failure)
         said = _said(message)
         headers = {k.lower(): v for k, v in (failure.headers or {}).items()}
+        fields: dict[str, object]
         if status == 401:
             key, fields = "error.github.token_rejected", {}
         elif _is_rate_limit(status, headers, message):
