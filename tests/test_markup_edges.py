@@ -1,0 +1,19 @@
+"""Markdown output edges: links without a target, and who may be @mentioned."""
+
+from __future__ import annotations
+
+from studybot.core.markup import escape, link, mention
+
+
+def test_a_link_without_a_url_is_plain_escaped_text():
+    """With no URL the member's text is shown escaped, not as a link."""
+    assert link("*숙제*", None) == escape("*숙제*")
+    assert link("*숙제*", "") == escape("*숙제*")
+    assert link("숙제", "https://example.com/a b") == "[숙제](https://example.com/a%20b)"
+
+
+def test_only_a_valid_github_login_becomes_a_mention():
+    """A configured login is mentioned; text that is not a login falls back to the escaped name."""
+    assert mention("kim-lee", "김") == "@kim-lee"
+    assert mention("not a login", "*김*") == escape("*김*")
+    assert mention(None, "김") == "김"
