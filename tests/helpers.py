@@ -25,3 +25,10 @@ def state(**fields):
     decisions = {key: fields.pop(key) for key in list(fields) if key in Decisions.model_fields}
     sync = {key: fields.pop(key) for key in list(fields) if key in SyncState.model_fields}
     return State(decisions=Decisions(**decisions), sync=SyncState(**sync), **fields)
+
+
+def started(**fields):
+    """A state in which the study leader has answered /studybot start (the harnesses' default)."""
+    from studybot.core.state import Override
+
+    return state(started=Override(kind="start", by="SEOJIN-Lab", at=kst(2022, 3, 1)), **fields)

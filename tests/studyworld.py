@@ -25,6 +25,8 @@ class GitBackedGitHub(FakeGitHub):
         self.repository = Repository.create(path)
         self._trees: dict[str, dict[str, str]] = {}
         self._authored: dt.datetime | None = None
+        self.base_trees: list[str] = []  # tree SHAs the runner passed to commit_files
+        self.base_trees: list[str] = []  # tree SHAs the runner passed to commit_files
         super().__init__(files, now=now, owner=owner, **kwargs)
 
     def push_dated(self, files: Mapping[str, str | None], actor: str, at: dt.datetime, authored: dt.datetime) -> str:
@@ -34,6 +36,20 @@ class GitBackedGitHub(FakeGitHub):
             return self.push(files, actor, at)
         finally:
             self._authored = None
+
+    def commit_files(self, branch, parent, changes, message, *, base_tree=None) -> str:
+        """As the fake's, and a tree the caller names must be the parent's tree in git."""
+        if base_tree is not None:
+            assert base_tree == self.repository.tree_of(parent), "base_tree is not the parent's tree"
+            self.base_trees.append(base_tree)
+        return super().commit_files(branch, parent, changes, message, base_tree=base_tree)
+
+    def commit_files(self, branch, parent, changes, message, *, base_tree=None) -> str:
+        """As the fake's, and a tree the caller names must be the parent's tree in git."""
+        if base_tree is not None:
+            assert base_tree == self.repository.tree_of(parent), "base_tree is not the parent's tree"
+            self.base_trees.append(base_tree)
+        return super().commit_files(branch, parent, changes, message, base_tree=base_tree)
 
     def _new_commit(self, parent, files, message, actor, branch, at=None) -> FakeCommit:
         previous = self._trees.get(parent, {}) if parent else {}
@@ -53,12 +69,19 @@ class GitBackedGitHub(FakeGitHub):
 class Study:
     """The seed study on a fake GitHub, run by studybot at chosen instants."""
 
-    def __init__(self, tmp: Path, config: StudyConfig, readme: str, config_text: str, start: dt.datetime):
+    def __init__(
+        self, tmp: Path, config: StudyConfig, readme: str, config_text: str, start: dt.datetime, *, started: bool = True
+    ):
+        """``started``: the leader has already answered /studybot start (the setup issue is its own test)."""
         self.config = config
-        self.github = GitBackedGitHub(
-            tmp / "study", {"README.md": readme, "config/study.yml": config_text},
-            now=start, owner="SEOJIN-Lab",
-        )
+        files = {"README.md": readme, "config/study.yml": config_text}
+        if started:
+            from helpers import started as started_state
+
+            from studybot.core.state import dump_state
+
+            files[config.output.ledger] = dump_state(started_state(study=config.study.name))
+        self.github = GitBackedGitHub(tmp / "study", files, now=start, owner="SEOJIN-Lab")
         self.logins = {member.name: member.github for member in config.members}
 
     @property

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 
-from helpers import kst, state
+from helpers import kst, started, state
 
 from studybot.core.decide import decide
 from studybot.core.markers import Kind, marker
-from studybot.core.plan import CloseIssue, CloseQuestion, CommitFiles, CreateIssue, PostComment, Reply
+from studybot.core.plan import CloseIssue, CloseQuestion, CommitFiles, CreateIssue, PostComment, Reply, SetupIssue
 from studybot.core.records import (
     ActivityPage,
     Comment,
@@ -58,7 +58,7 @@ def test_a_link_put_into_the_table_is_judged_from_the_history_records(seed, seed
 
 def test_the_week_opens_with_an_issue_and_one_commit(seed, seed_schedule):
     """A week before the deadline the plan opens the week's issue and commits tables and ledger."""
-    plan = decide(seed, seed_schedule, world(github=online()), state(), WEEK1_DEADLINE - dt.timedelta(days=6))
+    plan = decide(seed, seed_schedule, world(github=online()), started(), WEEK1_DEADLINE - dt.timedelta(days=6))
     assert [type(op) for op in plan.operations] == [CreateIssue, CommitFiles]
     assert plan.operations[0].title == "[1주차] Q&A" and plan.reread is None
 
@@ -66,10 +66,10 @@ def test_the_week_opens_with_an_issue_and_one_commit(seed, seed_schedule):
 def test_a_command_first_asks_for_its_authors_permission(seed, seed_schedule):
     """decide reads no permission itself: it asks for the author's, then applies the command."""
     excuse = comment(50, "/studybot excuse @mijinkoo 1 병결", "SEOJIN-Lab", kst(2022, 4, 8))
-    asked = decide(seed, seed_schedule, world(github=online(comments=(excuse,))), state(), kst(2022, 4, 8))
+    asked = decide(seed, seed_schedule, world(github=online(comments=(excuse,))), started(), kst(2022, 4, 8))
     assert asked.reread is not None and asked.reread.permissions == {"SEOJIN-Lab"} and not asked.operations
     granted = online(comments=(excuse,), permissions={"SEOJIN-Lab": Permission.ADMIN})
-    plan = decide(seed, seed_schedule, world(github=granted, ), state(), kst(2022, 4, 8))
+    plan = decide(seed, seed_schedule, world(github=granted, ), started(), kst(2022, 4, 8))
     assert any(isinstance(op, Reply) and op.comment == 50 for op in plan.operations)
     assert plan.report.weeks[0].members["구미진"].verdict is Verdict.EXCUSED
 
@@ -78,7 +78,7 @@ def test_a_member_with_write_access_cannot_command(seed, seed_schedule):
     """A member who is not a configured maintainer is refused even with write permission."""
     paid = comment(51, "/studybot paid @mijinkoo 3000", "mijinkoo", kst(2022, 4, 8))
     granted = online(comments=(paid,), permissions={"mijinkoo": Permission.WRITE})
-    plan = decide(seed, seed_schedule, world(github=granted), state(), kst(2022, 4, 8))
+    plan = decide(seed, seed_schedule, world(github=granted), started(), kst(2022, 4, 8))
     assert plan.state.decisions.overrides == []
     (refusal,) = [op for op in plan.operations if isinstance(op, Reply)]
     assert refusal.reaction is None and "스터디 관리자(장서진)만" in (refusal.body or "")  # one write: the reply
@@ -86,7 +86,7 @@ def test_a_member_with_write_access_cannot_command(seed, seed_schedule):
 
 def test_question_issues_are_read_only_when_a_week_closes(seed, seed_schedule):
     """At the deadline decide asks for the open question issues, then closes the right one by number."""
-    opened = state(issues={1: WeekIssue(number=3)})
+    opened = started(issues={1: WeekIssue(number=3)})
     at_deadline = WEEK1_DEADLINE + dt.timedelta(minutes=5)
     asked = decide(seed, seed_schedule, world(github=online()), opened, at_deadline)
     assert asked.reread is not None and asked.reread.questions
@@ -107,9 +107,9 @@ def test_a_ledger_pushed_by_a_member_is_not_used(seed, seed_schedule):
     from studybot.core.state import Push
 
     pushes = [Push(before="c1", after="c2", at=kst(2022, 4, 8), actor="mijinkoo")]
-    ledger = dump_state(state(pushes=pushes))
+    ledger = dump_state(started(pushes=pushes))
     member_world = world(github=online(), ledger=ledger, ledger_changes=("c2",))
-    plan = decide(seed, seed_schedule, member_world, state(pushes=pushes), kst(2022, 4, 8))
+    plan = decide(seed, seed_schedule, member_world, started(pushes=pushes), kst(2022, 4, 8))
     assert plan.reread is not None and plan.reread.ledger_at == EMPTY_LEDGER
     assert plan.reread.restored == ("c2", "mijinkoo") and not plan.operations
 
@@ -117,7 +117,7 @@ def test_a_ledger_pushed_by_a_member_is_not_used(seed, seed_schedule):
 def test_nothing_new_plans_nothing(seed, seed_schedule):
     """A run that finds the issue open, its body current and no news plans no write at all."""
     now = WEEK1_DEADLINE - dt.timedelta(days=3)
-    first = decide(seed, seed_schedule, world(github=online()), state(), now)
+    first = decide(seed, seed_schedule, world(github=online()), started(), now)
     body = first.operations[0].body  # type: ignore[union-attr]
     from studybot.core.markers import digest
 
@@ -128,3 +128,29 @@ def test_nothing_new_plans_nothing(seed, seed_schedule):
     again = decide(seed, seed_schedule, after, opened, now)
     assert again.operations == ()
     assert marker(1, Kind.ISSUE) in body
+
+
+def test_the_first_run_opens_only_the_setup_issue(seed, seed_schedule):
+    """Before a maintainer starts it, a run plans the setup issue and no other write, not even a commit."""
+    plan = decide(seed, seed_schedule, world(github=online()), state(), kst(2022, 4, 14))
+    (setup,) = plan.operations
+    assert isinstance(setup, SetupIssue) and setup.issue is None
+    assert marker(0, Kind.SETUP) in setup.body and "/studybot 시작" in setup.body
+    assert "Laptop" not in setup.body and plan.state.decisions.weeks == {}  # nothing frozen
+
+
+def test_a_maintainers_start_lets_the_weekly_work_begin(seed, seed_schedule):
+    """/studybot 시작 from a maintainer: the start is recorded and the run does what is due."""
+    start = comment(60, "/studybot 시작", "SEOJIN-Lab", kst(2022, 4, 7))
+    granted = online(comments=(start,), permissions={"SEOJIN-Lab": Permission.ADMIN})
+    plan = decide(seed, seed_schedule, world(github=granted), state(), kst(2022, 4, 7))
+    assert plan.state.decisions.started is not None and plan.state.decisions.started.by == "SEOJIN-Lab"
+    assert {type(op) for op in plan.operations} >= {CreateIssue, CommitFiles, Reply}
+
+
+def test_a_members_start_does_not_start_it(seed, seed_schedule):
+    """A member without maintainer: true cannot start the bot; the setup issue stays the only write."""
+    start = comment(61, "/studybot start", "mijinkoo", kst(2022, 4, 7))
+    granted = online(comments=(start,), permissions={"mijinkoo": Permission.WRITE})
+    plan = decide(seed, seed_schedule, world(github=granted), state(), kst(2022, 4, 7))
+    assert [type(op) for op in plan.operations] == [SetupIssue]

@@ -13,7 +13,9 @@ import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from studybot.core.commands import apply_requests, needs_permission, pending_requests
+from studybot.core.adoption import is_started, setup_body
+from studybot.core.commands import Request, apply_requests, needs_permission, pending_requests
+from studybot.core.comments import Command, Verb
 from studybot.core.config import StudyConfig
 from studybot.core.cycle import WEEK_OPENS_BEFORE, Context, closing_due, plan_cycle, timeline
 from studybot.core.evidence import Evidence
@@ -21,6 +23,7 @@ from studybot.core.history import commit_date_stamp, current_table_notices, fold
 from studybot.core.homework import HomeworkEntry, homework_warnings, parse_homework
 from studybot.core.icsfeed import calendar_ics
 from studybot.core.landing import force_pushes, land_commits, landed_stamp, pushes_of
+from studybot.core.markers import digest
 from studybot.core.markup import escape
 from studybot.core.members import Roster
 from studybot.core.messages import Messages, messages_for
@@ -29,7 +32,7 @@ from studybot.core.outbox import plan_notices
 from studybot.core.picture import REGION as PICTURE_REGION
 from studybot.core.picture import picture_region, term_picture
 from studybot.core.placeholders import placeholder_files
-from studybot.core.plan import CommitFiles, Operation
+from studybot.core.plan import CommitFiles, Operation, SetupIssue
 from studybot.core.records import Permission
 from studybot.core.regions import replace_region
 from studybot.core.render import render_fines, render_rotation
@@ -39,6 +42,7 @@ from studybot.core.schedule import Schedule
 from studybot.core.state import (
     Cursors,
     Decisions,
+    Override,
     State,
     SyncState,
     dump_state,
@@ -103,8 +107,14 @@ def decide(
         authors = {request.comment.author for request in requests if needs_permission(request)}
         if authors - set(world.github.permissions):
             return _reread(config, schedule, world, state, now, ReadRequest(permissions=frozenset(authors)))
+        allowed = authorize(roster, world.github.permissions, authors)
+        if not is_started(state):
+            start = next((request for request in requests if starts(request, allowed)), None)
+            if start is None:
+                return setup_plan(config, schedule, report, world, state, messages, notes)
+            started = Override(kind="start", by=start.comment.author, at=start.comment.created_at, comment=start.comment.id)
+            state = state.with_decisions(started=started)
         if requests:
-            allowed = authorize(roster, world.github.permissions, authors)
             applied = apply_requests(requests, allowed, config, schedule, report, state, now, messages)
             if applied.recheck and not world.request.from_start:
                 return _reread(config, schedule, world, state, now, ReadRequest(from_start=True))
@@ -138,6 +148,35 @@ def decide(
     if commit is not None:
         operations.append(commit)
     return Plan(report, tuple(operations), state, tuple(notes), tuple(timeline(context)))
+
+
+def starts(request: Request, allowed: Mapping[str, bool]) -> bool:
+    """A ``/studybot start`` from a maintainer who may command (not through an edit)."""
+    return (
+        not request.edited
+        and allowed.get(request.comment.author, False)
+        and any(isinstance(item, Command) and item.verb is Verb.START for item in request.parsed)
+    )
+
+
+def setup_plan(
+    config: StudyConfig,
+    schedule: Schedule,
+    report: Report,
+    world: World,
+    state: State,
+    messages: Messages,
+    notes: list[str],
+) -> Plan:
+    """Before the start: the setup issue opened or brought up to date, and nothing else."""
+    body = setup_body(config, schedule, report, world, messages)
+    known = state.sync.setup
+    operations: tuple[Operation, ...] = ()
+    if known is None:
+        operations = (SetupIssue(messages.t("setup.title"), body),)
+    elif known.state == "open" and known.digest != digest(body):
+        operations = (SetupIssue(messages.t("setup.title"), body, known.number),)
+    return Plan(report, operations, state, (*notes, messages.t("setup.waiting")))
 
 
 def weekly_log(config: StudyConfig, schedule: Schedule, world: World) -> dict[int, HomeworkEntry]:

@@ -23,6 +23,7 @@ class Kind(enum.StrEnum):
     QUESTIONS = "questions"
     REPLY = "reply"
     SETTLEMENT = "settlement"
+    SETUP = "setup"  # the issue the first run opens, waiting for /studybot start
 
 
 _MARKER = re.compile(r"<!-- studybot:week=(\d+):kind=([a-z]+)(?::id=(\d+))? -->")

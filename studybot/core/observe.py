@@ -36,7 +36,14 @@ def observe_issues(sync: SyncState, issues: Iterable[Issue], trusted: Collection
         newest = max(newest, issue.updated_at) if newest else issue.updated_at
         found = read_marker(issue.body)
         parsed = marker_week(found) if found else None
-        if parsed is None or parsed[1] is not Kind.ISSUE or not is_bot(issue.author, sync.bot_login, trusted):
+        if parsed is None or not is_bot(issue.author, sync.bot_login, trusted):
+            continue
+        if parsed[1] is Kind.SETUP:
+            if sync.setup is None or sync.setup.number == issue.number:
+                state = "open" if issue.state is IssueState.OPEN else "closed"
+                sync = sync.model_copy(update={"setup": WeekIssue(number=issue.number, state=state, digest=digest(issue.body))})
+            continue
+        if parsed[1] is not Kind.ISSUE:
             continue
         week = parsed[0]
         before = known.get(week)

@@ -88,6 +88,20 @@ class Reply:
 
 
 @dataclass(frozen=True)
+class SetupIssue:
+    """Open the setup issue (``issue`` None) or bring its body up to date."""
+
+    title: str
+    body: str
+    issue: int | None = None
+
+    def describe(self, messages: Messages) -> str:
+        if self.issue is None:
+            return messages.t("plan.open_setup", title=self.title)
+        return messages.t("plan.edit_setup", issue=self.issue)
+
+
+@dataclass(frozen=True)
 class Notify:
     """Send ``notice`` to the study's Discord or Slack webhook; ``key`` records it was sent."""
 
@@ -126,4 +140,6 @@ class CommitFiles:
         return messages.t("plan.commit", paths=", ".join(self.paths))
 
 
-Operation = CreateIssue | EditIssue | CloseIssue | PostComment | CloseQuestion | Reply | Notify | CommitFiles
+Operation = (
+    CreateIssue | EditIssue | CloseIssue | PostComment | CloseQuestion | Reply | SetupIssue | Notify | CommitFiles
+)

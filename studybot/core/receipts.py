@@ -20,6 +20,7 @@ from studybot.core.plan import (
     Operation,
     PostComment,
     Reply,
+    SetupIssue,
 )
 from studybot.core.state import BotComment, State, WeekIssue
 
@@ -73,6 +74,10 @@ def record(state: State, operation: Operation, receipt: Receipt) -> State:
             )
         commands = sorted({*sync.commands, operation.comment})
         return state.with_sync(bot_comments=bot_comments, commands=commands, bot_login=bot_login)
+    if isinstance(operation, SetupIssue):
+        number = operation.issue if operation.issue is not None else receipt.number
+        assert number is not None
+        return state.with_sync(setup=WeekIssue(number=number, digest=digest(operation.body)), bot_login=bot_login)
     if isinstance(operation, Notify):
         if not receipt.sent:
             return state  # not sent: nothing recorded, so the next run tries again

@@ -64,7 +64,7 @@ class SeenComment(_Model):
 class Override(_Model):
     """A maintainer's decision: who, why and when (excuse, unexcuse, swap, paid)."""
 
-    kind: Literal["excuse", "unexcuse", "swap-blog", "paid"]
+    kind: Literal["excuse", "unexcuse", "swap-blog", "paid", "start"]
     by: str
     at: dt.datetime
     comment: int | None = None
@@ -114,6 +114,7 @@ class Decisions(_Model):
     weeks: dict[int, FrozenWeek] = {}
     overrides: list[Override] = []
     blog_fixed: dict[int, str] = {}  # week -> planned writer (before swaps), once the week is past
+    started: Override | None = None  # the maintainer's /studybot start (who, when, which comment)
 
 
 class SyncState(_Model):
@@ -128,6 +129,7 @@ class SyncState(_Model):
     commands: list[int] = []  # comment ids of commands already applied
     cursors: Cursors = Cursors()
     sent: list[str] = []  # keys of the messenger notices sent
+    setup: WeekIssue | None = None  # the setup issue the first run opened
     replied: dict[str, dt.date] = {}  # login (lower-case) -> the local day the bot last replied to them
 
 
@@ -314,6 +316,7 @@ def merge_states(ours: State, theirs: State) -> State:
         weeks={**ours.decisions.weeks, **theirs.decisions.weeks},
         overrides=overrides,
         blog_fixed={**ours.decisions.blog_fixed, **theirs.decisions.blog_fixed},
+        started=theirs.decisions.started or ours.decisions.started,
     )
     known = {(push.before, push.after) for push in ours.sync.pushes}
     sync = ours.sync.model_copy(

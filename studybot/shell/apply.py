@@ -25,6 +25,7 @@ from studybot.core.plan import (
     Operation,
     PostComment,
     Reply,
+    SetupIssue,
 )
 from studybot.core.receipts import Receipt, issue_of, record
 from studybot.core.records import FileChange, IssueState
@@ -53,13 +54,19 @@ def apply_plan(
     parent: str,
     done: Callable[[Operation], None] = lambda operation: None,
     webhooks: Mapping[str, SecretStr] | None = None,
+    base_tree: str | None = None,
 ) -> Applied:
-    """Carry out ``operations`` in order; the commit, when planned, comes last."""
+    """Carry out ``operations`` in order; the commit, when planned, comes last.
+
+    ``base_tree`` is the tree SHA of ``parent`` when the checkout knows it (saves a request).
+    """
     warnings: list[str] = []
     for operation in operations:
         if isinstance(operation, CommitFiles):
             try:
-                sha = gateway.commit_files(branch, parent, commit_changes(operation, state), operation.message)
+                sha = gateway.commit_files(
+                    branch, parent, commit_changes(operation, state), operation.message, base_tree=base_tree
+                )
             except RefMoved:
                 return Applied(state, moved=True, warnings=tuple(warnings))
             done(operation)
@@ -119,6 +126,12 @@ def carry_out(operation: Operation, gateway: Gateway, state: State) -> Receipt:
             receipt = Receipt(comment=posted.id, author=posted.author)
         gateway.update_issue(operation.issue, state=IssueState.CLOSED, state_reason="completed")
         return receipt
+    if isinstance(operation, SetupIssue):
+        if operation.issue is None:
+            created = gateway.create_issue(operation.title, operation.body, ())
+            return Receipt(number=created.number, author=created.author)
+        gateway.update_issue(operation.issue, body=operation.body)
+        return Receipt()
     if isinstance(operation, Reply):
         if operation.reaction:
             gateway.add_reaction(operation.comment, operation.reaction)
