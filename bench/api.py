@@ -58,8 +58,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import history as generator
 
 from studybot.core.config import StudyConfig, parse_config
-from studybot.core.markers import Kind, marker
-from studybot.core.plan import read_marker
+from studybot.core.markers import Kind, marker, read_marker
 from studybot.shell.github import GitHubGateway
 from studybot.shell.runner import run_cycle
 

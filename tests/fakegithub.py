@@ -349,14 +349,17 @@ class FakeGitHub:
         self.writes.append(("add_reaction", {"comment_id": comment_id, "content": content}))
         self._end(fault)
 
-    def commit_files(self, branch: str, parent: str, changes: list[FileChange], message: str) -> str:
+    def commit_files(
+        self, branch: str, parent: str, changes: list[FileChange], message: str, *, base_tree: str | None = None
+    ) -> str:
         if not changes:
             return parent
         fault = self._begin("commit_files")
         self._count("GET git/ref")
         if self._heads.get(branch) != parent:
             raise RefMoved(f"{branch} no longer points at {parent[:12]}")
-        self._count("GET git/commits")
+        if base_tree is None:  # the real gateway reads the parent commit for its tree
+            self._count("GET git/commits")
         self._count("POST git/blobs", sum(1 for change in changes if change.content is not None))
         self._count("POST git/trees")
         self._count("POST git/commits")

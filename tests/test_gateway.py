@@ -314,6 +314,33 @@ def test_commit_goes_blobs_tree_commit_then_ref_without_force(api, gateway):
     assert sent(api.calls[5]) == {"sha": "3" * 40, "force": False}
 
 
+def test_commit_on_a_tree_the_checkout_knows_does_not_read_the_parent_commit(api, gateway):
+    """Given the parent's tree from the checkout, a commit costs the head check and the writes only."""
+    api.get(f"{REPO}/git/ref/heads/main", json={"ref": "refs/heads/main", "object": {"sha": PARENT}})
+    api.post(f"{REPO}/git/blobs", status=201, json={"sha": "1" * 40})
+    api.post(f"{REPO}/git/trees", status=201, json={"sha": "2" * 40})
+    api.post(f"{REPO}/git/commits", status=201, json={"sha": "3" * 40})
+    api.patch(f"{REPO}/git/refs/heads/main", json={"ref": "refs/heads/main", "object": {"sha": "3" * 40}})
+
+    sha = gateway.commit_files("main", PARENT, [FileChange("README.md", "x")], "m", base_tree="c" * 40)
+
+    assert sha == "3" * 40
+    assert [c.request.method for c in api.calls] == ["GET", "POST", "POST", "POST", "PATCH"]
+    assert sent(api.calls[2])["base_tree"] == "c" * 40
+    assert "GET git/commits" not in gateway.request_count()
+
+
+def test_commit_refuses_a_branch_force_pushed_back_behind_the_parent(api, gateway):
+    """A branch reset to an older commit is not fast-forwarded over: that would bring back what was removed."""
+    older = "0" * 40  # an ancestor of PARENT: the ref update alone (force: false) would accept the commit
+    api.get(f"{REPO}/git/ref/heads/main", json={"ref": "refs/heads/main", "object": {"sha": older}})
+
+    with pytest.raises(RefMoved):
+        gateway.commit_files("main", PARENT, [FileChange("README.md", "x")], "m", base_tree="c" * 40)
+
+    assert len(api.calls) == 1  # nothing written
+
+
 def test_commit_raises_ref_moved_when_github_refuses_a_non_fast_forward(api, gateway):
     """A push that lands mid-commit makes the bot re-read and retry instead of overwriting it."""
     api.get(f"{REPO}/git/ref/heads/main", json={"object": {"sha": PARENT}})

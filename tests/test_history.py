@@ -299,3 +299,11 @@ def test_a_huge_readme_is_refused_with_a_sentence(repo, config, monkeypatch):
     commit(repo, "장서진", kst(2022, 4, 6), {"README.md": table()})
     with pytest.raises(CheckoutError, match="larger than"):
         evidence_of(repo, config)
+
+
+def test_tree_of_a_commit_is_the_tree_git_records_for_it(repo):
+    """The checkout answers which tree a commit has, so a commit on it needs no read from GitHub."""
+    sha = commit(repo, "장서진", kst(2022, 4, 10, 21), {"README.md": table()})
+    recorded = repo._run("cat-file", "-p", sha).decode().splitlines()[0]
+    assert recorded == f"tree {repo.tree_of(sha)}"
+    assert repo.tree_of("HEAD") == repo.tree_of(sha)

@@ -337,10 +337,10 @@ def member_pushes_during_commit(study: Study, change: Callable[[str], str], who:
     original = github.commit_files
     pushed: list[str] = []
 
-    def racing(branch, parent, changes, message):
+    def racing(branch, parent, changes, message, **options):
         if len(pushed) < times:
             pushed.append(study.edit(who, github.now, change))
-        return original(branch, parent, changes, message)
+        return original(branch, parent, changes, message, **options)
 
     github.commit_files = racing
     return pushed
@@ -364,6 +364,21 @@ def test_a_refused_ref_update_is_retried_on_the_fresh_head(tmp_path):
     assert all(start in study.readme() for start in (markers(region)[0] for region in REGIONS))
     assert study.ledger() is not None
     assert_commits_whole(study)
+
+
+def test_a_commit_takes_the_parents_tree_from_the_checkout_and_a_retry_from_github(tmp_path):
+    """The first attempt asks GitHub for no commit it already has checked out; after the branch moved, one read."""
+    study = term_study(tmp_path, 3)
+    outcome = study.run(kst(2022, 4, 6, 10))
+    assert outcome.commit is not None and len(study.github.base_trees) == 1
+    assert "GET git/commits" not in study.github.request_count()
+
+    member_pushes_during_commit(study, lambda text: put_link(text, 1, "구미진", "https://m.example/race"), "구미진")
+    study.edit("장서진", kst(2022, 4, 10, 21), lambda text: put_link(text, 1, "장서진", "https://s.example/1"))
+    outcome = study.run(kst(2022, 4, 11, 12))
+    assert outcome.commit is not None and study.github.head() == outcome.commit
+    assert len(study.github.base_trees) == 2  # the refused attempt used the checkout's tree
+    assert study.github.request_count()["GET git/commits"] == 1  # the retry on the member's head read it
 
 
 def test_a_member_pushing_while_the_bot_commits_keeps_both_changes(tmp_path):

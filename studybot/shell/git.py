@@ -174,6 +174,10 @@ class Repository:
         except GitError:
             return None
 
+    def tree_of(self, rev: str) -> str:
+        """The SHA of the tree of commit ``rev``."""
+        return self._run("rev-parse", "--verify", "--end-of-options", f"{rev}^{{tree}}").decode().strip()
+
     def show(self, rev: str, path: str) -> str | None:
         """A file's text at ``rev`` (None when it is not there)."""
         try:

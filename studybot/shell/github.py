@@ -363,15 +363,26 @@ class GitHubGateway:
             body={"content": content},
         )
 
-    def commit_files(self, branch: str, parent: str, changes: list[FileChange], message: str) -> str:
-        """Commit ``changes`` on ``parent`` and fast-forward ``branch`` to it; :class:`RefMoved` if the branch moved."""
+    def commit_files(
+        self, branch: str, parent: str, changes: list[FileChange], message: str, *, base_tree: str | None = None
+    ) -> str:
+        """Commit ``changes`` on ``parent`` and fast-forward ``branch`` to it; :class:`RefMoved` if the branch moved.
+
+        ``base_tree`` is the tree SHA of ``parent`` when the caller already knows it (the local
+        checkout does); without it the parent commit is read to find its tree.
+        """
         if not changes:
             return parent
-        # Checking first spares the writes when the branch already moved, and refuses a branch
-        # that moved backwards, which a fast-forward check alone would let through.
+        # The ref update below (force: false) refuses a branch that moved ahead or sideways, but
+        # lets through one whose head is now an ancestor of ``parent``: a force-push back, or a
+        # checkout of another branch that is ahead of this one. Committing there would bring
+        # back what the force-push removed, or merge that branch. So the head is checked first;
+        # this also spares the writes when the branch already moved.
         if self.branch_head(branch) != parent:
             raise RefMoved(f"{branch} no longer points at {parent[:12]}")
-        _, commit = self._request("GET", f"{self._repo_path}/git/commits/{parent}", "GET git/commits")
+        if base_tree is None:
+            _, commit = self._request("GET", f"{self._repo_path}/git/commits/{parent}", "GET git/commits")
+            base_tree = str(commit["tree"]["sha"])
         entries: list[dict[str, Any]] = []
         for change in changes:
             entry: dict[str, Any] = {"path": change.path, "mode": "100644", "type": "blob"}
@@ -390,7 +401,7 @@ class GitHubGateway:
             "POST",
             f"{self._repo_path}/git/trees",
             "POST git/trees",
-            body={"base_tree": commit["tree"]["sha"], "tree": entries},
+            body={"base_tree": base_tree, "tree": entries},
         )
         _, new = self._request(
             "POST",

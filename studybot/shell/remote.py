@@ -51,10 +51,14 @@ class Gateway(Protocol):
         """A text file at a commit, or None when it does not exist there."""
         ...
 
-    def commit_files(self, branch: str, parent: str, changes: list[FileChange], message: str) -> str:
+    def commit_files(
+        self, branch: str, parent: str, changes: list[FileChange], message: str, *, base_tree: str | None = None
+    ) -> str:
         """Make one commit on ``parent`` with ``changes`` and move ``branch`` to it (no force).
 
-        Raises :class:`RefMoved` when the branch no longer points at ``parent``.
+        ``base_tree``, when given, is the tree SHA of ``parent`` (read from the checkout), which
+        saves reading the parent commit. Raises :class:`RefMoved` when the branch no longer
+        points at ``parent``.
         Returns the new commit SHA.
         """
         ...

@@ -124,6 +124,7 @@ def run_cycle(
             outcome.commit, state, warnings = apply_with_retry(
                 config, schedule, gateway, world, plan, now, branch=branch, only_week=only_week,
                 done=lambda operation: log(operation.describe(messages)), webhooks=webhooks,
+                base_tree=repository.tree_of(world.git.head) if world.git.head else None,
             )
             outcome.notes += warnings
         except RegionError as error:  # a member broke the README's markers while we committed
@@ -146,20 +147,26 @@ def apply_with_retry(
     done: Callable[[Operation], None] = lambda operation: None,
     redecide: Callable[[World, State], Plan] | None = None,
     webhooks: Mapping[str, SecretStr] | None = None,
+    base_tree: str | None = None,
 ) -> tuple[str | None, State, list[str]]:
     """Apply the plan; when the branch moved under the commit, read the new README and ledger
-    there, merge the states, decide again and commit on the new head."""
+    there, merge the states, decide again and commit on the new head.
+
+    ``base_tree`` is the tree of ``world.git.head`` as the checkout has it; a retry on a new
+    head reads that head's tree from GitHub instead."""
     parent = world.git.head or ""
     if redecide is None:
         redecide = lambda world, state: decide(config, schedule, world, state, now, only_week=only_week)  # noqa: E731
     operations, state = plan.operations, plan.state
     warnings: list[str] = []
     for _ in range(COMMIT_ATTEMPTS):
-        applied = apply_plan(operations, state, gateway, branch=branch, parent=parent, done=done, webhooks=webhooks)
+        applied = apply_plan(
+            operations, state, gateway, branch=branch, parent=parent, done=done, webhooks=webhooks, base_tree=base_tree
+        )
         warnings += applied.warnings
         if not applied.moved:
             return applied.commit, applied.state, warnings
-        parent = gateway.branch_head(branch)
+        parent, base_tree = gateway.branch_head(branch), None
         files = {path: gateway.read_file(path, parent) for path in world.files}
         theirs = gateway.read_file(config.output.ledger, parent)
         world = dataclasses.replace(world, files=files, ledger=theirs)
