@@ -21,11 +21,21 @@ from studybot.shell.runner import Outcome, run_cycle
 class GitBackedGitHub(FakeGitHub):
     """FakeGitHub whose commits are real commits of a local repository."""
 
-    def __init__(self, path: Path, files: Mapping[str, str], *, now: dt.datetime, owner: str, **kwargs):
+    def __init__(
+        self,
+        path: Path,
+        files: Mapping[str, str],
+        *,
+        now: dt.datetime,
+        owner: str,
+        identities: Mapping[str, tuple[str, str]] | None = None,
+        **kwargs,
+    ):
+        """``identities``: login -> (author name, address) for commits; GitHub's noreply otherwise."""
         self.repository = Repository.create(path)
+        self.identities = dict(identities or {})
         self._trees: dict[str, dict[str, str]] = {}
         self._authored: dt.datetime | None = None
-        self.base_trees: list[str] = []  # tree SHAs the runner passed to commit_files
         self.base_trees: list[str] = []  # tree SHAs the runner passed to commit_files
         self.base_trees: list[str] = []  # tree SHAs the runner passed to commit_files
         super().__init__(files, now=now, owner=owner, **kwargs)
@@ -52,20 +62,14 @@ class GitBackedGitHub(FakeGitHub):
             self.base_trees.append(base_tree)
         return super().commit_files(branch, parent, changes, message, base_tree=base_tree)
 
-    def commit_files(self, branch, parent, changes, message, *, base_tree=None) -> str:
-        """As the fake's, and a tree the caller names must be the parent's tree in git."""
-        if base_tree is not None:
-            assert base_tree == self.repository.tree_of(parent), "base_tree is not the parent's tree"
-            self.base_trees.append(base_tree)
-        return super().commit_files(branch, parent, changes, message, base_tree=base_tree)
-
     def _new_commit(self, parent, files, message, actor, branch, at=None) -> FakeCommit:
         previous = self._trees.get(parent, {}) if parent else {}
         changes: dict[str, str | None] = {path: None for path in previous if path not in files}
         changes.update({path: text for path, text in files.items() if previous.get(path) != text})
         when = at or self.now
+        name, email = self.identities.get(actor, (actor, f"{actor}@users.noreply.github.com"))
         sha = self.repository.commit(
-            changes, message, author=actor, email=f"{actor}@users.noreply.github.com",
+            changes, message, author=name, email=email,
             when=self._authored or when, committed=self._authored or when,
         )
         self._trees[sha] = dict(files)
