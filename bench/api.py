@@ -639,7 +639,7 @@ def check_world(study: Study) -> list[str]:
     if still_open:
         problems.append(f"issues still open: {still_open[:5]}")
     ledger = git(study.repo, "show", "HEAD:.studybot/ledger.json")
-    if len(json.loads(ledger).get("issues", {})) != weeks:
+    if len(json.loads(ledger).get("sync", {}).get("issues", {})) != weeks:
         problems.append("the ledger does not know every week's issue")
     return problems
 
