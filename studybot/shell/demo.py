@@ -7,7 +7,9 @@ write.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+import json
 import re
 import tempfile
 from collections.abc import Sequence
@@ -18,11 +20,14 @@ from typing import Any, TextIO
 import yaml
 
 from studybot.core.config import StudyConfig, localize, parse_config
-from studybot.core.decide import decide
+from studybot.core.decide import Plan, decide
 from studybot.core.messages import messages_for
+from studybot.core.notices import payload
+from studybot.core.plan import CommitFiles, Notify
 from studybot.core.render import render_fines, render_report, render_rotation
 from studybot.core.schedule import Schedule, build_schedule
 from studybot.core.state import load_state
+from studybot.shell.apply import commit_changes
 from studybot.shell.git import Repository
 from studybot.shell.read import open_checkout, read_world
 
@@ -110,11 +115,16 @@ def run_demo(out: TextIO, example: str = "study-mlops") -> int:
         from studybot.shell.folderdemo import run_folder_demo
 
         return run_folder_demo(out)
-    with tempfile.TemporaryDirectory(prefix="studybot-demo-") as folder:
-        config, schedule, now = build_example(Path(folder))
-        world = read_world(config, open_checkout(folder))
+    # The example repository is kept, so a leader can open the feed and the picture it writes.
+    folder = Path(tempfile.mkdtemp(prefix="studybot-demo-"))
+    config, schedule, now = build_example(folder)
+    repository = open_checkout(folder)
+    world = read_world(config, repository)
+    # Both webhooks as if configured, to show what Discord and Slack would receive.
+    world = dataclasses.replace(world, webhooks=frozenset({"discord", "slack"}), repository_url=EXAMPLE_URL)
     # The same decide as a run and as ``report``, on the example's checkout.
     plan = decide(config, schedule, world, load_state(world.ledger), now)
+    written = commit_locally(repository, plan, now)
     report = plan.report
     submissions = sum(1 for week in report.weeks for judgement in week.members.values() if judgement.submission)
     messages = messages_for(config.study.language)
@@ -130,7 +140,27 @@ def run_demo(out: TextIO, example: str = "study-mlops") -> int:
     for title, body in example_comments(config, schedule, report, now):
         print(f"\n{rule}\n{title}\n{rule}\n", file=out)
         print(body, file=out)
+    for notice in (op for op in plan.operations if isinstance(op, Notify)):
+        sent = payload(notice.platform, notice.notice, messages, notice.user_ids)
+        print(f"\n{rule}\n{notice.describe(messages)} (what the webhook receives)\n{rule}\n", file=out)
+        print(json.dumps(sent, ensure_ascii=False, indent=2), file=out)
+    print(f"\n{rule}\nFiles the run commits, written into the example repository\n{rule}\n", file=out)
+    for path in written:
+        print(folder / path, file=out)
     return 0
+
+
+EXAMPLE_URL = "https://github.com/SEOJIN-Lab/Study-MLOps"
+
+
+def commit_locally(repository: Repository, plan: Plan, now: dt.datetime) -> list[str]:
+    """Make the plan's commit in the example repository (the demo's stand-in for GitHub)."""
+    commit = next((op for op in plan.operations if isinstance(op, CommitFiles)), None)
+    if commit is None:
+        return []
+    files: dict[str, str | bytes | None] = {change.path: change.content for change in commit_changes(commit, plan.state)}
+    repository.commit(files, commit.message, author="studybot", email="studybot@users.noreply.github.com", when=now)
+    return sorted(files)
 
 
 def example_comments(config: StudyConfig, schedule: Schedule, report, now: dt.datetime) -> list[tuple[str, str]]:
