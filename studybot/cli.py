@@ -358,11 +358,14 @@ def _calendar(arguments: argparse.Namespace, out: TextIO) -> int:
 
 
 def locale_language(environ: Mapping[str, str]) -> str | None:
-    """The language of the user's locale (LC_ALL, LC_MESSAGES, then LANG), if ko or en."""
-    from studybot.core.config import language_of_locale
+    """The language of the user's locale (LC_ALL, LC_MESSAGES, then LANG), if ko or en.
 
+    The rule of ``config.language_of_locale``, kept here so ``--help`` does not load the config
+    model (pydantic); tests/test_cli.py checks that the two agree.
+    """
     locale = next((environ[name] for name in ("LC_ALL", "LC_MESSAGES", "LANG") if environ.get(name)), None)
-    return language_of_locale(locale)
+    code = (locale or "").split(".")[0].split("_")[0].split("-")[0].lower()
+    return code if code in LANGUAGES else None
 
 
 def parse_now(text: str | None, now: dt.datetime, timezone: str | None = None, language: str | None = None) -> dt.datetime:

@@ -295,3 +295,18 @@ def test_argument_errors_follow_the_studys_language(capsys):
     assert done.value.code == 2
     error = capsys.readouterr().err
     assert "오류: --format 인자: 고를 수 없는 값입니다: 'pdf'" in error and "invalid choice" not in error
+
+
+@pytest.mark.parametrize("locale", ["ko_KR.UTF-8", "ko", "en_US.UTF-8", "C.UTF-8", "fr_FR", "KO-kr", ""])
+def test_the_clis_locale_rule_is_the_configs(locale):
+    """--help reads the locale without the config model, by the same rule the config uses."""
+    from studybot.core.config import language_of_locale
+
+    assert locale_language({"LANG": locale}) == language_of_locale(locale or None)
+
+
+def test_help_does_not_load_the_config_model():
+    """`studybot --help` outside a study stays light: pydantic is not imported."""
+    probe = "import sys, runpy\nsys.argv = ['studybot', '--help']\ntry:\n    runpy.run_module('studybot', run_name='__main__')\nexcept SystemExit:\n    pass\nprint('pydantic' in sys.modules, file=sys.stderr)\n"
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, cwd="/", check=False, timeout=120)
+    assert done.stderr.strip().splitlines()[-1] == "False"
