@@ -79,7 +79,7 @@ def test_run_writes_outputs_summary_and_report(study, tmp_path):
     assert values["report"] == str(study.workspace / "studybot-report.json")
     assert "이슈 열기: [1주차] Q&A" in values["summary"]
     summary = (tmp_path / "summary.md").read_text()
-    assert summary.startswith("## studybot") and "| 장서진 | ⏳ 대기 |" in summary
+    assert summary.startswith("## studybot") and "| 장서진 | ⏳ 미제출 |" in summary
     report = json.loads((study.workspace / "studybot-report.json").read_text())
     assert report["study"] == "Study-MLOps" and report["weeks"][0]["week"] == 1
     assert f"::add-mask::{TOKEN}" in log and TOKEN not in log.replace(f"::add-mask::{TOKEN}", "")

@@ -196,7 +196,7 @@ def test_a_non_maintainer_cannot_excuse_themselves(study, login):
     assert json.loads(study.ledger())["decisions"]["overrides"] == []
     assert read_region(study.readme(), "fines") == fines_before
     replies = [c.body for c in study.github.comments.values() if marker(0, Kind.REPLY, command.id) in c.body]
-    assert len(replies) == 1 and "스터디 관리자(장서진)만" in replies[0]
+    assert len(replies) == 1 and "스터디장(장서진)만" in replies[0]
     assert command.id not in study.github.reactions  # one write per refusal
 
 

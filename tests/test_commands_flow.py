@@ -82,7 +82,7 @@ def test_a_member_with_write_access_cannot_command(study):
     assert frozen(study, 1, "구미진")["verdict"] == "absent"
     assert json.loads(study.ledger())["decisions"]["overrides"] == []
     reply = replies_to(study, command.id)
-    assert len(reply) == 1 and "스터디 관리자(장서진)만" in reply[0]
+    assert len(reply) == 1 and "스터디장(장서진)만" in reply[0]
     assert outcome.report.tallies["구미진"].fines == 4000
     assert command.id not in study.github.reactions  # a refusal costs one write: the reply
     again = study.github.add_comment(week_issue(study, 1), "/studybot excuse @mijinkoo 1 제발", "mijinkoo",

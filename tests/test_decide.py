@@ -81,7 +81,7 @@ def test_a_member_with_write_access_cannot_command(seed, seed_schedule):
     plan = decide(seed, seed_schedule, world(github=granted), started(), kst(2022, 4, 8))
     assert plan.state.decisions.overrides == []
     (refusal,) = [op for op in plan.operations if isinstance(op, Reply)]
-    assert refusal.reaction is None and "스터디 관리자(장서진)만" in (refusal.body or "")  # one write: the reply
+    assert refusal.reaction is None and "스터디장(장서진)만" in (refusal.body or "")  # one write: the reply
 
 
 def test_question_issues_are_read_only_when_a_week_closes(seed, seed_schedule):

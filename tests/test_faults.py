@@ -31,7 +31,7 @@ import github_samples as gh
 import pytest
 import requests
 import responses
-from helpers import SEED_CONFIG
+from helpers import SEED_CONFIG, started
 
 from studybot.core.config import load_config
 from studybot.core.decide import Plan, decide
@@ -612,7 +612,7 @@ def run_once(api: GitHubAPI, ledger: State, now: dt.datetime, gw: GitHubGateway)
 
 def converge(api: GitHubAPI, faults: Faults, tally: Counter[str], attempts: int = 40) -> State:
     """Run each phase until a run finishes; a failed run keeps nothing (its ledger is never committed)."""
-    ledger = State()
+    ledger = started()  # the leader has answered the setup issue
     with responses.RequestsMock(assert_all_requests_are_fired=False) as mock:
         faults.install(mock)
         for now in PHASES:

@@ -22,8 +22,8 @@ MEMBER_FACING = ("issue.", "reminder.", "closing.", "results.", "questions.", "c
                  "settlement.", "rotation.", "ledger.", "notice.", "verdict.", "report.", "status.", "ics.", "picture.",
                  "homework.", "placeholder.", "notify.", "time.", "kind.")
 # Values that tests of the run pipeline still pin; they change when the pipeline owner switches them.
-PINNED_LEFTOVERS = {"issue.body": "tests/test_cycle_flow.py pins '2022-04-12 15:00 UTC' in the issue body"}
-PINNED_TERMS = {"command.refused": "tests/test_commands_flow.py pins '스터디 관리자(장서진)만'"}
+PINNED_LEFTOVERS: dict[str, str] = {}
+PINNED_TERMS: dict[str, str] = {}
 # English words that have a Korean word every study uses; a leader's message must not fall back to them either.
 NEVER_IN_KOREAN = {"ledger", "pending", "deadline", "fine", "fines", "submit", "submission", "excused", "absent", "late"}
 
@@ -104,10 +104,10 @@ def test_korean_says_study_leader_and_fine_book(key):
 
 @pytest.mark.parametrize("language", ["ko", "en"])
 def test_no_utc_in_what_members_read(language):
-    """Members read times in the study's zone only; UTC stays out of every member-facing text but the issue body still pinned by a flow test."""
+    """Members read times in the study's zone only; UTC stays out of every member-facing text."""
     messages = KO if language == "ko" else EN
     leaking = [key for key in messages.text if key.startswith(MEMBER_FACING) and "UTC" in messages.text[key]]
-    assert leaking == ["issue.body"]  # the pipeline switches this one; then this list is empty
+    assert leaking == []
 
 
 @pytest.mark.parametrize("key", sorted(KO.text))

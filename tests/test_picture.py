@@ -58,7 +58,7 @@ def test_each_cell_has_the_state_of_the_report():
     assert states["구미진 · 1주차: 지각 · 벌금 3,000원"] == "late"
     assert states["구미진 · 2주차: 결석 · 벌금 4,000원"] == "absent"
     assert states["한현경 · 3주차: 면제"] == "excused"
-    assert states["이은빈 · 6주차: 대기"] == "pending"
+    assert states["이은빈 · 6주차: 미제출"] == "pending"
     assert states["이은빈 · 7주차: 예정"] == "upcoming"
     assert states[f"{HOSTILE} · 1주차: 해당 없음"] == "not_member"
 

@@ -20,7 +20,7 @@ def test_each_week_shows_its_verdict_mark_and_arrival():
     text = reply("구미진")
     assert "| 1주차 | ⏰ 지각 | 2022-04-13 (수) 02:00 | 3,000원 |" in text
     assert "| 2주차 | ❌ 결석 | — | 4,000원 |" in text
-    assert "| 6주차 | ⏳ 대기 | 2022-06-01 (수) 00:00 전까지 |  |" in text
+    assert "| 6주차 | ⏳ 미제출 | 2022-06-01 (수) 00:00 전까지 |  |" in text
     assert "7주차" not in text.split("- ")[0]  # weeks not judged yet are not listed
 
 
