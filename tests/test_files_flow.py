@@ -14,7 +14,7 @@ from studybot.core.config import parse_config
 from studybot.core.markers import Kind, marker
 from studybot.shell.demo import example_file
 
-UTC = dt.timezone.utc
+UTC = dt.UTC
 
 
 @pytest.fixture()
