@@ -28,7 +28,7 @@ from studybot.core.render import render_fines, render_report, render_rotation
 from studybot.core.schedule import Schedule, build_schedule
 from studybot.core.state import load_state
 from studybot.shell.apply import commit_changes
-from studybot.shell.git import Repository
+from studybot.shell.git import Repository, ScriptedCommit
 from studybot.shell.read import open_checkout, read_world
 
 EXAMPLES = ("study-mlops", "mlops-study")
@@ -55,12 +55,13 @@ def build_example(path: Path) -> tuple[StudyConfig, Schedule, dt.datetime]:
     repository = Repository.create(path)
     readme = example_file("README.md")
     logins = {member.name: member.github for member in config.members}
+    history: list[ScriptedCommit] = []
 
     def local(text: str) -> dt.datetime:
         return localize(schedule.zone, dt.datetime.fromisoformat(text))
 
     for event in script["events"]:
-        files: dict[str, str | None] = {}
+        files: dict[str, str | bytes | None] = {}
         if event.get("create"):
             files = {"README.md": readme, "config/study.yml": config_text}
         elif "link" in event:
@@ -70,14 +71,17 @@ def build_example(path: Path) -> tuple[StudyConfig, Schedule, dt.datetime]:
             readme = put_blog(readme, **event["blog"])
             files = {"README.md": readme}
         author = event["by"]
-        repository.commit(
-            files,
-            event.get("message") or describe(event),
-            author=author,
-            email=noreply(logins.get(author), author),
-            when=local(event["at"]),
-            committed=local(event["committed"]) if "committed" in event else None,
+        history.append(
+            ScriptedCommit(
+                files,
+                event.get("message") or describe(event),
+                author=author,
+                email=noreply(logins.get(author), author),
+                when=local(event["at"]),
+                committed=local(event["committed"]) if "committed" in event else None,
+            )
         )
+    repository.import_commits(history)
     return config, schedule, local(script["now"])
 
 

@@ -26,7 +26,7 @@ from studybot.core.report import Report
 from studybot.core.schedule import Schedule, build_schedule
 from studybot.core.state import load_state
 from studybot.shell.demo import example_comments, example_file, noreply, print_demo
-from studybot.shell.git import Repository
+from studybot.shell.git import Repository, ScriptedCommit
 from studybot.shell.read import open_checkout, read_world
 
 FOLDER_EXAMPLE = "mlops-study"
@@ -98,6 +98,8 @@ def build_folder_example(path: Path, bot_placeholders: bool = True) -> FolderExa
     repository = Repository.create(path)
     readme = example_file("README.md", FOLDER_EXAMPLE)
     tree: set[str] = set()
+    contents: dict[str, str | bytes] = {}  # what each path holds, for renames
+    history: list[ScriptedCommit] = []
     logins = {member.name: member.github for member in config.members}
 
     def local(text: str) -> dt.datetime:
@@ -134,19 +136,23 @@ def build_folder_example(path: Path, bot_placeholders: bool = True) -> FolderExa
             message = message or f"Add files via upload: {upload['path']}"
         elif "move" in event:
             moved = event["move"]
-            files = {moved["to"]: (path / moved["from"]).read_bytes(), moved["from"]: None}
+            files = {moved["to"]: contents[moved["from"]], moved["from"]: None}
             message = message or f"Rename {moved['from']} to {moved['to']}"
         author = event["by"]
         bot = author == "studybot"
-        repository.commit(
-            files,
-            message,
-            author=BOT_NAME if bot else author,
-            email=BOT_EMAIL if bot else noreply(logins.get(author), author),
-            when=local(event["at"]),
+        history.append(
+            ScriptedCommit(
+                files,
+                message,
+                author=BOT_NAME if bot else author,
+                email=BOT_EMAIL if bot else noreply(logins.get(author), author),
+                when=local(event["at"]),
+            )
         )
+        contents.update({name: content for name, content in files.items() if content is not None})
         tree.update(name for name, content in files.items() if content is not None)
         tree.difference_update(name for name, content in files.items() if content is None)
+    repository.import_commits(history)
     return FolderExample(config, schedule, local(script["now"]), readme, frozenset(tree))
 
 
