@@ -149,8 +149,8 @@ def test_summary_tells_what_comes_next_and_what_was_skipped(study, tmp_path):
     summary = (tmp_path / "summary.md").read_text()
     assert "### 이번 주 일정" in summary
     assert "1주차 Q&A 이슈: #1" in summary
-    assert "리마인더: 2022-04-12 (화) 18:00" in summary
-    assert "마감·이슈 닫기: 2022-04-13 (수) 00:00" in summary and "결과: 2022-04-13 (수) 12:00" in summary
+    assert "리마인더: 4월 12일(화) 18:00" in summary
+    assert "마감·이슈 닫기: 4월 13일(수) 00:00" in summary and "결과: 4월 13일(수) 12:00" in summary
     for member in ("장서진", "구미진", "이은빈", "한현경", "문수인"):
         study.edit(member, kst(2022, 4, 10), lambda text, m=member: put_link(text, 1, m, f"https://x.example/{m}"))
     (tmp_path / "summary.md").unlink()

@@ -80,7 +80,7 @@ def test_calendar_table_shows_local_weekdays_and_breaks():
     """The table form names the weekday in the study's language and shows the breaks."""
     code, text = run("calendar", "--config", str(SEED_CONFIG))
     assert code == 0
-    assert "| 1주차 | 2022-04-13 (수) 00:00 | 2022-04-13 (수) 12:00 |" in text
+    assert "| 1주차 | 4월 13일(수) 00:00 | 4월 13일(수) 12:00 |" in text
     assert "휴식: 중간고사" in text
 
 

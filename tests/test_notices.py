@@ -272,7 +272,7 @@ def test_english_titles():
 
 def config_with(notify: str) -> str:
     base = Path("config/study.yml").read_text(encoding="utf-8")
-    return base + "notify:\n" + notify
+    return base[: base.index("\nnotify:") + 1] + "notify:\n" + notify  # the seed's own notify section replaced
 
 
 def test_config_reads_the_notify_section():
@@ -288,7 +288,8 @@ def test_config_reads_the_notify_section():
 
 def test_config_without_notify_has_none():
     """Without a notify section no platform is set up."""
-    config = parse_config(Path("config/study.yml").read_text(encoding="utf-8"))
+    base = Path("config/study.yml").read_text(encoding="utf-8")
+    config = parse_config(base[: base.index("\nnotify:") + 1])
     assert config.notify.discord is None and config.notify.slack is None
 
 
@@ -301,7 +302,8 @@ def test_config_refuses_unknown_keys_events_and_bad_ids():
             "  kakao: {}\n"
         ))
     problems = {(problem.line, problem.column): problem.message for problem in caught.value.problems}
-    first = len(Path("config/study.yml").read_text(encoding="utf-8").splitlines()) + 2
+    base = Path("config/study.yml").read_text(encoding="utf-8")
+    first = len(base[: base.index("\nnotify:") + 1].splitlines()) + 2
 
     def at(line: int, text: str) -> list[str]:
         return [message for (row, _), message in problems.items() if row == line and text in message]

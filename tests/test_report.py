@@ -80,7 +80,7 @@ def test_markdown_report_is_in_korean(example):
     """The default Markdown report speaks the study's language and marks untrusted times."""
     code, text = report(example, "--now", "2022-05-26T00:00:00+09:00")
     assert code == 0
-    assert "## 1주차 — 마감 2022-04-13 (수) 00:00" in text
+    assert "## 1주차 — 마감 4월 13일(수) 00:00" in text
     assert "(커밋 시각)" in text and "꼴찌 제외" in text
 
 

@@ -18,9 +18,9 @@ def reply(member: str, language: str = "ko", **extra: object) -> str:
 def test_each_week_shows_its_verdict_mark_and_arrival():
     """The member sees every judged week with its mark, when the work came, and the fine."""
     text = reply("구미진")
-    assert "| 1주차 | ⏰ 지각 | 2022-04-13 (수) 02:00 | 3,000원 |" in text
+    assert "| 1주차 | ⏰ 지각 | 4월 13일(수) 02:00 | 3,000원 |" in text
     assert "| 2주차 | ❌ 결석 | — | 4,000원 |" in text
-    assert "| 6주차 | ⏳ 미제출 | 2022-06-01 (수) 00:00 전까지 |  |" in text
+    assert "| 6주차 | ⏳ 미제출 | 6월 1일(수) 00:00 전까지 |  |" in text
     assert "7주차" not in text.split("- ")[0]  # weeks not judged yet are not listed
 
 
@@ -53,7 +53,7 @@ def test_next_blog_turn_is_the_first_future_week_they_write():
     _config, schedule, report = term()
     assert report.writers[5] == "구미진"  # week 5 is already past on 2022-05-26
     assert next_blog_turn(report, schedule, "구미진") == 10
-    assert "- 다음 팀 블로그 차례: **10주차** (과제 마감 2022-07-13 (수) 00:00)" in reply("구미진")
+    assert "- 다음 팀 블로그 차례: **10주차** (과제 마감 7월 13일(수) 00:00)" in reply("구미진")
     assert "- 남은 팀 블로그 차례는 없습니다." in reply(HOSTILE)
 
 
@@ -73,7 +73,7 @@ def test_weeks_before_joining_are_left_out():
 def test_english_study_gets_english():
     """An English study's reply is in English with its money format."""
     text = reply("구미진", "en")
-    assert "| W1 | ⏰ late | 2022-04-13 (Wed) 02:00 | KRW 3,000 |" in text
+    assert "| W1 | ⏰ late | Wed 13 Apr 02:00 | KRW 3,000 |" in text
     assert "Fines **KRW 19,000** · paid KRW 3,000 · still owed **KRW 16,000**" in text
     assert "Your next team blog turn: **week 10**" in text
 

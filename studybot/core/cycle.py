@@ -232,7 +232,7 @@ def reminder_body(context: Context, week: Week, names: list[str]) -> str:
         marker=marker(week.number, Kind.REMINDER),
         week=week.number,
         left=_duration(context.config.qna.reminder_before or dt.timedelta(0), messages),
-        deadline=messages.when(context.schedule.local(week.deadline)),
+        deadline=messages.deadline_spoken(context.schedule.local(week.deadline)),
         names=", ".join(mention(logins.get(name), name) for name in names),
     )
 

@@ -31,8 +31,8 @@ class Messages:
         return str(self._module.WEEKDAYS[day.weekday()])
 
     def when(self, instant: dt.datetime) -> str:
-        """A local instant as members read it, e.g. ``2022-04-13 (수) 00:00``."""
-        return f"{instant:%Y-%m-%d} ({self.weekday(instant.date())}) {instant:%H:%M}"
+        """A local instant as members say it: ``4월 13일(수) 00:00`` / ``Wed 13 Apr 00:00``."""
+        return self.when_spoken(instant)
 
     def month(self, number: int) -> str:
         """A month as the study's language names it in a date (``4`` for 4월, ``Apr``)."""
