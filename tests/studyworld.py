@@ -37,7 +37,6 @@ class GitBackedGitHub(FakeGitHub):
         self._trees: dict[str, dict[str, str]] = {}
         self._authored: dt.datetime | None = None
         self.base_trees: list[str] = []  # tree SHAs the runner passed to commit_files
-        self.base_trees: list[str] = []  # tree SHAs the runner passed to commit_files
         super().__init__(files, now=now, owner=owner, **kwargs)
 
     def push_dated(self, files: Mapping[str, str | None], actor: str, at: dt.datetime, authored: dt.datetime) -> str:
@@ -47,13 +46,6 @@ class GitBackedGitHub(FakeGitHub):
             return self.push(files, actor, at)
         finally:
             self._authored = None
-
-    def commit_files(self, branch, parent, changes, message, *, base_tree=None) -> str:
-        """As the fake's, and a tree the caller names must be the parent's tree in git."""
-        if base_tree is not None:
-            assert base_tree == self.repository.tree_of(parent), "base_tree is not the parent's tree"
-            self.base_trees.append(base_tree)
-        return super().commit_files(branch, parent, changes, message, base_tree=base_tree)
 
     def commit_files(self, branch, parent, changes, message, *, base_tree=None) -> str:
         """As the fake's, and a tree the caller names must be the parent's tree in git."""
