@@ -66,3 +66,17 @@ def test_a_question_with_a_link_is_left_alone(study):
     assert outcome.report.weeks[0].members["구미진"].verdict.value == "pending"
     assert comment.id not in study.github.reactions
     assert not [c for c in study.github.comments.values() if marker(0, Kind.REPLY, comment.id) in c.body]
+
+
+def test_a_link_after_the_cut_off_shows_when_it_arrived(study):
+    """Absent still, but the results say what came after 12:00 and when; the comment then stays as posted."""
+    study.run(kst(2022, 4, 6, 10))
+    study.github.add_comment(week1_issue(study), "과제 제출합니다 https://late.example/1", "mijinkoo",
+                             at=kst(2022, 4, 13, 13, 5))
+    outcome = study.run(kst(2022, 4, 13, 13, 10))
+    assert outcome.report.weeks[0].members["구미진"].verdict.value == "absent"
+    (results,) = [c for c in study.github.comments.values() if marker(1, Kind.RESULTS) in c.body]
+    assert "| 구미진 | ❌ 결석 (12:00 이후 13:05 제출) | 4,000원 |" in results.body
+    writes = study.github.writes[:]
+    study.run(kst(2022, 4, 13, 14))
+    assert [op for op, _ in study.github.writes[len(writes):] if op == "update_comment"] == []

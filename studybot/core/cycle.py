@@ -87,7 +87,7 @@ def plan_settlement(context: Context) -> list[Operation]:
     from studybot.core.render import render_settlement
 
     body = context.messages.t(
-        "settlement.statement",
+        "settlement.statement_all" if context.report.exclude == "none" else "settlement.statement",
         marker=marker(last.number, Kind.SETTLEMENT),
         study=escape(context.config.study.name),
         table="\n".join(render_settlement(context.report, context.messages, title=False)),
@@ -257,6 +257,12 @@ def results_body(context: Context, results: WeekReport) -> str:
         at = messages.when(schedule.local(judgement.submission.at)) if judgement.submission else ""
         fine = messages.money(judgement.fine, currency) if judgement.fine else ""
         label = f"{MARKS[judgement.verdict]} {messages.verdict(judgement.verdict)}"
+        if judgement.arrived_after is not None:
+            # Absent, but something came after the cut-off: the member sees it arrived, and when.
+            arrived = schedule.local(judgement.arrived_after)
+            cutoff = schedule.local(results.week.late_until)
+            at = f"{arrived:%H:%M}" if arrived.date() == cutoff.date() else messages.when(arrived)
+            label += " " + messages.t("results.after_cutoff", cutoff=f"{cutoff:%H:%M}", at=at)
         rows.append(f"| {escape(name)} | {label} | {fine} | {at} |")
     blog = ""
     if results.blog_member:

@@ -12,10 +12,10 @@ def _row(cells: list[str]) -> str:
     return "| " + " | ".join(cells) + " |"
 
 
-def render_fines(report: Report, schedule: Schedule, messages: Messages, exclude: str = "last_place") -> str:
+def render_fines(report: Report, schedule: Schedule, messages: Messages, exclude: str | None = None) -> str:
     """Members × weeks with marks, totals, and the settlement underneath.
 
-    ``exclude`` is the config's ``settlement.exclude``; it picks the settlement's wording.
+    ``exclude`` overrides the report's ``settlement.exclude``, which picks the settlement's wording.
     """
     def money(amount: int) -> str:
         return messages.money(amount, report.currency)
@@ -39,7 +39,7 @@ def render_fines(report: Report, schedule: Schedule, messages: Messages, exclude
 
 
 def render_settlement(
-    report: Report, messages: Messages, title: bool = True, exclude: str = "last_place"
+    report: Report, messages: Messages, title: bool = True, exclude: str | None = None
 ) -> list[str]:
     """The settlement summary line and table, under a heading unless ``title`` is False.
 
@@ -50,7 +50,7 @@ def render_settlement(
         return messages.money(amount, report.currency)
 
     settlement = report.settlement
-    everyone = exclude == "none"
+    everyone = (exclude or report.exclude) == "none"
     state = messages.t("settlement.final" if report.finished else "settlement.projection")
     excluded = ", ".join(escape(name) for name in settlement.excluded) or messages.t("settlement.nobody")
     lines = [messages.t("settlement.title_all" if everyone else "settlement.title", state=state), ""] if title else []
@@ -98,10 +98,10 @@ def render_rotation(report: Report, schedule: Schedule, messages: Messages) -> s
     return "\n".join(lines)
 
 
-def render_report(report: Report, schedule: Schedule, messages: Messages, exclude: str = "last_place") -> str:
+def render_report(report: Report, schedule: Schedule, messages: Messages, exclude: str | None = None) -> str:
     """The whole report as Markdown, for the terminal and the job summary.
 
-    ``exclude`` is the config's ``settlement.exclude``; it picks the settlement's wording.
+    ``exclude`` overrides the report's ``settlement.exclude``, which picks the settlement's wording.
     """
     lines = [
         messages.t("report.title", study=escape(report.study)),

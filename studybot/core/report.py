@@ -23,6 +23,7 @@ class Judgement:
     fine: int
     submission: Submission | None = None
     note: str = ""  # why, for excused weeks and overrides
+    arrived_after: dt.datetime | None = None  # absent, yet something came after the cut-off: when
 
 
 @dataclass(frozen=True)
@@ -49,6 +50,7 @@ class Report:
     writers: dict[int, str | None] = field(default_factory=dict)  # team blog, every graded week
     planned_writers: dict[int, str | None] = field(default_factory=dict)  # the same before swaps
     finished: bool = False  # every graded week is final: the settlement is no projection
+    exclude: str = "last_place"  # the config's settlement.exclude, which picks the settlement's wording
 
 
 def excuses_of(config: StudyConfig) -> dict[tuple[str, int], str]:
@@ -103,10 +105,12 @@ def build_report(
             else:
                 excused = key in waivers
                 verdict = judge(week, member, evidence.submissions.get(key), now, excused)
-                submission = evidence.submissions.get(key) if verdict in (Verdict.ON_TIME, Verdict.LATE) else None
+                arrived = evidence.submissions.get(key)
+                submission = arrived if verdict in (Verdict.ON_TIME, Verdict.LATE) else None
+                late_arrival = arrived.at if verdict is Verdict.ABSENT and arrived and arrived.at <= now else None
                 judgement = Judgement(
                     verdict, fine_for(verdict, config.fines), submission,
-                    waivers.get(key, "") if excused else "",
+                    waivers.get(key, "") if excused else "", late_arrival,
                 )
             judgements[member.name] = judgement
             tallies[member.name] = tallies[member.name].add(judgement.verdict, judgement.fine)
@@ -133,6 +137,7 @@ def build_report(
         writers=writers,
         planned_writers=planned,
         finished=bool(schedule.weeks) and schedule.weeks[-1].is_final(now),
+        exclude=config.settlement.exclude,
     )
 
 

@@ -42,6 +42,7 @@ class FrozenVerdict(_Model):
     trusted: bool | None = None
     ref: str | None = None
     note: str = ""
+    arrived_after: dt.datetime | None = None  # absent, yet something came after the cut-off
 
 
 class FrozenWeek(_Model):
@@ -214,7 +215,7 @@ def frozen_judgements(decisions: Decisions) -> dict[tuple[str, int], Judgement]:
                 submission = Submission(
                     member, week, item.source, item.url, item.at, bool(item.trusted), None, item.ref or ""
                 )
-            judgements[(member, week)] = Judgement(item.verdict, item.fine, submission, item.note)
+            judgements[(member, week)] = Judgement(item.verdict, item.fine, submission, item.note, item.arrived_after)
     return judgements
 
 
@@ -260,6 +261,7 @@ def _freeze(judgement: Judgement) -> FrozenVerdict:
         trusted=submission.trusted if submission else None,
         ref=submission.ref if submission else None,
         note=judgement.note,
+        arrived_after=judgement.arrived_after,
     )
 
 

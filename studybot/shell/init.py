@@ -89,7 +89,7 @@ def run_init(options: InitOptions, out: TextIO, ask: Ask | None = None) -> int:
         if existing and not options.force:
             raise _Stop(messages.t("init.exists", paths=", ".join(existing)))
         answers = replace(_answers(options, messages), language=language)
-        records, changes, has_history = _history(options.repo_path, readme_path, text, columns)
+        records, changes, has_history = _history(options.repo_path, readme_path, text, columns, messages)
         result = _onboard(text, columns, records, changes, answers, options, readme_path, has_history)
         if result.missing and ask is not None:
             answers = _ask_missing(result, answers, messages, ask)
@@ -165,7 +165,7 @@ def _branch(repo: Path) -> str:
 
 
 def _history(
-    repo_path: Path, readme_path: str, text: str, columns: Columns
+    repo_path: Path, readme_path: str, text: str, columns: Columns, messages: Messages
 ) -> tuple[list[AuthorRecord], list[CellChange], bool]:
     """The README's commit authors and the links each commit put into members' cells."""
     repository = Repository(repo_path)
@@ -176,7 +176,7 @@ def _history(
         authors = repository.authors(readme_path)
         changes = cell_changes(table.header, repository.readme_patches(readme_path))
     except GitError as error:
-        raise _Stop(str(error)) from None
+        raise _Stop(error.sentence(messages)) from None
     return author_records(authors, changes), changes, bool(authors)
 
 

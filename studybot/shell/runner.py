@@ -275,7 +275,8 @@ def job_summary(outcome: Outcome, schedule: Schedule, messages: Messages, dry_ru
     lines += [f"- {note}" for note in dict.fromkeys(outcome.notes)]  # each warning once
     if outcome.timeline:
         lines += ["", messages.t("timeline.title"), ""] + [f"- {step}" for step in outcome.timeline]
-    current = [week for week in outcome.report.weeks if not week.final][-1:] or list(outcome.report.weeks[-1:])
+    # Every week not final yet: one still in its late window (members pending until the cut-off) and the next.
+    current = [week for week in outcome.report.weeks if not week.final] or list(outcome.report.weeks[-1:])
     trimmed = dataclasses.replace(outcome.report, weeks=tuple(current))
     lines += ["", render_report(trimmed, schedule, messages)]
     return "\n".join(lines)

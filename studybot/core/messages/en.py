@@ -78,6 +78,7 @@ TEXT = {
     "reminder.body": "{marker}\n🔔 {left} left until week {week} is due ({deadline}). No submission yet from: {names}",
     "closing.body": "{marker}\n🔒 Week {week} was due {deadline}; closing this issue. Late submissions count before {late_until}; the results will be posted here then.",
     "results.body": "{marker}\n## Week {week} results\n\n| Member | Verdict | Fine | Submitted |\n| :--- | :---: | ---: | :--- |\n{rows}\n\nFines this week: {total}. The running totals are in the README's fines table.{blog}",
+    "results.after_cutoff": "(handed in {at}, after {cutoff})",
     "results.blog": "\n\nTeam blog ({member}): {status}",
     "questions.body": "🔒 Closing with week {week}'s deadline. Please ask follow-ups on next week's Q&A issue.",
     "commit.message": "studybot: update the fines and team-blog tables",

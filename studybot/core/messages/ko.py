@@ -80,6 +80,7 @@ TEXT = {
     "reminder.body": "{marker}\n🔔 {week}주차 마감까지 {left} 남았습니다 ({deadline}). 아직 제출하지 않은 분: {names}",
     "closing.body": "{marker}\n🔒 {week}주차 마감({deadline})이 지나 이 이슈를 닫습니다. 지각 제출은 {late_until} 전까지 받고, 결과는 그때 이 이슈에 올립니다.",
     "results.body": "{marker}\n## {week}주차 결과\n\n| 이름 | 결과 | 벌금 | 제출 시각 |\n| :--- | :---: | ---: | :--- |\n{rows}\n\n이번 주 벌금 합계 {total}. 누적 현황은 README의 벌금 표에 있습니다.{blog}",
+    "results.after_cutoff": "({cutoff} 이후 {at} 제출)",
     "results.blog": "\n\n팀 블로그 ({member}): {status}",
     "questions.body": "🔒 {week}주차 마감으로 닫습니다. 이어서 물어볼 것이 있으면 다음 주 Q&A 이슈에 남겨 주세요.",
     "commit.message": "studybot: 벌금·팀 블로그 표 갱신",
