@@ -682,7 +682,9 @@ def test_issue_and_comment_steps_converge_without_duplicates_under_random_faults
         assert bot_markers(api) == WEEK_MARKERS | {marker(0, Kind.REPLY, excuse), marker(0, Kind.REPLY, paid)}
         week3 = next(i for i in api.issues.values() if read_marker(i["body"] or "") == marker(3, Kind.ISSUE))
         assert week3["state"] == "closed"
-        assert {(key[0], key[2]) for key in api.reactions} == {(excuse, "+1"), (paid, "confused")}
+        # The refusal is its one reply; a run that retries after the reply landed reacts instead.
+        assert (excuse, "+1") in (reactions := {(key[0], key[2]) for key in api.reactions})
+        assert reactions <= {(excuse, "+1"), (paid, "confused")}
     print("\nissue/comment flows:", dict(sorted(tally.items())))
     assert tally["duplicates"] == 0
     assert tally["runs failed cleanly"] > 50 and tally["faults"] > 200
