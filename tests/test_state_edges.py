@@ -1,0 +1,114 @@
+"""The ledger's edges: oversized files, frozen submissions, waivers on frozen weeks, merges."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+
+import pytest
+from helpers import kst, state
+
+from studybot.core.evidence import Source
+from studybot.core.rules import Verdict
+from studybot.core.state import (
+    MAX_LEDGER_BYTES,
+    FrozenVerdict,
+    FrozenWeek,
+    LedgerError,
+    Override,
+    Push,
+    SyncState,
+    excuses_from,
+    freeze_final_weeks,
+    frozen_judgements,
+    load_state,
+    merge_states,
+    remember_first_seen,
+    swaps_from,
+)
+
+
+def test_an_oversized_ledger_is_refused_with_its_limit():
+    """A ledger file over the size limit is refused, and the message names the limit in MB."""
+    with pytest.raises(LedgerError) as raised:
+        load_state("{" + " " * MAX_LEDGER_BYTES + "}")
+    assert raised.value.key == "error.ledger.large" and raised.value.fields["limit"] == 20
+
+
+def test_a_ledger_that_is_not_an_object_is_refused():
+    """A ledger holding a JSON list instead of an object is refused with its own message."""
+    with pytest.raises(LedgerError) as raised:
+        load_state("[1, 2]")
+    assert raised.value.key == "error.ledger.not_object"
+
+
+def test_a_frozen_verdict_keeps_its_link():
+    """A frozen on-time verdict that recorded its link still shows that link and time."""
+    frozen = FrozenVerdict(verdict=Verdict.ON_TIME, fine=0, source=Source.README, url="https://b.example/1",
+                           at=kst(2022, 4, 10), trusted=True, ref="c2")
+    bare = FrozenVerdict(verdict=Verdict.ABSENT, fine=5000)
+    decisions = state(weeks={1: FrozenWeek(finalized_at=kst(2022, 4, 14), members={"a": frozen, "b": bare})}).decisions
+    judged = frozen_judgements(decisions)
+    submission = judged[("a", 1)].submission
+    assert submission is not None and submission.url == "https://b.example/1" and submission.ref == "c2"
+    assert judged[("b", 1)].submission is None and judged[("b", 1)].fine == 5000
+
+
+def test_a_waiver_reaches_a_week_already_frozen(seed, seed_schedule):
+    """An excuse given after a week froze changes that member's frozen verdict and no one else's."""
+    from test_decide import world
+
+    from studybot.core.decide import decide
+
+    plan = decide(seed, seed_schedule, world(), state(), kst(2022, 4, 14))
+    decisions = plan.state.decisions
+    week = plan.report.weeks[0]
+    name = next(iter(week.members))
+    stale = decisions.weeks[1].members[name].model_copy(update={"verdict": Verdict.EXCUSED})
+    edited = decisions.weeks[1].model_copy(update={"members": {**decisions.weeks[1].members, name: stale}})
+    again = freeze_final_weeks(decisions.model_copy(update={"weeks": {1: edited}}), plan.report, kst(2022, 4, 15))
+    assert again.weeks[1].members[name].verdict is week.members[name].verdict
+    assert again.weeks[1].finalized_at == decisions.weeks[1].finalized_at
+    unplanned = dataclasses.replace(plan.report, planned_writers={})
+    fresh = freeze_final_weeks(state().decisions, unplanned, kst(2022, 4, 15))
+    assert 1 in fresh.weeks and 1 not in fresh.blog_fixed
+
+
+def test_first_sightings_never_move():
+    """A commit seen before keeps its first time; a run that sees nothing new changes nothing."""
+    sync = SyncState(first_seen={"c1": kst(2022, 4, 1)})
+    assert remember_first_seen(sync, ["c1"], kst(2022, 4, 5)) is sync
+    later = remember_first_seen(sync, ["c1", "c2"], kst(2022, 4, 5))
+    assert later.first_seen == {"c1": kst(2022, 4, 1), "c2": kst(2022, 4, 5)}
+
+
+def test_swaps_and_payments_do_not_count_as_waivers():
+    """A blog swap is read as a swap only; it neither waives nor lifts anyone's week."""
+    at = kst(2022, 4, 8)
+    overrides = [
+        Override(kind="excuse", by="s", at=at, member="a", week=1, reason="병결"),
+        Override(kind="swap-blog", by="s", at=at, member="a", week=1, other="b"),
+        Override(kind="swap-blog", by="s", at=at, member=None, week=2),
+    ]
+    decisions = state(overrides=overrides).decisions
+    assert excuses_from(decisions) == {("a", 1): "병결"}
+    assert swaps_from(decisions) == {1: "a"}
+
+
+def test_a_concurrent_runs_ledger_is_merged_without_loss():
+    """Merging two runs' ledgers keeps both sides' overrides, pushes and the earliest sightings."""
+    at = kst(2022, 4, 8)
+    ours = state(
+        overrides=[Override(kind="paid", by="s", at=at + dt.timedelta(hours=1), member="a", amount=1000)],
+        pushes=[Push(before="c1", after="c2", at=at)], first_seen={"c2": at}, commands=[5],
+    )
+    theirs = state(
+        overrides=[Override(kind="paid", by="s", at=at, member="b", amount=2000)],
+        pushes=[Push(before="c1", after="c2", at=at), Push(before="c2", after="c3", at=at)],
+        first_seen={"c2": at - dt.timedelta(hours=1)}, commands=[6],
+        started=Override(kind="start", by="s", at=at),
+    )
+    merged = merge_states(ours, theirs)
+    assert [o.member for o in merged.decisions.overrides] == ["b", "a"]
+    assert [p.after for p in merged.sync.pushes] == ["c2", "c3"] and merged.sync.commands == [5, 6]
+    assert merged.sync.first_seen["c2"] == at - dt.timedelta(hours=1) and merged.decisions.started is not None
