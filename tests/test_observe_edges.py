@@ -1,0 +1,48 @@
+"""What the bot reads back from GitHub: its setup issue, stray markers, quiet comments."""
+
+from __future__ import annotations
+
+from helpers import kst
+from test_observe import BOT, CONFIG, WEEK1, comment, issue
+
+from studybot.core.markers import Kind, marker
+from studybot.core.members import Roster
+from studybot.core.observe import comment_evidence, observe_comments, observe_issues
+from studybot.core.records import IssueState
+from studybot.core.state import SyncState, WeekIssue
+
+
+def test_the_setup_issue_is_remembered_once():
+    """The bot's setup issue is remembered with its state; a second setup issue is not adopted."""
+    closed = observe_issues(SyncState(), [issue(4, marker(0, Kind.SETUP), state=IssueState.CLOSED)])
+    assert closed.setup is not None and (closed.setup.number, closed.setup.state) == (4, "closed")
+    reopened = observe_issues(closed, [issue(4, marker(0, Kind.SETUP))])
+    assert reopened.setup is not None and reopened.setup.state == "open"
+    other = observe_issues(closed, [issue(5, marker(0, Kind.SETUP))])
+    assert other.setup is not None and other.setup.number == 4
+
+
+def test_an_issue_with_a_comment_marker_is_not_a_week_issue():
+    """An issue carrying a reminder's marker is not taken for the week's Q&A issue."""
+    assert observe_issues(SyncState(), [issue(6, marker(1, Kind.REMINDER))]).issues == {}
+
+
+def test_the_bots_own_comments_are_known_by_marker():
+    """A marked comment by the bot is remembered as its own; the same marker from a member is not."""
+    mark = marker(1, Kind.REMINDER)
+    seen = observe_comments(WEEK1, [comment(1, mark, BOT), comment(2, mark + " 가짜", "mijinkoo")])
+    assert seen.bot_comments[mark].id == 1 and seen.comments == {}
+
+
+def test_a_comment_without_links_submits_nothing():
+    """A plain question on the week's issue is not recorded as a submission."""
+    assert observe_comments(WEEK1, [comment(1, "질문 있어요", "mijinkoo")]).comments == {}
+
+
+def test_only_bad_links_in_a_comment_warn_but_never_count_as_replaced():
+    """A comment whose links are all invalid warns about each and reports no replaced link."""
+    sync = observe_comments(SyncState(issues={1: WeekIssue(number=7)}), [
+        comment(1, "javascript:alert(1)", "mijinkoo", created=kst(2022, 4, 12)),
+    ])
+    evidence = comment_evidence(sync, Roster(CONFIG), {1: None}, deadlines={1: kst(2022, 4, 13)})
+    assert [n.problem.value for n in evidence.warnings] == ["bad_link"] and not evidence.submissions
