@@ -145,3 +145,10 @@ def test_a_config_failure_keeps_its_exit_code():
     out = io.StringIO()
     code = fail(Failure("check.failed", code=EXIT_CONFIG, annotations=["a.yml:1:1: x"], language="ko", path="a.yml", count=1), out, {})
     assert code == 2 and out.getvalue() == "a.yml:1:1: x\nstudybot: ❌ a.yml: 설정 오류 1건. 아래를 고친 뒤 다시 실행하세요.\n"
+
+
+def test_an_empty_secret_leaves_the_sentence_as_it_was():
+    """With no token to hide, an error and its nested phrase read exactly as before."""
+    said = Text("error.github.said", message="bad")
+    error = GatewayError("error.github.status", 400, status=400, what="x", repo="o/r", said=said)
+    assert error.redacted("") is error and said.redact("") is said
