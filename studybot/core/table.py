@@ -21,7 +21,7 @@ from markdown_it.token import Token
 
 try:
     from markdown_it.common.utils import mdTrim as _md_trim
-except ImportError:  # markdown-it-py 3 trims table cells with str.strip
+except ImportError:  # pragma: no cover - markdown-it-py 3 (not installed here) uses str.strip
 
     def _md_trim(string: str) -> str:
         return string.strip()
@@ -167,13 +167,14 @@ def _fast_cell(content: str) -> _Cell | None:
 
 
 def _plain(tokens: Sequence[Token]) -> str:
-    """The text a reader sees in inline tokens, without HTML tags."""
+    """The text a reader sees in inline tokens, without HTML tags.
+
+    A cell is one line, so the inline parser never yields line-break tokens here.
+    """
     parts = []
     for token in tokens:
         if token.type in ("text", "text_special", "code_inline"):
             parts.append(token.content)
-        elif token.type in ("softbreak", "hardbreak"):
-            parts.append(" ")
         elif token.type == "image" and token.children:
             parts.append(_plain(token.children))
     return "".join(parts)
@@ -349,9 +350,7 @@ def _split_contents(width: int, line: str) -> tuple[str, ...] | None:
     indent = len(line) - len(line.lstrip(" "))
     if indent >= 4 or line[indent : indent + 1] != "|" or "\\" in line:
         return None
-    cells = _md_trim(line).split("|")
-    if cells and cells[0] == "":
-        cells.pop(0)
+    cells = _md_trim(line).split("|")[1:]  # the trimmed line starts with its leading "|"
     if cells and cells[-1] == "":
         cells.pop()
     contents = [_md_trim(cell) if cell else "" for cell in cells[:width]]
