@@ -154,3 +154,20 @@ def test_a_members_start_does_not_start_it(seed, seed_schedule):
     granted = online(comments=(start,), permissions={"mijinkoo": Permission.WRITE})
     plan = decide(seed, seed_schedule, world(github=granted), state(), kst(2022, 4, 7))
     assert [type(op) for op in plan.operations] == [SetupIssue]
+
+
+def test_the_setup_issue_and_the_summary_name_the_unguarded_paths(seed, seed_schedule):
+    """Without CODEOWNERS the setup issue says which paths any member can change and how to guard them."""
+    setup = decide(seed, seed_schedule, world(github=online()), state(), kst(2022, 4, 14)).operations[0]
+    assert "CODEOWNERS가 `config/`, `.studybot/`, `.github/workflows/`를 지키지 않습니다" in setup.body  # type: ignore[union-attr]
+    plan = decide(seed, seed_schedule, world(github=online()), started(), kst(2022, 4, 8))
+    assert any("CODEOWNERS" in note for note in plan.notes)
+
+
+def test_a_codeowners_file_that_guards_everything_is_acknowledged(seed, seed_schedule):
+    """With `* @leader` in .github/CODEOWNERS the setup issue says so and runs add no warning."""
+    guarded = World({"README.md": README, ".github/CODEOWNERS": "* @SEOJIN-Lab\n"}, None, world().git, online())
+    setup = decide(seed, seed_schedule, guarded, state(), kst(2022, 4, 14)).operations[0]
+    assert "CODEOWNERS로 스터디장의 검토를 받습니다" in setup.body  # type: ignore[union-attr]
+    plan = decide(seed, seed_schedule, guarded, started(), kst(2022, 4, 8))
+    assert not any("CODEOWNERS" in note for note in plan.notes)

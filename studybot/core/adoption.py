@@ -14,6 +14,7 @@ from studybot.core.markers import Kind, marker
 from studybot.core.markup import code, escape
 from studybot.core.members import Roster
 from studybot.core.messages import Messages
+from studybot.core.protections import codeowners, unguarded
 from studybot.core.render import render_calendar, render_fines
 from studybot.core.report import Report
 from studybot.core.schedule import Schedule
@@ -39,6 +40,14 @@ def unmatched_authors(config: StudyConfig, world: World) -> list[tuple[str, str,
         name, email, count = found.get(key, (commit.author_name, commit.author_email, 0))
         found[key] = (name, email, count + 1)
     return sorted(found.values(), key=lambda item: (-item[2], item[1]))
+
+
+def protection_text(world: World, messages: Messages) -> str:
+    """Which of config/, .studybot/ and .github/workflows/ no CODEOWNERS rule guards, and the fix."""
+    missing = unguarded(codeowners(world.files))
+    if not missing:
+        return messages.t("protections.ok")
+    return messages.t("protections.missing", paths=", ".join(f"`{path}`" for path in missing))
 
 
 def setup_body(config: StudyConfig, schedule: Schedule, report: Report, world: World, messages: Messages) -> str:
@@ -67,6 +76,7 @@ def setup_body(config: StudyConfig, schedule: Schedule, report: Report, world: W
     frozen = render_fines(report, schedule, messages) if final else messages.t("setup.nothing_final")
     return messages.t(
         "setup.body",
+        protections=protection_text(world, messages),
         marker=marker(0, Kind.SETUP),
         calendar=render_calendar(schedule, config.study.name, messages).strip(),
         members=members,

@@ -13,7 +13,7 @@ import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from studybot.core.adoption import is_started, setup_body
+from studybot.core.adoption import is_started, protection_text, setup_body
 from studybot.core.commands import Request, apply_requests, needs_permission, pending_requests
 from studybot.core.comments import Command, Verb
 from studybot.core.config import StudyConfig
@@ -33,6 +33,7 @@ from studybot.core.picture import REGION as PICTURE_REGION
 from studybot.core.picture import picture_region, term_picture
 from studybot.core.placeholders import placeholder_files
 from studybot.core.plan import CommitFiles, Operation, SetupIssue
+from studybot.core.protections import codeowners, unguarded
 from studybot.core.records import Permission
 from studybot.core.regions import replace_region
 from studybot.core.render import render_fines, render_rotation
@@ -128,6 +129,8 @@ def decide(
     questions = world.github.questions if world.github is not None else ()
     homework = weekly_log(config, schedule, world)
     notes += homework_warnings(homework, schedule, messages)
+    if world.github is not None and unguarded(codeowners(world.files)):
+        notes.append(protection_text(world, messages))
     context = Context(config, schedule, report, state, now, messages, questions, homework)
     if world.github is not None and questions is None and config.qna.close_labeled and closing_due(context):
         return _reread(config, schedule, world, state, now, ReadRequest(questions=True))

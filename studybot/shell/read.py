@@ -13,6 +13,7 @@ from pathlib import Path
 
 from studybot.core.config import StudyConfig
 from studybot.core.errors import StudybotError
+from studybot.core.protections import CODEOWNERS_PATHS
 from studybot.core.records import Issue, IssueState
 from studybot.core.state import load_state
 from studybot.core.world import EMPTY_LEDGER, GitHubRecords, GitRecords, ReadRequest, World
@@ -107,7 +108,7 @@ def read_github(
 
 def _files(config: StudyConfig, repository: Repository, head: str) -> dict[str, str | None]:
     """The README the bot writes and the one the table is read from (usually the same)."""
-    paths = {config.output.readme, config.submissions.readme.path} | {
+    paths = {config.output.readme, config.submissions.readme.path, *CODEOWNERS_PATHS} | {
         path for path in (config.output.calendar, config.output.picture) if path
     }
     files = {path: repository.show(head, path) for path in sorted(paths)}

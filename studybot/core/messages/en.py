@@ -439,7 +439,7 @@ TEXT = {
     "error.github.what.other": "calling {label}",
     # --- the setup issue (first run) ---
     "setup.title": "studybot setup: a maintainer's answer starts it",
-    "setup.body": "{marker}\n## studybot setup\n\nstudybot ran in this repository for the first time. Check what it read below; when it is right, a maintainer comments `/studybot start` on this issue. Until then it opens no issue, posts no comment and commits no ledger. Edit the config and this issue follows on the next run.\n\n{calendar}\n\n### Members\n\n| Name | GitHub | Role |\n| :--- | :--- | :--- |\n{members}\n\n{authors}\n\n### Verdicts that become final when it starts ({weeks} weeks past their cut-off)\n\n{frozen}",
+    "setup.body": "{marker}\n## studybot setup\n\nstudybot ran in this repository for the first time. Check what it read below; when it is right, a maintainer comments `/studybot start` on this issue. Until then it opens no issue, posts no comment and commits no ledger. Edit the config and this issue follows on the next run.\n\n{calendar}\n\n### Members\n\n| Name | GitHub | Role |\n| :--- | :--- | :--- |\n{members}\n\n{authors}\n\n### Repository protections\n\n{protections}\n\n### Verdicts that become final when it starts ({weeks} weeks past their cut-off)\n\n{frozen}",
     "setup.member": "| {name} | {github} | {role} |",
     "setup.leader": "study leader",
     "setup.authors_matched": "Every author of a README commit was matched to a member.",
@@ -449,4 +449,6 @@ TEXT = {
     "setup.waiting": "Waiting for a maintainer's `/studybot start` on the setup issue; nothing is written until then.",
     "plan.open_setup": "open the setup issue: {title}",
     "plan.edit_setup": "update the setup issue (#{issue})",
+    "protections.ok": "CODEOWNERS puts `config/`, `.studybot/` and `.github/workflows/` under the study leader's review.",
+    "protections.missing": "⚠️ No CODEOWNERS rule guards {paths}. Any member can push there and change the config, the ledger or the workflow. Add lines such as `/config/ @leader-login` to `.github/CODEOWNERS` and require code owners' review in the default branch's rules (docs/security.md).",
 }

@@ -441,7 +441,7 @@ TEXT = {
     "error.github.what.other": "`{label}` 요청",
     # --- the setup issue (first run) ---
     "setup.title": "studybot 설정 확인: 시작하려면 스터디장이 답해 주세요",
-    "setup.body": "{marker}\n## studybot 설정 확인\n\nstudybot이 이 저장소에서 처음 실행되었습니다. 아래 내용이 맞는지 확인한 뒤, 스터디장이 이 이슈에 `/studybot 시작`이라고 댓글을 달아 주세요. 그 전에는 이슈를 열거나 댓글을 달거나 벌금 장부를 커밋하지 않습니다. 설정 파일을 고치면 다음 실행 때 이 이슈도 고쳐집니다.\n\n{calendar}\n\n### 멤버\n\n| 이름 | GitHub | 역할 |\n| :--- | :--- | :--- |\n{members}\n\n{authors}\n\n### 시작하면 확정되는 판정 (마감이 지난 {weeks}개 주차)\n\n{frozen}",
+    "setup.body": "{marker}\n## studybot 설정 확인\n\nstudybot이 이 저장소에서 처음 실행되었습니다. 아래 내용이 맞는지 확인한 뒤, 스터디장이 이 이슈에 `/studybot 시작`이라고 댓글을 달아 주세요. 그 전에는 이슈를 열거나 댓글을 달거나 벌금 장부를 커밋하지 않습니다. 설정 파일을 고치면 다음 실행 때 이 이슈도 고쳐집니다.\n\n{calendar}\n\n### 멤버\n\n| 이름 | GitHub | 역할 |\n| :--- | :--- | :--- |\n{members}\n\n{authors}\n\n### 저장소 보호\n\n{protections}\n\n### 시작하면 확정되는 판정 (마감이 지난 {weeks}개 주차)\n\n{frozen}",
     "setup.member": "| {name} | {github} | {role} |",
     "setup.leader": "스터디장",
     "setup.authors_matched": "README를 고친 커밋 작성자는 모두 멤버로 확인했습니다.",
@@ -451,4 +451,6 @@ TEXT = {
     "setup.waiting": "설정 확인 이슈에 스터디장의 `/studybot 시작`을 기다리는 중입니다. 그 전에는 아무것도 쓰지 않습니다.",
     "plan.open_setup": "설정 확인 이슈 열기: {title}",
     "plan.edit_setup": "설정 확인 이슈(#{issue}) 본문 고치기",
+    "protections.ok": "`config/`, `.studybot/`, `.github/workflows/`는 CODEOWNERS로 스터디장의 검토를 받습니다.",
+    "protections.missing": "⚠️ CODEOWNERS가 {paths}를 지키지 않습니다. 멤버 누구나 이 경로를 push할 수 있어서, 설정·벌금 장부·워크플로를 바꿀 수 있습니다. `.github/CODEOWNERS`에 `/config/ @스터디장아이디`처럼 적고, 기본 브랜치 규칙에서 코드 소유자 검토를 켜 주세요(docs/security.md).",
 }
