@@ -210,7 +210,7 @@ def _trim_bare(url: str) -> str:
     """A bare URL without the sentence punctuation or unbalanced brackets that follow it."""
     counts = {closer: url.count(closer) - url.count(opener) for closer, opener in _CLOSERS.items()}
     end = len(url)
-    while end:
+    while True:  # a bare URL starts with a letter, so this stops before its start
         char = url[end - 1]
         if char in _TRAILING:
             end -= 1
