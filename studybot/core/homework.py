@@ -119,10 +119,8 @@ def _in_heading(tokens: list[Token], index: int) -> bool:
 
 def _plain(token: Token) -> str:
     """An inline token's text as a reader sees it: markup dropped, ``<br>`` and breaks as new lines."""
-    if token.children is None:
-        return token.content
     parts: list[str] = []
-    for child in token.children:
+    for child in token.children or ():  # the parser gives every inline token its children
         if child.type in ("text", "code_inline"):
             parts.append(child.content)
         elif child.type in ("softbreak", "hardbreak") or (child.type == "html_inline" and _BREAK_TAG.fullmatch(child.content.strip())):
@@ -194,11 +192,11 @@ def homework_text(week: int, entries: Mapping[int, HomeworkEntry], messages: Mes
 def homework_warnings(entries: dict[int, HomeworkEntry], schedule: Schedule, messages: Messages) -> list[str]:
     """One sentence per homework line whose stated due date is not the schedule's last on-time day."""
     warnings: list[str] = []
-    for number, entry in sorted(entries.items()):
-        week = schedule.week(number)
-        if week is None:
+    for week in schedule.weeks:  # entries come from parse_homework: graded weeks only
+        entry = entries.get(week.number)
+        if entry is None:
             continue
-        due = last_on_time_day(week, schedule)
+        number, due = week.number, last_on_time_day(week, schedule)
         for line in entry.lines:
             if line.due_date is None or line.due_date == due:
                 continue
