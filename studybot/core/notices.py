@@ -226,7 +226,7 @@ def _table(rows: list[str], platform: Platform) -> list[str]:
 
 def _split_row(row: str) -> list[str]:
     """The cells of a table row, splitting on pipes that are not escaped."""
-    text = row.strip()
+    text = row.strip().removeprefix("|")  # the caller passes rows that start with a pipe
     parts: list[str] = []
     current = ""
     index = 0
@@ -243,9 +243,7 @@ def _split_row(row: str) -> list[str]:
             current += char
         index += 1
     parts.append(current)
-    if parts and not parts[0].strip():
-        parts = parts[1:]
-    if parts and not parts[-1].strip():
+    if not parts[-1].strip():
         parts = parts[:-1]
     return parts
 
@@ -408,7 +406,8 @@ def _fit(text: str, limit: int, more: str) -> str:
     budget = limit - _size(more) - _size("\n```\n")
     kept: list[str] = []
     used = 0
-    for line in text.split("\n"):
+    # The text is over the limit and the budget under it, so some line always breaks the loop.
+    for line in text.split("\n"):  # pragma: no branch
         if used + _size(line) + 1 > budget:
             if not kept:
                 kept.append(_clip(line, max(budget - 1, 1)))
