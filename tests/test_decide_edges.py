@@ -11,7 +11,7 @@ from studybot.core.decide import Plan, decide
 from studybot.core.markers import Kind, marker
 from studybot.core.plan import Reply
 from studybot.core.records import Comment, Permission
-from studybot.core.state import BotComment
+from studybot.core.state import BotComment, WeekIssue
 
 LEADER = "SEOJIN-Lab"
 GRANTED = {LEADER: Permission.ADMIN}
@@ -108,3 +108,32 @@ def test_an_excuse_reaches_a_week_already_frozen(seed, seed_schedule):
     plan = run(seed, seed_schedule, excuse, ahead, now=kst(2022, 4, 21), ledger=frozen)
     assert plan.state.decisions.weeks[1].members["구미진"].verdict.value == "excused"
     assert [(o.kind, o.week) for o in plan.state.decisions.overrides] == [("excuse", 1), ("excuse", 2)]
+
+
+def test_members_comments_on_the_weeks_issue_are_answered_once(seed, seed_schedule):
+    """A counted link gets a rocket, a bare link in chat gets one reply, and guests, commands,
+    the bot's own comments and plain chatter get nothing."""
+    at = kst(2022, 4, 8)
+    comments = (
+        comment(80, "제출합니다 https://blog.example/1", "mijinkoo", at),
+        comment(81, "이거 참고하세요 https://blog.example/ref 좋네요", "binable43", at),
+        comment(82, "제출합니다 https://blog.example/2", "someone-else", at),
+        comment(83, marker(1, Kind.REMINDER) + "\n제출 https://x.example", "binable43", at),
+        comment(84, "/studybot 현황", "binable43", at),
+        comment(85, "수고하셨습니다", "binable43", at),
+    )
+    opened = started(issues={1: WeekIssue(number=9)}, commands=[86])
+    answered = comment(86, "제출합니다 https://blog.example/3", "shining-arrow", at)
+    plan = run(seed, seed_schedule, *comments, answered, ledger=opened)
+    replies = {op.comment: op for op in plan.operations if isinstance(op, Reply)}
+    assert replies[80].reaction == "rocket" and replies[80].body is None
+    assert replies[81].body is not None and "@binable43" in replies[81].body
+    assert {82, 83, 85, 86}.isdisjoint(replies) and replies[84].body is not None  # 84: answered as a command
+
+
+def test_comments_on_a_week_past_its_late_window_are_left_alone(seed, seed_schedule):
+    """A link posted on week 1's issue long after its cut-off gets no reaction at all."""
+    opened = started(issues={1: WeekIssue(number=9)})
+    late = comment(87, "제출합니다 https://blog.example/1", "mijinkoo", kst(2022, 5, 20))
+    plan = run(seed, seed_schedule, late, ledger=opened, now=kst(2022, 5, 20))
+    assert not any(isinstance(op, Reply) and op.comment == 87 for op in plan.operations)
