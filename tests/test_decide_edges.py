@@ -8,8 +8,8 @@ from helpers import kst, started, state
 from test_decide import WEEK1_DEADLINE, comment, online, world
 
 from studybot.core.decide import Plan, decide
-from studybot.core.markers import Kind, marker
-from studybot.core.plan import Reply
+from studybot.core.markers import Kind, digest, marker
+from studybot.core.plan import Reply, SetupIssue
 from studybot.core.records import Comment, Permission
 from studybot.core.state import BotComment, WeekIssue
 
@@ -137,3 +137,33 @@ def test_comments_on_a_week_past_its_late_window_are_left_alone(seed, seed_sched
     late = comment(87, "제출합니다 https://blog.example/1", "mijinkoo", kst(2022, 5, 20))
     plan = run(seed, seed_schedule, late, ledger=opened, now=kst(2022, 5, 20))
     assert not any(isinstance(op, Reply) and op.comment == 87 for op in plan.operations)
+
+
+def stranger_world(**github):
+    """The seed README committed twice by an address no member matches, and once by 장서진."""
+    from test_decide import README, commit
+
+    from studybot.core.records import CommitInfo, Hunk, PatchCommit
+
+    lines = tuple(README.splitlines())
+    created = PatchCommit(commit("c1", None, kst(2022, 4, 1)), (Hunk(0, 0, 1, 5, (), lines),))
+    by = CommitInfo("c2", ("c1",), "Guest", "guest@example.com", kst(2022, 4, 2))
+    again = CommitInfo("c3", ("c2",), "Guest", "GUEST@example.com", kst(2022, 4, 3))
+    patches = (created, PatchCommit(by, ()), PatchCommit(again, ()))
+    return world(github=online(**github), readme_patches=patches)
+
+
+def test_the_setup_issue_names_unmatched_authors_and_is_kept_current(seed, seed_schedule):
+    """Before the start the setup issue lists the commit author no member matches, with a count,
+    and is edited only while open and only when its body changed."""
+    (setup,) = decide(seed, seed_schedule, stranger_world(), state(), kst(2022, 4, 20)).operations
+    assert isinstance(setup, SetupIssue) and setup.issue is None
+    assert "guest@example.com" in setup.body and "2" in setup.body
+    stale = state(setup=WeekIssue(number=2, digest="old"))
+    (edit,) = decide(seed, seed_schedule, stranger_world(), stale, kst(2022, 4, 20)).operations
+    assert isinstance(edit, SetupIssue) and edit.issue == 2 and edit.body == setup.body
+    current = state(setup=WeekIssue(number=2, digest=digest(setup.body)))
+    assert decide(seed, seed_schedule, stranger_world(), current, kst(2022, 4, 20)).operations == ()
+    closed = state(setup=WeekIssue(number=2, state="closed", digest="old"))
+    plan = decide(seed, seed_schedule, stranger_world(), closed, kst(2022, 4, 20))
+    assert plan.operations == () and plan.notes
