@@ -77,68 +77,6 @@ def fines_row(study: Study, member: str) -> str:
     return next(line for line in region.splitlines() if line.startswith(f"| {member} |"))
 
 
-# ---- time tricks ---------------------------------------------------------------------------------
-
-
-@pytest.mark.parametrize(
-    ("pushed", "expected"),
-    [(kst(2022, 4, 13, 9), ("late", 3000)), (kst(2022, 4, 13, 13), ("absent", 4000))],
-    ids=["pushed-in-the-late-window", "pushed-after-the-cut-off"],
-)
-def test_a_back_dated_commit_counts_when_it_was_pushed(study, pushed, expected):
-    """A commit dated Tuesday evening but pushed on Wednesday is judged at the push, not at its date."""
-    study.edit("한현경", pushed, link(1, "한현경", "https://h.example/1"), authored=kst(2022, 4, 12, 20))
-    outcome = study.run(kst(2022, 4, 13, 14))  # the noon run was dropped; the bot comes late
-    assert verdict(outcome, "한현경") == expected
-    assert frozen(study, "한현경") == expected
-    submission = outcome.report.weeks[0].members["한현경"].submission
-    if expected[0] == "late":
-        assert submission.at == pushed and submission.trusted  # the server's push time, not the commit date
-
-
-def test_a_comment_edited_after_the_deadline_to_add_a_link_is_late(study):
-    """A harmless comment written on Tuesday and edited on Wednesday to hold the link counts at the edit: late."""
-    comment = study.github.add_comment(week_issue(study, 1), "과제 곧 올릴게요!", "m0oon0", at=kst(2022, 4, 12, 22))
-    study.github.edit_comment(comment.id, "제출 https://soo.example/1", at=kst(2022, 4, 13, 1))
-    outcome = study.run(RESULTS_AT)  # the bot never saw the comment before the edit
-    assert verdict(outcome, "문수인") == ("late", 3000)
-    assert "| 문수인 | ⏰ 지각 | 3,000원 |" in bot_comments(study, 1, Kind.RESULTS)[0].body
-
-
-def test_a_comment_edited_after_the_cut_off_leaves_the_week_absent(study):
-    """Adding a link to an old comment after the week is final changes nothing: still absent, results unchanged."""
-    comment = study.github.add_comment(week_issue(study, 1), "질문 있어요", "m0oon0", at=kst(2022, 4, 12, 22))
-    study.run(RESULTS_AT)
-    results = bot_comments(study, 1, Kind.RESULTS)[0].body
-    study.github.edit_comment(comment.id, "https://soo.example/1", at=kst(2022, 4, 13, 15))
-    outcome = study.run(kst(2022, 4, 13, 16))
-    assert verdict(outcome, "문수인") == frozen(study, "문수인") == ("absent", 4000)
-    assert bot_comments(study, 1, Kind.RESULTS)[0].body == results
-
-
-@pytest.mark.parametrize("seen_before_removal", [False, True], ids=["never-seen", "seen-by-a-run"])
-def test_removing_a_late_link_afterwards_is_still_late(study, seen_before_removal):
-    """Taking a late link out of the README before noon does not turn late into on time or absent."""
-    study.edit("구미진", kst(2022, 4, 13, 9), link(1, "구미진", "https://m.example/1"))
-    if seen_before_removal:
-        study.run(kst(2022, 4, 13, 10))
-    study.edit("구미진", kst(2022, 4, 13, 11), link(1, "구미진", ""))
-    outcome = study.run(RESULTS_AT)
-    assert verdict(outcome, "구미진") == frozen(study, "구미진") == ("late", 3000)
-    assert fines_row(study, "구미진").startswith("| 구미진 | ⏰ |")
-
-
-def test_removing_a_link_after_the_week_is_final_keeps_the_verdict(study):
-    """Deleting one's link once the week is final changes neither the frozen verdict nor the tables."""
-    study.edit("구미진", kst(2022, 4, 12, 9), link(1, "구미진", "https://m.example/1"))
-    study.run(RESULTS_AT)
-    row = fines_row(study, "구미진")
-    study.edit("구미진", kst(2022, 4, 14), link(1, "구미진", ""))
-    outcome = study.run(kst(2022, 4, 14, 1))
-    assert verdict(outcome, "구미진") == frozen(study, "구미진") == ("on_time", 0)
-    assert fines_row(study, "구미진") == row
-
-
 # ---- other people's entries ---------------------------------------------------------------------
 
 
@@ -154,63 +92,7 @@ def test_a_member_filling_another_members_cell_is_ignored_and_warned(study):
     assert messages.notice(warnings[0], lambda text: text) in summary
 
 
-def test_the_leader_may_fill_in_a_members_cell(study):
-    """A maintainer entering a link for a member (who sent it by chat) counts for that member."""
-    study.edit("장서진", kst(2022, 4, 12, 10), link(1, "한현경", "https://h.example/1"))
-    outcome = study.run(RESULTS_AT)
-    assert verdict(outcome, "한현경") == ("on_time", 0)
-    assert not [w for w in outcome.report.warnings if w.problem is Problem.NOT_OWNER]
-
-
-def test_a_member_quoting_another_members_submission_does_not_submit(study):
-    """Quoting 구미진's link (a quote reply, or inside a code block) hands in nothing for 문수인."""
-    issue = week_issue(study, 1)
-    study.github.add_comment(issue, "https://m.example/1", "mijinkoo", at=kst(2022, 4, 12, 9))
-    study.github.add_comment(issue, "> https://m.example/1\n\n좋은 자료네요!", "m0oon0", at=kst(2022, 4, 12, 10))
-    study.github.add_comment(issue, "> 제출 https://m.example/1", "m0oon0", at=kst(2022, 4, 12, 11))
-    study.github.add_comment(issue, "```\n제출 https://m.example/1\n```", "m0oon0", at=kst(2022, 4, 12, 12))
-    outcome = study.run(RESULTS_AT)
-    assert verdict(outcome, "구미진") == ("on_time", 0)
-    assert verdict(outcome, "문수인") == ("absent", 4000)
-
-
-def test_a_guests_link_on_the_issue_submits_for_nobody(study):
-    """Someone outside the study sharing a link in the Q&A is no submission and changes no verdict."""
-    study.github.add_comment(week_issue(study, 1), "제출 https://guest.example/1", "stranger", at=kst(2022, 4, 12, 9))
-    outcome = study.run(RESULTS_AT)
-    assert all(judgement.verdict.value == "absent" for judgement in outcome.report.weeks[0].members.values())
-
-
-# ---- commands from the wrong people ---------------------------------------------------------------
-
-
-@pytest.mark.parametrize("login", ["mijinkoo", "stranger"], ids=["member-with-write-access", "outsider"])
-def test_a_non_maintainer_cannot_excuse_themselves(study, login):
-    """/studybot excuse from anyone but a maintainer is refused politely and the absence and fine stay."""
-    study.run(RESULTS_AT)
-    fines_before = read_region(study.readme(), "fines")
-    command = study.github.add_comment(week_issue(study, 1), "/studybot excuse @mijinkoo 1 아파서", login,
-                                       at=kst(2022, 4, 14))
-    outcome = study.run(kst(2022, 4, 14, 1))
-    assert verdict(outcome, "구미진") == frozen(study, "구미진") == ("absent", 4000)
-    assert json.loads(study.ledger())["decisions"]["overrides"] == []
-    assert read_region(study.readme(), "fines") == fines_before
-    replies = [c.body for c in study.github.comments.values() if marker(0, Kind.REPLY, command.id) in c.body]
-    assert len(replies) == 1 and "스터디장(장서진)만" in replies[0]
-    assert command.id not in study.github.reactions  # one write per refusal
-
-
-def test_a_member_editing_the_leaders_comment_into_a_command_changes_nothing(study):
-    """A member with write access who edits the leader's old comment into '/studybot excuse' does not get excused."""
-    study.run(RESULTS_AT)
-    thanks = study.github.add_comment(week_issue(study, 1), "다들 수고하셨습니다!", LEADER, at=kst(2022, 4, 13, 13))
-    study.run(kst(2022, 4, 13, 14))  # the bot has seen the comment: no command in it
-    study.github.edit_comment(thanks.id, "/studybot excuse @mijinkoo 1 병결", at=kst(2022, 4, 14))  # by mijinkoo
-    outcome = study.run(kst(2022, 4, 14, 1))
-    assert verdict(outcome, "구미진") == frozen(study, "구미진") == ("absent", 4000)
-    assert json.loads(study.ledger())["decisions"]["overrides"] == []
-    replies = [c.body for c in study.github.comments.values() if f"kind=reply:id={thanks.id}" in c.body]
-    assert len(replies) == 1 and "새 댓글로" in replies[0]
+# ---- the ledger -------------------------------------------------------------------------------------
 
 
 def test_a_member_pushing_an_edited_ledger_does_not_change_a_final_verdict(study):
@@ -225,18 +107,6 @@ def test_a_member_pushing_an_edited_ledger_does_not_change_a_final_verdict(study
     assert fines_row(study, "구미진").startswith("| 구미진 | ❌ | 4,000원")
     assert json.loads(study.ledger())["decisions"]["weeks"]["1"]["members"]["구미진"]["verdict"] == "absent"
     assert any("mijinkoo" in note and "되돌립니다" in note for note in outcome.notes)
-
-
-def test_a_maintainer_may_edit_the_ledger_by_hand(study):
-    """The leader's own push of an edited ledger is respected (it is their record to repair)."""
-    study.run(RESULTS_AT)
-    ledger = json.loads(study.ledger())
-    ledger["decisions"]["weeks"]["1"]["members"]["구미진"].update(verdict="excused", fine=0)
-    study.github.now = kst(2022, 4, 14)
-    study.github.push({".studybot/ledger.json": json.dumps(ledger, ensure_ascii=False, indent=1)}, LEADER)
-    outcome = study.run(kst(2022, 4, 14, 1))
-    assert verdict(outcome, "구미진") == ("excused", 0)
-    assert outcome.notes == []
 
 
 # ---- forged bot comments and issues --------------------------------------------------------------
@@ -270,17 +140,6 @@ def test_forged_bot_markers_are_not_taken_for_the_bots_own(tmp_path):
     assert verdict(outcome, "구미진") == ("absent", 4000)  # a forged comment is no submission either
     assert verdict(outcome, "문수인") == ("absent", 4000)  # the member's fake issue is not the week's issue
     assert study.github.issues[fake_issue.number].body.endswith("가짜 이슈")
-
-
-def test_a_member_rewriting_the_bots_results_comment_is_put_right(study):
-    """A member who edits the bot's results comment to clear their fine sees it restored by the next run."""
-    study.run(RESULTS_AT)
-    results = bot_comments(study, 1, Kind.RESULTS)[0]
-    forged = results.body.replace("| 구미진 | ❌ 결석 | 4,000원 |", "| 구미진 | ✅ 제출 | |")
-    assert forged != results.body
-    study.github.edit_comment(results.id, forged, at=kst(2022, 4, 13, 13))
-    study.run(kst(2022, 4, 13, 14))
-    assert study.github.comments[results.id].body == results.body
 
 
 # ---- names that look like markup -----------------------------------------------------------------
