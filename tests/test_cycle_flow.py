@@ -1,4 +1,8 @@
-"""The weekly cycle end to end on a fake GitHub backed by a real git repository."""
+"""The weekly cycle end to end on a fake GitHub backed by a real git repository.
+
+These prove the shell: the seed term replayed, the ledger committed, repeated and dry runs
+writing nothing. The cycle's rules themselves are World -> Plan tests in test_decide_cycle.py.
+"""
 
 from __future__ import annotations
 
@@ -99,68 +103,14 @@ def test_repeated_runs_write_nothing_new(study):
         assert study.writes() == before
 
 
-def test_a_run_three_hours_late_decides_the_same(tmp_path):
-    """Cron delayed by three hours gives the same verdicts, issues and README as an on-time run."""
-    finals = []
-    for delay in (dt.timedelta(0), dt.timedelta(hours=3)):
-        text = example_file("study.yml")
-        study = Study(tmp_path / str(delay.seconds), parse_config(text), example_file("README.md"), text, START)
-        study.edit("한현경", kst(2022, 4, 12, 20), link(1, "한현경", "https://h.example/1"))
-        study.edit("문수인", kst(2022, 4, 13, 1), link(1, "문수인", "https://s.example/1"))
-        for at in (kst(2022, 4, 6, 10), kst(2022, 4, 13, 0, 5), kst(2022, 4, 13, 12, 5), kst(2022, 4, 28)):
-            study.run(at + delay)
-        ledger = json.loads(study.ledger())
-        finals.append(
-            (
-                {name: item["verdict"] for name, item in ledger["decisions"]["weeks"]["1"]["members"].items()},
-                sorted(issue.title for issue in study.github.issues.values()),
-                sorted(c.body.split("\n")[0] for c in study.github.comments.values()),
-                study.readme(),
-            )
-        )
-    assert finals[0] == finals[1]
 
 
-def test_a_back_dated_commit_pushed_late_is_late(study):
-    """A commit dated Tuesday but pushed Wednesday 09:00 counts at the push: late."""
-    study.run(kst(2022, 4, 6, 10))
-    study.edit("한현경", kst(2022, 4, 13, 9), link(1, "한현경", "https://h.example/1"),
-               authored=kst(2022, 4, 12, 20))
-    outcome = study.run(kst(2022, 4, 13, 12, 5))
-    judgement = outcome.report.weeks[0].members["한현경"]
-    assert judgement.verdict.value == "late"
-    assert judgement.submission.at == kst(2022, 4, 13, 9) and judgement.submission.trusted
 
 
-def test_final_verdicts_do_not_move_when_history_is_rewritten(study):
-    """Deleting a link after the week is final keeps the frozen verdict."""
-    study.edit("한현경", kst(2022, 4, 12, 20), link(1, "한현경", "https://h.example/1"))
-    study.run(kst(2022, 4, 13, 12, 5))
-    study.edit("한현경", kst(2022, 4, 20), lambda text: text.replace("https://h.example/1", ""))
-    outcome = study.run(kst(2022, 4, 20, 1))
-    assert outcome.report.weeks[0].members["한현경"].verdict.value == "on_time"
 
 
-def test_edited_comment_adding_a_link_after_the_deadline_is_late(study):
-    """A comment written on time but edited after the deadline to add the link counts at the edit."""
-    study.run(kst(2022, 4, 6, 10))
-    issue = issue_for(study, 1)
-    comment = study.github.add_comment(issue.number, "곧 올릴게요", "m0oon0", at=kst(2022, 4, 12, 22))
-    study.run(kst(2022, 4, 12, 22, 30))
-    study.github.edit_comment(comment.id, "제출 https://soo.example/1", at=kst(2022, 4, 13, 1))
-    outcome = study.run(kst(2022, 4, 13, 12, 5))
-    judgement = outcome.report.weeks[0].members["문수인"]
-    assert judgement.verdict.value == "late"
-    assert judgement.submission.source.value == "issue"
 
 
-def test_comment_submission_on_time(study):
-    """A link-only comment on the week's issue by a member is that member's submission."""
-    study.run(kst(2022, 4, 6, 10))
-    issue = issue_for(study, 1)
-    study.github.add_comment(issue.number, "https://soo.example/1", "m0oon0", at=kst(2022, 4, 12, 22))
-    outcome = study.run(kst(2022, 4, 13, 12, 5))
-    assert outcome.report.weeks[0].members["문수인"].verdict.value == "on_time"
 
 
 def test_dry_run_writes_nothing(study):
@@ -172,12 +122,6 @@ def test_dry_run_writes_nothing(study):
     assert outcome.operations
 
 
-def test_blog_link_marks_the_rotation_done(study):
-    """The writer's link in the 팀블로그 cell shows as done in the rotation table."""
-    study.edit("이은빈", kst(2022, 4, 14), lambda text: put_blog(text, 1, "https://blog.example/1"))
-    study.run(kst(2022, 4, 14, 1))
-    rotation = study.readme().split("<!-- studybot:rotation:start -->")[1]
-    assert "| 1주차 | 04-13 (수) | 이은빈 | [✅](https://blog.example/1) |" in rotation
 
 
 def example_pushes() -> list[tuple[dt.datetime, dict]]:
