@@ -265,3 +265,32 @@ def test_a_folders_only_study_makes_the_weeks_folders_and_no_feed(seed_schedule)
     assert paths and all(path.startswith("1주차/") for path in paths)
     later = decide(config, seed_schedule, world(github=online()), started(), WEEK1_DEADLINE + dt.timedelta(days=1))
     assert not [path for op in later.operations if isinstance(op, CommitFiles) for path, _ in op.files]
+
+
+def test_status_and_refusals_cost_one_reply_a_day(seed, seed_schedule):
+    """A member's second status request or a second refused command the same day gets a reaction,
+    and a stranger asking for status gets a confused reaction."""
+    at = kst(2022, 4, 8)
+    plan = run(seed, seed_schedule,
+               comment(90, "/studybot 현황", "mijinkoo", at), comment(91, "/studybot 현황", "mijinkoo", at),
+               comment(92, "/studybot 현황", "someone-else", at),
+               comment(93, "/studybot paid @mijinkoo 1000", "binable43", at),
+               comment(94, "/studybot paid @mijinkoo 1000", "binable43", at),
+               permissions={**GRANTED, "binable43": Permission.WRITE})
+    assert answer(plan, 90).body is not None and answer(plan, 91) == Reply(9, 91, reaction="eyes")
+    assert answer(plan, 92) == Reply(9, 92, reaction="confused")
+    assert answer(plan, 93).body is not None and answer(plan, 94) == Reply(9, 94, reaction="confused")
+    assert plan.state.decisions.overrides == []
+
+
+def test_a_blog_swap_gives_a_later_week_back_and_needs_the_writer(seed, seed_schedule):
+    """Week 2's writer handing it to 이은빈 takes her next turn in exchange; naming the wrong writer is refused."""
+    report = run(seed, seed_schedule).report
+    writer = report.writers[2]
+    login = next(m.github for m in seed.members if m.name == writer)
+    wrong = next(m.github for m in seed.members if m.name not in (writer, "이은빈"))
+    plan = run(seed, seed_schedule, comment(95, f"/studybot swap-blog 2 @{wrong} @binable43", LEADER, kst(2022, 4, 8)),
+               comment(96, f"/studybot swap-blog 2 @{login} @binable43", LEADER, kst(2022, 4, 8)))
+    assert answer(plan, 95).reaction == "confused"
+    swaps = [(o.week, o.member) for o in plan.state.decisions.overrides]
+    assert swaps[0] == (2, "이은빈") and len(swaps) == 2 and swaps[1][1] == writer

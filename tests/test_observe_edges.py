@@ -46,3 +46,14 @@ def test_only_bad_links_in_a_comment_warn_but_never_count_as_replaced():
     ])
     evidence = comment_evidence(sync, Roster(CONFIG), {1: None}, deadlines={1: kst(2022, 4, 13)})
     assert [n.problem.value for n in evidence.warnings] == ["bad_link"] and not evidence.submissions
+
+
+def test_a_link_added_after_the_deadline_beside_an_earlier_one_is_warned():
+    """A member who adds a second link to their comment after the deadline keeps the first, with a warning."""
+    first = observe_comments(WEEK1, [comment(1, "제출 https://a.example/1", "mijinkoo", created=kst(2022, 4, 12))])
+    edited = comment(1, "제출 https://a.example/1 https://b.example/2", "mijinkoo",
+                     created=kst(2022, 4, 12), updated=kst(2022, 4, 14))
+    sync = observe_comments(first, [edited])
+    evidence = comment_evidence(sync, Roster(CONFIG), {1: None}, deadlines={1: kst(2022, 4, 13)})
+    (notice,) = evidence.warnings
+    assert notice.problem.value == "link_replaced" and notice.other == "https://a.example/1"
