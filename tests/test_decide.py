@@ -171,3 +171,15 @@ def test_a_codeowners_file_that_guards_everything_is_acknowledged(seed, seed_sch
     assert "CODEOWNERS로 스터디장의 검토를 받습니다" in setup.body  # type: ignore[union-attr]
     plan = decide(seed, seed_schedule, guarded, started(), kst(2022, 4, 8))
     assert not any("CODEOWNERS" in note for note in plan.notes)
+
+
+def test_broken_readme_markers_stop_only_the_readme(seed, seed_schedule):
+    """With a start marker and no end, the issue still opens and the ledger is committed; the problem is named."""
+    broken = README + "\n<!-- studybot:fines:start -->\nold table\n"
+    plan = decide(seed, seed_schedule, World({"README.md": broken}, None, world().git, online()), started(),
+                  WEEK1_DEADLINE - dt.timedelta(days=6))
+    assert [type(op) for op in plan.operations] == [CreateIssue, CommitFiles]
+    commit = plan.operations[-1]
+    assert isinstance(commit, CommitFiles) and commit.readme is None  # the README is left as it is
+    (problem,) = plan.problems
+    assert "<!-- studybot:fines:end -->" in problem

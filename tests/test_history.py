@@ -292,13 +292,14 @@ def test_history_longer_than_the_limit_is_a_clear_error(repo, config, monkeypatc
 
 
 def test_a_huge_readme_is_refused_with_a_sentence(repo, config, monkeypatch):
-    """A README beyond the size limit is reported, not parsed for minutes."""
+    """A README beyond the size limit is named as a problem and not parsed, and the run goes on without it."""
     import studybot.shell.read
 
     monkeypatch.setattr(studybot.shell.read, "MAX_README_BYTES", 100)
     commit(repo, "장서진", kst(2022, 4, 6), {"README.md": table()})
-    with pytest.raises(CheckoutError, match="larger than"):
-        evidence_of(repo, config)
+    world = read_world(config, open_checkout(repo.path))
+    (problem,) = world.problems
+    assert "larger than" in str(problem) and world.text("README.md") is None and world.git.readme_patches == ()
 
 
 def test_tree_of_a_commit_is_the_tree_git_records_for_it(repo):

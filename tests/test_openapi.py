@@ -176,11 +176,11 @@ def test_fake_api_answers_are_what_github_documents():
             return Plan(report, (CommitFiles(tf.README, readme, tf.LEDGER, "studybot: week 3"),), state)
 
         world = World({tf.README: gateway.read_file(tf.README, start)}, gateway.read_file(tf.LEDGER, start), GitRecords(start))
-        sha, _, _ = apply_with_retry(
+        applied = apply_with_retry(
             tf.CONFIG, tf.SCHEDULE, gateway, world, render(world, load_state(tf.NEW_LEDGER)), tf.PHASES[0],
             branch="main", redecide=render,
         )
-        assert sha == api.head
+        assert applied.commit == api.head
     seen = Counter()
     undocumented = set()
     for operation, status, body in api.log:

@@ -408,20 +408,22 @@ def test_a_member_pushing_while_the_bot_commits_keeps_both_changes(tmp_path):
 
 
 def test_a_member_breaking_the_markers_during_the_commit_leaves_nothing_half_written(tmp_path):
-    """If the member's push removes the bot's end marker mid-run, the bot stops with a sentence and writes nothing."""
+    """If the member's push removes the bot's end marker mid-run, the README is left as the member pushed it,
+    the run's other steps and the ledger still land, and the broken marker is named."""
     study = term_study(tmp_path, 3)
     study.run(kst(2022, 4, 6, 10))
-    head = study.github.head()
     commits = len(study.github.commits)
     end = markers("fines")[1]
     pushed = member_pushes_during_commit(study, lambda text: text.replace(end + "\n", ""), "장서진")
     study.edit("장서진", kst(2022, 4, 10, 21), lambda text: put_link(text, 1, "장서진", "https://s.example/1"))
 
-    with pytest.raises(RunError, match="fines:end"):
-        study.run(kst(2022, 4, 11, 12))
-    assert len(study.github.commits) == commits
-    assert study.github.head() == pushed[0] != head  # the member's push stands alone
-    assert_commits_whole(study)
+    outcome = study.run(kst(2022, 4, 11, 12))
+    assert any("fines:end" in problem for problem in outcome.problems)
+    assert len(study.github.commits) == commits + 1  # the ledger, on top of the member's push
+    assert pushed and end not in study.github.files["main"]["README.md"]  # the member's README stands as pushed
+    bot = study.github.commits[-1]
+    assert bot.files["README.md"] == study.github.files["main"]["README.md"]  # the bot's commit did not touch it
+    assert json.loads(bot.files[study.config.output.ledger])["sync"]["issues"]  # the run's record landed
 
 
 def test_a_branch_that_keeps_moving_gives_up_cleanly_and_the_next_run_commits(tmp_path):

@@ -35,7 +35,7 @@ from studybot.core.placeholders import placeholder_files
 from studybot.core.plan import CommitFiles, Operation, SetupIssue
 from studybot.core.protections import codeowners, unguarded
 from studybot.core.records import Permission
-from studybot.core.regions import replace_region
+from studybot.core.regions import RegionError, replace_region
 from studybot.core.render import render_fines, render_rotation
 from studybot.core.replies import acknowledge
 from studybot.core.report import Report, blog_writers, build_report, excuses_of
@@ -75,6 +75,7 @@ class Plan:
     notes: tuple[str, ...] = ()
     timeline: tuple[str, ...] = ()
     reread: ReadRequest | None = None
+    problems: tuple[str, ...] = ()  # inputs the run could not use; the rest was done, the run ends non-zero
 
 
 def decide(
@@ -147,10 +148,16 @@ def decide(
     )
     alerts = notes[:1] if world.request.restored is not None else []
     operations += plan_notices(context, operations, world.webhooks, alerts, world.repository_url)
-    commit = plan_commit(config, schedule, report, world, state, load_base(world), operations, messages, homework, now)
+    problems = [problem.sentence(messages) for problem in world.problems]
+    try:
+        readme = fresh_readme(config, schedule, report, world, messages)
+    except RegionError as error:
+        # Broken markers in the README: everything else of the run still happens.
+        readme, problems = None, [*problems, error.sentence(messages)]
+    commit = plan_commit(config, schedule, report, world, state, load_base(world), operations, messages, homework, now, readme)
     if commit is not None:
         operations.append(commit)
-    return Plan(report, tuple(operations), state, tuple(notes), tuple(timeline(context)))
+    return Plan(report, tuple(operations), state, tuple(notes), tuple(timeline(context)), problems=tuple(problems))
 
 
 def starts(request: Request, allowed: Mapping[str, bool]) -> bool:
@@ -337,6 +344,7 @@ def plan_commit(
     messages: Messages,
     homework: Mapping[int, HomeworkEntry] | None = None,
     now: dt.datetime | None = None,
+    readme_after: str | None = None,
 ) -> CommitFiles | None:
     """The README with fresh regions, the bot's other files and the ledger, as one commit.
 
@@ -344,12 +352,7 @@ def plan_commit(
     warrants a commit; every other write of the run is recorded in the ledger, so it does.
     """
     readme = world.text(config.output.readme) or ""
-    readme_after = replace_region(readme, "fines", render_fines(report, schedule, messages))
-    readme_after = replace_region(readme_after, "rotation", render_rotation(report, schedule, messages))
-    if config.output.picture:
-        region = picture_region(report, schedule, messages, picture_path=config.output.picture, readme_path=config.output.readme)
-        readme_after = replace_region(readme_after, PICTURE_REGION, region)
-    changed_readme = readme_after if readme_after != readme else None
+    changed_readme = readme_after if readme_after is not None and readme_after != readme else None
     files = {path: content for path, content in bot_files(config, schedule, report, world, messages, homework, now).items()
              if world.text(path) != content}
     same_state = base is not None and dump_state(substance(state)) == dump_state(substance(base))
@@ -357,6 +360,16 @@ def plan_commit(
         return None
     key = "commit.message" if changed_readme is not None or files else "commit.ledger_only"
     return CommitFiles(config.output.readme, changed_readme, config.output.ledger, messages.t(key), tuple(sorted(files.items())))
+
+
+def fresh_readme(config: StudyConfig, schedule: Schedule, report: Report, world: World, messages: Messages) -> str:
+    """The README with the bot's regions rendered anew; RegionError when its markers are broken."""
+    readme = replace_region(world.text(config.output.readme) or "", "fines", render_fines(report, schedule, messages))
+    readme = replace_region(readme, "rotation", render_rotation(report, schedule, messages))
+    if config.output.picture:
+        region = picture_region(report, schedule, messages, picture_path=config.output.picture, readme_path=config.output.readme)
+        readme = replace_region(readme, PICTURE_REGION, region)
+    return readme
 
 
 def bot_files(

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from studybot.core.errors import StudybotError
 from studybot.core.records import ActivityPage, Comment, Issue, PatchCommit, Permission, TreeCommit
 
 
@@ -80,6 +81,7 @@ class World:
     git: GitRecords
     github: GitHubRecords | None = None
     request: ReadRequest = ReadRequest()
+    problems: tuple[StudybotError, ...] = ()  # inputs that could not be read (an oversize README)
     webhooks: frozenset[str] = frozenset()  # the messenger platforms with a webhook URL (the URLs stay in the shell)
     repository_url: str | None = None  # https://github.com/OWNER/REPO, for links in notices
 

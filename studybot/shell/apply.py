@@ -43,6 +43,7 @@ class Applied:
     commit: str | None = None
     moved: bool = False
     warnings: tuple[str, ...] = ()
+    problems: tuple[str, ...] = ()  # from a plan decided again on a moved branch (e.g. a broken README)
 
 
 def apply_plan(

@@ -61,17 +61,18 @@ def read_world(
         head = repository.head()
         if head is None:
             return World({}, None, GitRecords(None), request=request)
-        files = _files(config, repository, head)
+        files, problems = _files(config, repository, head)
         ledger_rev = head if request.ledger_at is None else request.ledger_at
         ledger = None if ledger_rev == EMPTY_LEDGER else repository.show(ledger_rev, config.output.ledger)
         cursors = load_state(ledger).sync.cursors
         if previous is not None:  # the same head: only which commits are new depends on the ledger
             git = dataclasses.replace(previous.git, seen_before=_seen_before(repository, head, cursors.head, gateway is not None))
         else:
-            git = _git_records(config, repository, head, cursors.head, online=gateway is not None)
+            git = _git_records(config, repository, head, cursors.head, online=gateway is not None,
+                               readme=config.submissions.readme.path not in {p.fields["path"] for p in problems})
     except GitError as error:
         raise CheckoutError.wrap(error) from None
-    world = World(files, ledger, git, request=request)
+    world = World(files, ledger, git, request=request, problems=tuple(problems))
     if gateway is None:
         return world
     return dataclasses.replace(world, github=read_github(config, gateway, world, request, branch=branch))
@@ -106,21 +107,31 @@ def read_github(
     return dataclasses.replace(known, permissions=permissions, questions=questions)
 
 
-def _files(config: StudyConfig, repository: Repository, head: str) -> dict[str, str | None]:
-    """The README the bot writes and the one the table is read from (usually the same)."""
+def _files(
+    config: StudyConfig, repository: Repository, head: str
+) -> tuple[dict[str, str | None], list[CheckoutError]]:
+    """The README the bot writes and the one the table is read from (usually the same).
+
+    A README over the size limit is left out (as if missing) and named as a problem: the rest of
+    the run still happens, and the run ends non-zero.
+    """
     paths = {config.output.readme, config.submissions.readme.path, *CODEOWNERS_PATHS} | {
         path for path in (config.output.calendar, config.output.picture) if path
     }
     files = {path: repository.show(head, path) for path in sorted(paths)}
+    problems = []
     for path, text in files.items():
         if text is not None and len(text.encode("utf-8", "surrogateescape")) > MAX_README_BYTES:
-            raise CheckoutError("error.checkout.readme_large", path=path, limit=MAX_README_BYTES // (1024 * 1024))
-    return files
+            problems.append(CheckoutError("error.checkout.readme_large", path=path, limit=MAX_README_BYTES // (1024 * 1024)))
+            files[path] = None
+    return files, problems
 
 
-def _git_records(config: StudyConfig, repository: Repository, head: str, previous: str | None, *, online: bool) -> GitRecords:
+def _git_records(
+    config: StudyConfig, repository: Repository, head: str, previous: str | None, *, online: bool, readme: bool = True
+) -> GitRecords:
     source = config.submissions.readme
-    patches = tuple(repository.readme_patches(source.path, head)) if source.enabled else ()
+    patches = tuple(repository.readme_patches(source.path, head)) if source.enabled and readme else ()
     folders = tuple(repository.folder_changes(head)) if config.submissions.folders.enabled else ()
     blobs = repository.blobs(sorted({touch.blob for commit in folders for touch in commit.touched}))
     return GitRecords(

@@ -21,7 +21,7 @@ from pydantic import SecretStr
 
 from studybot.core.config import StudyConfig
 from studybot.core.decide import Plan, decide, week_timeline
-from studybot.core.errors import StudybotError, speaking
+from studybot.core.errors import EXIT_FAILED, StudybotError, speaking
 from studybot.core.messages import Messages, messages_for
 from studybot.core.plan import Operation
 from studybot.core.regions import RegionError
@@ -29,7 +29,7 @@ from studybot.core.report import Report
 from studybot.core.schedule import Schedule, build_schedule
 from studybot.core.state import LedgerError, State, load_state, merge_states
 from studybot.core.world import ReadRequest, World
-from studybot.shell.apply import apply_plan
+from studybot.shell.apply import Applied, apply_plan
 from studybot.shell.git import Repository
 from studybot.shell.read import CheckoutError, open_checkout, read_world
 from studybot.shell.remote import Gateway
@@ -52,6 +52,7 @@ class Outcome:
     changed: bool = False
     notes: list[str] = field(default_factory=list)
     timeline: list[str] = field(default_factory=list)  # the current week's steps, for the summary
+    problems: list[str] = field(default_factory=list)  # inputs the run could not use; it ends non-zero
 
 
 def plan_run(
@@ -114,22 +115,27 @@ def run_cycle(
         raise RunError.wrap(error) from None
     for note in plan.notes:
         log(note)
-    outcome = Outcome(plan.report, list(plan.operations), notes=list(plan.notes), timeline=list(plan.timeline))
+    outcome = Outcome(
+        plan.report, list(plan.operations), notes=list(plan.notes), timeline=list(plan.timeline),
+        problems=list(plan.problems),
+    )
     prefix = (lambda line: messages.t("plan.dry_run", line=line)) if dry_run else (lambda line: line)
     if dry_run:
         for operation in plan.operations:
             log(prefix(operation.describe(messages)))
     else:
         try:
-            outcome.commit, state, warnings = apply_with_retry(
+            applied = apply_with_retry(
                 config, schedule, gateway, world, plan, now, branch=branch, only_week=only_week,
                 done=lambda operation: log(operation.describe(messages)), webhooks=webhooks,
                 base_tree=repository.tree_of(world.git.head) if world.git.head else None,
             )
-            outcome.notes += warnings
         except RegionError as error:  # a member broke the README's markers while we committed
             raise RunError.wrap(error) from None
-        outcome.timeline = list(week_timeline(config, schedule, plan.report, state, now))
+        outcome.commit = applied.commit
+        outcome.notes += applied.warnings
+        outcome.problems = list(dict.fromkeys([*outcome.problems, *applied.problems]))
+        outcome.timeline = list(week_timeline(config, schedule, plan.report, applied.state, now))
     outcome.changed = bool(outcome.operations)
     return outcome
 
@@ -148,7 +154,7 @@ def apply_with_retry(
     redecide: Callable[[World, State], Plan] | None = None,
     webhooks: Mapping[str, SecretStr] | None = None,
     base_tree: str | None = None,
-) -> tuple[str | None, State, list[str]]:
+) -> Applied:
     """Apply the plan; when the branch moved under the commit, read the new README and ledger
     there, merge the states, decide again and commit on the new head.
 
@@ -157,7 +163,7 @@ def apply_with_retry(
     parent = world.git.head or ""
     if redecide is None:
         redecide = lambda world, state: decide(config, schedule, world, state, now, only_week=only_week)  # noqa: E731
-    operations, state = plan.operations, plan.state
+    operations, state, problems = plan.operations, plan.state, plan.problems
     warnings: list[str] = []
     for _ in range(COMMIT_ATTEMPTS):
         applied = apply_plan(
@@ -165,7 +171,7 @@ def apply_with_retry(
         )
         warnings += applied.warnings
         if not applied.moved:
-            return applied.commit, applied.state, warnings
+            return Applied(applied.state, applied.commit, warnings=tuple(warnings), problems=problems)
         parent, base_tree = gateway.branch_head(branch), None
         files = {path: gateway.read_file(path, parent) for path in world.files}
         theirs = gateway.read_file(config.output.ledger, parent)
@@ -175,9 +181,9 @@ def apply_with_retry(
         except LedgerError:
             merged = applied.state  # a broken ledger there is replaced by ours
         fresh = redecide(world, merged)
-        operations, state = fresh.operations, fresh.state
+        operations, state, problems = fresh.operations, fresh.state, fresh.problems
         if not operations:
-            return None, state, warnings
+            return Applied(state, warnings=tuple(warnings), problems=problems)
     raise RunError("error.run.branch_moving", branch=branch)
 
 
@@ -249,7 +255,9 @@ def run_action(
     console.write_outputs({"changed": outcome.changed and not settings.dry_run, "report": str(settings.report_file), "summary": summary})
     console.append_summary(job_summary(outcome, schedule, messages, settings.dry_run))
     console.print(summary)
-    return 0
+    for sentence in outcome.problems:  # the rest of the run was done; these still need the leader
+        console.error(sentence)
+    return EXIT_FAILED if outcome.problems else 0
 
 
 def repository_url(settings: Any) -> str | None:
@@ -270,7 +278,8 @@ def job_summary(outcome: Outcome, schedule: Schedule, messages: Messages, dry_ru
     """What a leader reads at a glance: this week's status, what was done, the warnings."""
     from studybot.core.render import render_report
 
-    lines = ["## studybot" + (" (dry run)" if dry_run else ""), ""]
+    lines = [messages.t("summary.title_dry_run" if dry_run else "summary.title"), ""]
+    lines += [f"- ❌ {problem}" for problem in outcome.problems]
     lines += [f"- {operation.describe(messages)}" for operation in outcome.operations] or [f"- {messages.t('plan.nothing')}"]
     lines += [f"- {note}" for note in dict.fromkeys(outcome.notes)]  # each warning once
     if outcome.timeline:

@@ -451,4 +451,6 @@ TEXT = {
     "plan.edit_setup": "update the setup issue (#{issue})",
     "protections.ok": "CODEOWNERS puts `config/`, `.studybot/` and `.github/workflows/` under the study leader's review.",
     "protections.missing": "⚠️ No CODEOWNERS rule guards {paths}. Any member can push there and change the config, the ledger or the workflow. Add lines such as `/config/ @leader-login` to `.github/CODEOWNERS` and require code owners' review in the default branch's rules (docs/security.md).",
+    "summary.title": "## studybot",
+    "summary.title_dry_run": "## studybot (dry run: nothing written)",
 }

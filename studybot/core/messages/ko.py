@@ -453,4 +453,6 @@ TEXT = {
     "plan.edit_setup": "설정 확인 이슈(#{issue}) 본문 고치기",
     "protections.ok": "`config/`, `.studybot/`, `.github/workflows/`는 CODEOWNERS로 스터디장의 검토를 받습니다.",
     "protections.missing": "⚠️ CODEOWNERS가 {paths}를 지키지 않습니다. 멤버 누구나 이 경로를 push할 수 있어서, 설정·벌금 장부·워크플로를 바꿀 수 있습니다. `.github/CODEOWNERS`에 `/config/ @스터디장아이디`처럼 적고, 기본 브랜치 규칙에서 코드 소유자 검토를 켜 주세요(docs/security.md).",
+    "summary.title": "## studybot",
+    "summary.title_dry_run": "## studybot (미리보기: 아무것도 쓰지 않음)",
 }
