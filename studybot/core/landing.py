@@ -73,6 +73,14 @@ def land_commits(
     return landed
 
 
+def file_pushes(
+    changes: Iterable[str], parents: Mapping[str, tuple[str, ...]], head: str, pushes: Iterable[Push]
+) -> list[Landing | None]:
+    """Who pushed each commit that changed a file, and when (None where the activity log is silent)."""
+    landed = land_commits(parents, head, pushes)
+    return [landed.get(sha) for sha in changes]
+
+
 def pushes_of(items: Iterable[Activity]) -> list[Push]:
     """The activity items that moved the branch to a commit, as the ledger keeps them."""
     moves = ("push", "force_push", "pr_merge", "merge_queue_merge", "branch_creation")

@@ -56,6 +56,9 @@ class GitRecords:
     folder_changes: tuple[TreeCommit, ...] = ()
     blobs: Mapping[str, bytes] = field(default_factory=dict)  # contents of blobs in folder_changes
     ledger_changes: tuple[str, ...] = ()  # commits that changed the ledger file, newest first
+    # The commits that changed the README and the config, newest first: with the
+    # pushes in the state, who pushed each change and when (studybot.core.landing.file_pushes).
+    changes: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     seen_before: frozenset[str] | None = None  # commits reachable from the previous run's head
     paths: frozenset[str] = frozenset()  # every path at the head, when week folders are made by the bot
 

@@ -45,6 +45,7 @@ def read_world(
     *,
     branch: str | None = None,
     previous: World | None = None,
+    config_path: str | None = None,
 ) -> World:
     """Read the checkout (and GitHub, given a gateway) as ``request`` asks.
 
@@ -61,7 +62,7 @@ def read_world(
         head = repository.head()
         if head is None:
             return World({}, None, GitRecords(None), request=request)
-        files, problems = _files(config, repository, head)
+        files, problems = _files(config, repository, head, config_path)
         ledger_rev = head if request.ledger_at is None else request.ledger_at
         ledger = None if ledger_rev == EMPTY_LEDGER else repository.show(ledger_rev, config.output.ledger)
         cursors = load_state(ledger).sync.cursors
@@ -69,7 +70,8 @@ def read_world(
             git = dataclasses.replace(previous.git, seen_before=_seen_before(repository, head, cursors.head, gateway is not None))
         else:
             git = _git_records(config, repository, head, cursors.head, online=gateway is not None,
-                               readme=config.submissions.readme.path not in {p.fields["path"] for p in problems})
+                               readme=config.submissions.readme.path not in {p.fields["path"] for p in problems},
+                               config_path=config_path)
     except GitError as error:
         raise CheckoutError.wrap(error) from None
     world = World(files, ledger, git, request=request, problems=tuple(problems))
@@ -108,7 +110,7 @@ def read_github(
 
 
 def _files(
-    config: StudyConfig, repository: Repository, head: str
+    config: StudyConfig, repository: Repository, head: str, config_path: str | None = None
 ) -> tuple[dict[str, str | None], list[CheckoutError]]:
     """The README the bot writes and the one the table is read from (usually the same).
 
@@ -116,7 +118,7 @@ def _files(
     the run still happens, and the run ends non-zero.
     """
     paths = {config.output.readme, config.submissions.readme.path, *CODEOWNERS_PATHS} | {
-        path for path in (config.output.calendar, config.output.picture) if path
+        path for path in (config.output.calendar, config.output.picture, config_path) if path
     }
     files = {path: repository.show(head, path) for path in sorted(paths)}
     problems = []
@@ -128,7 +130,14 @@ def _files(
 
 
 def _git_records(
-    config: StudyConfig, repository: Repository, head: str, previous: str | None, *, online: bool, readme: bool = True
+    config: StudyConfig,
+    repository: Repository,
+    head: str,
+    previous: str | None,
+    *,
+    online: bool,
+    readme: bool = True,
+    config_path: str | None = None,
 ) -> GitRecords:
     source = config.submissions.readme
     patches = tuple(repository.readme_patches(source.path, head)) if source.enabled and readme else ()
@@ -141,6 +150,10 @@ def _git_records(
         folder_changes=folders,
         blobs=blobs,
         ledger_changes=tuple(repository.changes_of(config.output.ledger, head)) if online else (),
+        changes={
+            path: tuple(repository.changes_of(path, head))
+            for path in sorted({config.output.readme, *([config_path] if config_path else [])})
+        },
         seen_before=_seen_before(repository, head, previous, online),
         paths=frozenset(repository.paths(head)) if config.submissions.folders.enabled and config.submissions.folders.create_placeholders else frozenset(),
     )

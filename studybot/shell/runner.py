@@ -67,11 +67,12 @@ def plan_run(
     only_week: int | None = None,
     webhooks: frozenset[str] = frozenset(),
     repository_url: str | None = None,
+    config_path: str | None = None,
 ) -> tuple[World, Plan]:
     """Read and decide until decide asks for nothing more."""
     world: World | None = None
     for _ in range(MAX_READS):
-        world = read_world(config, repository, gateway, request, branch=branch, previous=world)
+        world = read_world(config, repository, gateway, request, branch=branch, previous=world, config_path=config_path)
         world = dataclasses.replace(world, webhooks=webhooks, repository_url=repository_url)
         plan = decide(config, schedule, world, load_state(world.ledger), now, only_week=only_week)
         if plan.reread is None:
@@ -93,6 +94,7 @@ def run_cycle(
     log: Callable[[str], None] = lambda line: None,
     webhooks: Mapping[str, SecretStr] | None = None,
     repository_url: str | None = None,
+    config_path: str | None = None,
 ) -> Outcome:
     """Read, decide, apply: one run of the weekly cycle.
 
@@ -109,7 +111,7 @@ def run_cycle(
         world, plan = plan_run(
             config, schedule, repository, gateway, now,
             request=ReadRequest(from_start=recheck), branch=branch, only_week=only_week,
-            webhooks=frozenset(webhooks or {}), repository_url=repository_url,
+            webhooks=frozenset(webhooks or {}), repository_url=repository_url, config_path=config_path,
         )
     except RegionError as error:
         raise RunError.wrap(error) from None
@@ -249,6 +251,7 @@ def run_action(
             branch=event_branch(event), dry_run=settings.dry_run, log=console.print,
             recheck=settings.command is Command.RECHECK, only_week=settings.week,
             webhooks=settings.webhooks(), repository_url=repository_url(settings),
+            config_path=inside(settings.config_path, settings.workspace),
         )
     write_report(settings.report_file, report_json(outcome.report, schedule, messages))
     summary = one_line(outcome, messages, settings.dry_run)
@@ -258,6 +261,14 @@ def run_action(
     for sentence in outcome.problems:  # the rest of the run was done; these still need the leader
         console.error(sentence)
     return EXIT_FAILED if outcome.problems else 0
+
+
+def inside(path: Path, workspace: Path) -> str | None:
+    """``path`` relative to the checkout, as git names it; None when the config lives elsewhere."""
+    try:
+        return Path(path).resolve().relative_to(Path(workspace).resolve()).as_posix()
+    except ValueError:
+        return None
 
 
 def repository_url(settings: Any) -> str | None:
