@@ -16,7 +16,7 @@ from pathlib import Path
 import pytz
 
 from studybot.core.messages import MARKS, Messages, messages_for
-from studybot.core.rules import Verdict
+from studybot.core.verdicts import Verdict
 
 OUT = Path("docs/ko/messages.md")
 SEOUL = pytz.timezone("Asia/Seoul")

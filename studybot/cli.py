@@ -235,9 +235,13 @@ def _command(arguments: argparse.Namespace, out: TextIO, environ: dict[str, str]
     if arguments.command == "report":
         return _report(arguments, out, now)
     if arguments.command == "demo":
+        if arguments.example == "mlops-study":
+            from studybot.shell.folderdemo import run_folder_demo
+
+            return run_folder_demo(out)
         from studybot.shell.demo import run_demo
 
-        return run_demo(out, arguments.example)
+        return run_demo(out)
     if arguments.command == "run":
         from studybot.shell.runner import run_action
 

@@ -19,8 +19,8 @@ from studybot.core.records import (
     PatchCommit,
     Permission,
 )
-from studybot.core.rules import Verdict
 from studybot.core.state import WeekIssue, dump_state
+from studybot.core.verdicts import Verdict
 from studybot.core.world import EMPTY_LEDGER, GitHubRecords, GitRecords, World
 
 README = "# Study\n\n|주차|과제|팀블로그|\n|---|---|---|\n|1주차|[장서진]() [구미진]()|이은빈|\n"

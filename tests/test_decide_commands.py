@@ -22,9 +22,9 @@ from studybot.core.plan import CommitFiles, PostComment, Reply
 from studybot.core.receipts import Receipt, record
 from studybot.core.records import ActivityPage, Comment, CommitInfo, Hunk, PatchCommit, Permission
 from studybot.core.regions import read_region
-from studybot.core.rules import Verdict
 from studybot.core.schedule import build_schedule
 from studybot.core.state import Push, State, WeekIssue, dump_state
+from studybot.core.verdicts import Verdict
 from studybot.core.world import GitHubRecords, GitRecords, ReadRequest, World
 from studybot.shell.demo import put_link
 

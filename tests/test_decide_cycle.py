@@ -31,9 +31,9 @@ from studybot.core.records import (
     Permission,
 )
 from studybot.core.regions import read_region
-from studybot.core.rules import Verdict
 from studybot.core.schedule import Schedule
 from studybot.core.state import State, WeekIssue
+from studybot.core.verdicts import Verdict
 from studybot.core.world import GitHubRecords, GitRecords, World
 from studybot.shell.demo import example_file, put_blog, put_link
 

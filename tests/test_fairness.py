@@ -18,9 +18,9 @@ from studybot.core.observe import comment_evidence, observe_comments
 from studybot.core.records import Activity, Comment
 from studybot.core.render import render_report
 from studybot.core.report import report_json
-from studybot.core.rules import Verdict
 from studybot.core.schedule import build_schedule
 from studybot.core.state import State, SyncState, WeekIssue
+from studybot.core.verdicts import Verdict
 from studybot.shell.git import Repository
 from studybot.shell.read import open_checkout, read_world
 from studybot.shell.runner import Outcome, job_summary

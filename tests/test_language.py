@@ -10,7 +10,7 @@ import pytest
 import pytz
 
 from studybot.core.messages import MARKS, messages_for
-from studybot.core.rules import Verdict
+from studybot.core.verdicts import Verdict
 
 KO, EN = messages_for("ko"), messages_for("en")
 SEOUL = pytz.timezone("Asia/Seoul")

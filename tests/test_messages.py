@@ -9,7 +9,7 @@ import pytest
 from studybot.core.comments import CommandProblem
 from studybot.core.evidence import Problem
 from studybot.core.messages import messages_for
-from studybot.core.rules import Verdict
+from studybot.core.verdicts import Verdict
 
 KO, EN = messages_for("ko"), messages_for("en")
 

@@ -123,6 +123,6 @@ def test_region_links_the_picture_relative_to_the_readme():
 
 def test_the_marks_cover_every_verdict():
     """Every verdict the rules can give has a mark to draw."""
-    from studybot.core.rules import Verdict
+    from studybot.core.verdicts import Verdict
 
     assert {verdict.value for verdict in Verdict} <= {mark.value for mark in Mark}

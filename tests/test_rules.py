@@ -7,7 +7,8 @@ from helpers import kst
 
 from studybot.core.config import Fines, Member
 from studybot.core.evidence import Source, Submission
-from studybot.core.rules import Tally, Verdict, fine_for, judge
+from studybot.core.rules import Tally, fine_for, judge
+from studybot.core.verdicts import Verdict
 
 MEMBER = Member(name="장서진")
 FINES = Fines(late=3000, absent=4000)

@@ -9,7 +9,6 @@ import pytest
 from helpers import kst, state
 
 from studybot.core.evidence import Source
-from studybot.core.rules import Verdict
 from studybot.core.state import (
     MAX_LEDGER_BYTES,
     FrozenVerdict,
@@ -26,6 +25,7 @@ from studybot.core.state import (
     remember_first_seen,
     swaps_from,
 )
+from studybot.core.verdicts import Verdict
 
 
 def test_an_oversized_ledger_is_refused_with_its_limit():

@@ -19,9 +19,9 @@ from studybot.core.messages import MARKS, Messages
 from studybot.core.plan import CloseIssue, CloseQuestion, CreateIssue, EditIssue, Operation, PostComment
 from studybot.core.records import Issue
 from studybot.core.report import Report, WeekReport
-from studybot.core.rules import Verdict
 from studybot.core.schedule import Schedule, Week
 from studybot.core.state import State
+from studybot.core.verdicts import Verdict
 
 WEEK_OPENS_BEFORE = dt.timedelta(days=7)
 

@@ -17,8 +17,8 @@ from dataclasses import dataclass
 from studybot.core.markup import escape
 from studybot.core.messages import Messages
 from studybot.core.report import Report
-from studybot.core.rules import Verdict
 from studybot.core.schedule import Schedule
+from studybot.core.verdicts import Verdict
 
 PICTURE_PATH = ".studybot/term.svg"
 REGION = "picture"

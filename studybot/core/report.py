@@ -10,9 +10,10 @@ from typing import Any
 from studybot.core.config import StudyConfig
 from studybot.core.evidence import BlogPost, Evidence, Notice, Submission, same_url_notices
 from studybot.core.rotation import plan_blog, swap
-from studybot.core.rules import Tally, Verdict, fine_for, judge
+from studybot.core.rules import Tally, fine_for, judge
 from studybot.core.schedule import Schedule, Week
 from studybot.core.settlement import Settlement, settle
+from studybot.core.verdicts import Verdict
 
 
 @dataclass(frozen=True)

@@ -3,21 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
-import enum
 from dataclasses import dataclass
 
 from studybot.core.config import Fines, Member
 from studybot.core.evidence import Submission
 from studybot.core.schedule import Week
-
-
-class Verdict(enum.StrEnum):
-    ON_TIME = "on_time"
-    LATE = "late"
-    ABSENT = "absent"
-    PENDING = "pending"
-    EXCUSED = "excused"
-    NOT_MEMBER = "not_member"
+from studybot.core.verdicts import Verdict
 
 
 def judge(

@@ -19,7 +19,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from studybot.core.errors import StudybotError
 from studybot.core.evidence import Source, Submission
 from studybot.core.report import Judgement, Report
-from studybot.core.rules import Verdict
+from studybot.core.verdicts import Verdict
 
 SCHEMA = 2
 MAX_LEDGER_BYTES = 20 * 1024 * 1024

@@ -8,8 +8,8 @@ from studybot.core.config import StudyConfig
 from studybot.core.markup import escape
 from studybot.core.messages import MARKS, Messages
 from studybot.core.report import Report
-from studybot.core.rules import Verdict
 from studybot.core.schedule import Schedule
+from studybot.core.verdicts import Verdict
 
 
 def next_blog_turn(report: Report, schedule: Schedule, member: str) -> int | None:

@@ -113,12 +113,8 @@ def put_blog(readme: str, week: int, url: str) -> str:
     return readme[: row.start()] + "|".join(cells) + readme[row.end() :]
 
 
-def run_demo(out: TextIO, example: str = "study-mlops") -> int:
-    """Build the example, judge it as of the script's 'now', and print what studybot writes."""
-    if example == "mlops-study":
-        from studybot.shell.folderdemo import run_folder_demo
-
-        return run_folder_demo(out)
+def run_demo(out: TextIO) -> int:
+    """Build the README-table example, judge it as of the script's 'now', and print what studybot writes."""
     # The example repository is kept, so a leader can open the feed and the picture it writes.
     folder = Path(tempfile.mkdtemp(prefix="studybot-demo-"))
     config, schedule, now = build_example(folder)

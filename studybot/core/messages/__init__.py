@@ -8,7 +8,7 @@ from collections.abc import Callable
 from types import ModuleType
 
 from studybot.core.evidence import Notice
-from studybot.core.rules import Verdict
+from studybot.core.verdicts import Verdict
 
 LANGUAGES = ("ko", "en")
 
