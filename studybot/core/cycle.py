@@ -24,6 +24,8 @@ from studybot.core.state import State
 from studybot.core.verdicts import Verdict
 
 WEEK_OPENS_BEFORE = dt.timedelta(days=7)
+# How far back a run looks for an issue another run opened meanwhile (runs last minutes, not hours).
+RACE_WINDOW = dt.timedelta(hours=1)
 
 
 @dataclass(frozen=True)
@@ -106,7 +108,12 @@ def plan_week(context: Context, week: Week) -> list[Operation]:
         if not now < week.deadline:
             return []  # the week was never opened (the bot came later); nothing to close
         body = issue_body(context, week)
-        operations.append(CreateIssue(week.number, issue_title(context, week), body, tuple(context.config.qna.labels)))
+        operations.append(
+            CreateIssue(
+                week.number, issue_title(context, week), body, tuple(context.config.qna.labels),
+                recheck_since=now - RACE_WINDOW,
+            )
+        )
     elif issue.state == "open" and now < week.deadline:
         body = issue_body(context, week)
         if digest(body) != issue.digest:

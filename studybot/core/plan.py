@@ -6,6 +6,7 @@ issue and comment on it in the same run.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass
 
@@ -16,10 +17,17 @@ from studybot.core.notices import Notice
 
 @dataclass(frozen=True)
 class CreateIssue:
+    """Open the week's Q&A issue, unless one the bot opened turns up when looked for again.
+
+    ``recheck_since``: right before creating, the issues updated since then are looked through
+    for the week's marker, so two runs at once do not open two issues for one week.
+    """
+
     week: int
     title: str
     body: str
     labels: tuple[str, ...]
+    recheck_since: dt.datetime | None = None
 
     def describe(self, messages: Messages) -> str:
         return messages.t("plan.create_issue", title=self.title)

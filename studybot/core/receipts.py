@@ -7,9 +7,11 @@ its own issues and comments by recorded ids and digests.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
-from studybot.core.markers import Kind, digest, marker
+from studybot.core.markers import Kind, digest, marker, read_marker
+from studybot.core.members import is_bot
 from studybot.core.plan import (
     CloseIssue,
     CloseQuestion,
@@ -22,6 +24,7 @@ from studybot.core.plan import (
     Reply,
     SetupIssue,
 )
+from studybot.core.records import Issue
 from studybot.core.state import BotComment, State, WeekIssue
 
 
@@ -33,6 +36,15 @@ class Receipt:
     comment: int | None = None
     author: str | None = None
     sent: bool = False  # a notice the webhook accepted
+
+
+def opened_meanwhile(operation: CreateIssue, issues: Iterable[Issue], state: State) -> Issue | None:
+    """The week's issue another run of the bot opened since this run read GitHub, if any."""
+    found = marker(operation.week, Kind.ISSUE)
+    for issue in sorted(issues, key=lambda item: item.number):
+        if read_marker(issue.body) == found and is_bot(issue.author, state.sync.bot_login):
+            return issue
+    return None
 
 
 def issue_of(state: State, operation: CreateIssue | EditIssue | CloseIssue | PostComment) -> int:

@@ -27,7 +27,7 @@ from studybot.core.plan import (
     Reply,
     SetupIssue,
 )
-from studybot.core.receipts import Receipt, issue_of, record
+from studybot.core.receipts import Receipt, issue_of, opened_meanwhile, record
 from studybot.core.records import FileChange, IssueState
 from studybot.core.state import State, dump_state
 from studybot.shell.remote import Gateway, RefMoved
@@ -106,6 +106,10 @@ def commit_changes(operation: CommitFiles, state: State) -> list[FileChange]:
 def carry_out(operation: Operation, gateway: Gateway, state: State) -> Receipt:
     """One write on GitHub, and what GitHub answered."""
     if isinstance(operation, CreateIssue):
+        if operation.recheck_since is not None:
+            meanwhile = opened_meanwhile(operation, gateway.list_issues(since=operation.recheck_since), state)
+            if meanwhile is not None:  # another run opened it since this one read GitHub
+                return Receipt(number=meanwhile.number, author=meanwhile.author)
         created = gateway.create_issue(operation.title, operation.body, operation.labels)
         return Receipt(number=created.number, author=created.author)
     if isinstance(operation, EditIssue):
