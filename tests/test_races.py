@@ -51,3 +51,23 @@ def test_only_the_bots_issue_for_that_week_counts():
     assert opened_meanwhile(operation, found, state) is None
     ours = issue(8, marker(1, Kind.ISSUE) + "\n## 1주차 Q&A", "github-actions[bot]")
     assert opened_meanwhile(operation, [*found, ours], state) == ours
+
+
+def test_a_run_with_a_command_replays_the_readme_history_once(tmp_path, monkeypatch):
+    """Reading again for the command author's permission and applying the command reuse one replay."""
+    import studybot.core.decide as decide_module
+    from studybot.core.records import Permission
+
+    text = example_file("study.yml")
+    config = parse_config(text)
+    study = Study(tmp_path, config, example_file("README.md"), text, kst(2022, 4, 6, 9))
+    study.run(AT)
+    study.github.set_permission("SEOJIN-Lab", Permission.ADMIN)
+    week1 = next(number for number, item in study.github.issues.items() if marker(1, Kind.ISSUE) in item.body)
+    study.github.add_comment(week1, "/studybot excuse @mijinkoo 1 병결", "SEOJIN-Lab", at=kst(2022, 4, 7))
+    replays = []
+    real = decide_module.readme_evidence
+    monkeypatch.setattr(decide_module, "readme_evidence", lambda *args: replays.append(1) or real(*args))
+    outcome = study.run(kst(2022, 4, 7, 1))
+    assert outcome.report.weeks[0].members["구미진"].verdict.value == "excused"
+    assert len(replays) == 1

@@ -55,7 +55,7 @@ from studybot.core.state import (
     substance,
     swaps_from,
 )
-from studybot.core.world import EMPTY_LEDGER, ReadRequest, World
+from studybot.core.world import EMPTY_LEDGER, GitRecords, ReadRequest, World
 
 # Collaborator roles that can change the repository; a command also needs maintainer: true.
 COMMANDING_ROLES = (Permission.ADMIN, Permission.MAINTAIN, Permission.WRITE)
@@ -108,7 +108,7 @@ def decide(
         requests = pending_requests(world.github.comments, state)
         authors = {request.comment.author for request in requests if needs_permission(request)}
         if authors - set(world.github.permissions):
-            return _reread(config, schedule, world, state, now, ReadRequest(permissions=frozenset(authors)))
+            return _reread(config, schedule, world, state, now, ReadRequest(permissions=frozenset(authors)), report)
         allowed = authorize(roster, world.github.permissions, authors)
         if not is_started(state):
             start = next((request for request in requests if starts(request, allowed)), None)
@@ -119,7 +119,7 @@ def decide(
         if requests:
             applied = apply_requests(requests, allowed, config, schedule, report, state, now, messages)
             if applied.recheck and not world.request.from_start:
-                return _reread(config, schedule, world, state, now, ReadRequest(from_start=True))
+                return _reread(config, schedule, world, state, now, ReadRequest(from_start=True), report)
             state, replies = applied.state, list(applied.replies)
             report = judge(config, schedule, gather_evidence(config, schedule, world, state), state.decisions, now)
 
@@ -134,7 +134,7 @@ def decide(
         notes.append(protection_text(world, messages))
     context = Context(config, schedule, report, state, now, messages, questions, homework)
     if world.github is not None and questions is None and config.qna.close_labeled and closing_due(context):
-        return _reread(config, schedule, world, state, now, ReadRequest(questions=True))
+        return _reread(config, schedule, world, state, now, ReadRequest(questions=True), report)
     operations = replies + plan_cycle(context)
     if only_week is not None:
         operations = [op for op in operations if getattr(op, "week", only_week) == only_week]
@@ -205,10 +205,17 @@ def week_timeline(
 
 
 def _reread(
-    config: StudyConfig, schedule: Schedule, world: World, state: State, now: dt.datetime, request: ReadRequest
+    config: StudyConfig,
+    schedule: Schedule,
+    world: World,
+    state: State,
+    now: dt.datetime,
+    request: ReadRequest,
+    report: Report | None = None,
 ) -> Plan:
-    """A plan that asks for a wider read before anything is written."""
-    report = judge(config, schedule, gather_evidence(config, schedule, world, state), state.decisions, now)
+    """A plan that asks for a wider read before anything is written (with the report judged so far)."""
+    if report is None:
+        report = judge(config, schedule, gather_evidence(config, schedule, world, state), state.decisions, now)
     return Plan(report, state=state, reread=world.request.including(request))
 
 
@@ -293,17 +300,42 @@ def authorize(roster: Roster, permissions: Mapping[str, Permission], authors: se
 
 def gather_evidence(config: StudyConfig, schedule: Schedule, world: World, state: State) -> Evidence:
     """Submissions from the README history, week folders and issue comments."""
-    roster = Roster(config)
+    evidence = Evidence()
+    evidence.merge(history_evidence(config, schedule, world, state.sync))
+    if config.submissions.issues.enabled:
+        _, writers = blog_writers(config, schedule, state.decisions.blog_fixed, swaps_from(state.decisions))
+        deadlines = {week.number: week.deadline for week in schedule.weeks}
+        evidence.merge(comment_evidence(state.sync, Roster(config), writers, deadlines=deadlines))
+    return evidence
+
+
+# The last history reduction, kept with the records it was made from: a run decides several times
+# on the same git records (a wider read adds GitHub data, and commands change only decisions), and
+# replaying a long README history each time is the run's costliest work. Same inputs, same result.
+_HISTORY: list[tuple[StudyConfig, GitRecords, object, Evidence]] = []
+
+
+def history_evidence(config: StudyConfig, schedule: Schedule, world: World, sync: SyncState) -> Evidence:
+    """Submissions from the README's history and the week folders, timed as the config says.
+
+    The result is shared: callers merge it into evidence of their own and never change it.
+    """
     git = world.git
-    if world.github is not None and config.submissions.timing == "landed" and git.head is not None:
-        stamp = landed_stamp(roster, land_commits(git.parents, git.head, state.sync.pushes), state.sync.first_seen)
+    landed = world.github is not None and config.submissions.timing == "landed" and git.head is not None
+    table = world.text(config.submissions.readme.path)
+    key = (landed, tuple(sync.pushes) if landed else (), tuple(sorted(sync.first_seen.items())) if landed else (), table)
+    for cached_config, cached_git, cached_key, evidence in _HISTORY:
+        if cached_config is config and cached_git is git and cached_key == key:
+            return evidence
+    roster = Roster(config)
+    if landed:
+        stamp = landed_stamp(roster, land_commits(git.parents, git.head or "", sync.pushes), sync.first_seen)
     else:
         stamp = commit_date_stamp(roster)
     weeks = [week.number for week in schedule.weeks]
     evidence = Evidence()
     if config.submissions.readme.enabled:
         evidence.merge(readme_evidence(config, git.readme_patches, stamp))
-        table = world.text(config.submissions.readme.path)
         if table is not None:
             for notice in current_table_notices(config, table, weeks):
                 evidence.warn(notice)
@@ -314,10 +346,7 @@ def gather_evidence(config: StudyConfig, schedule: Schedule, world: World, state
                 config, git.folder_changes, lambda shas: {sha: blobs[sha] for sha in shas if sha in blobs}, stamp, weeks
             )
         )
-    if config.submissions.issues.enabled:
-        _, writers = blog_writers(config, schedule, state.decisions.blog_fixed, swaps_from(state.decisions))
-        deadlines = {week.number: week.deadline for week in schedule.weeks}
-        evidence.merge(comment_evidence(state.sync, roster, writers, deadlines=deadlines))
+    _HISTORY[:] = [(config, git, key, evidence)]
     return evidence
 
 
