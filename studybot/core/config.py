@@ -14,7 +14,7 @@ import string
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, ClassVar, Literal
 
 import pytz
 import yaml
@@ -354,38 +354,34 @@ def _user_id_text(value: Any) -> Any:
 ChatUserId = Annotated[str, BeforeValidator(_user_id_text)]
 
 
-class DiscordNotify(_Model):
+class _ChatNotify(_Model):
+    """One messenger's notices: which events go out, and whom a notice may ping."""
+
+    # How the messenger writes a user id, and the problem that explains where to find one.
+    user_id: ClassVar[re.Pattern[str]]
+    user_id_problem: ClassVar[str]
+
     events: list[NotifyEvent] = list(NotifyEvent)
-    # Member name -> Discord user id; only these members are ever pinged.
+    # Member name -> chat user id; only these members are ever pinged.
     mentions: dict[Name, ChatUserId] = {}
 
     @field_validator("mentions")
     @classmethod
     def _user_ids(cls, value: dict[str, str]) -> dict[str, str]:
         for name, user in value.items():
-            if not _DISCORD_USER.match(str(user)):
-                raise ValueError(
-                    f"{name}: write the Discord user id, the 17–20 digit number from 'Copy User ID' "
-                    "(turn on Developer Mode)"
-                )
+            if not cls.user_id.match(str(user)):
+                raise _Fault(cls.user_id_problem, name=name)
         return value
 
 
-class SlackNotify(_Model):
-    events: list[NotifyEvent] = list(NotifyEvent)
-    # Member name -> Slack member id (U…); only these members are ever pinged.
-    mentions: dict[Name, ChatUserId] = {}
+class DiscordNotify(_ChatNotify):
+    user_id = _DISCORD_USER
+    user_id_problem = "config.discord_user"
 
-    @field_validator("mentions")
-    @classmethod
-    def _user_ids(cls, value: dict[str, str]) -> dict[str, str]:
-        for name, user in value.items():
-            if not _SLACK_USER.match(str(user)):
-                raise ValueError(
-                    f"{name}: write the Slack member id such as U012AB3CD "
-                    "(profile → ⋮ → Copy member ID), not a display name"
-                )
-        return value
+
+class SlackNotify(_ChatNotify):
+    user_id = _SLACK_USER
+    user_id_problem = "config.slack_user"
 
 
 class Notify(_Model):

@@ -175,6 +175,8 @@ TEXT = {
     "config.text": "{where}: write text here, not '{value}'.",
     "config.date": "{where}: '{value}' is not a date; write one such as 2022-04-18.",
     "config.value": "{where}: {detail}",
+    "config.discord_user": "{where}: {name}: write the Discord user id, the 17–20 digit number from 'Copy User ID' (turn on Developer Mode)",
+    "config.slack_user": "{where}: {name}: write the Slack member id such as U012AB3CD (profile → ⋮ → Copy member ID), not a display name",
     "config.invalid": "{where}: '{value}' cannot be used ({detail}); see docs/config.md.",
     "config.duration": "{where}: '{value}' is not a duration; write one such as 12h, 30m, 1d or 1h30m.",
     "config.duration_huge": "{where}: '{value}' is far too long; write a duration such as 12h.",

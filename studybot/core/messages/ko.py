@@ -177,6 +177,8 @@ TEXT = {
     "config.text": "{where}: 여기에는 '{value}' 대신 글자를 써 주세요.",
     "config.date": "{where}: '{value}'는 날짜가 아닙니다. 2022-04-18처럼 써 주세요.",
     "config.value": "{where}: {detail}",
+    "config.discord_user": "{where}: {name}: Discord 사용자 ID(17~20자리 숫자)를 적어 주세요. 개발자 모드를 켜고 프로필에서 `Copy User ID`로 복사할 수 있습니다.",
+    "config.slack_user": "{where}: {name}: 표시 이름이 아니라 `U012AB3CD` 같은 Slack 멤버 ID를 적어 주세요. 프로필 → ⋮ → `Copy member ID`로 복사할 수 있습니다.",
     "config.invalid": "{where}: '{value}'는 쓸 수 없는 값입니다 ({detail}). docs/config.md를 확인해 주세요.",
     "config.duration": "{where}: '{value}'는 기간 형식이 아닙니다. 12h, 30m, 1d, 1h30m처럼 써 주세요.",
     "config.duration_huge": "{where}: '{value}'는 너무 깁니다. 12h처럼 써 주세요.",
