@@ -31,3 +31,16 @@ def test_the_world_holds_the_config_and_the_commits_that_changed_it(tmp_path):
     assert [(landing.actor, landing.at) for landing in landed if landing] == [
         ("mijinkoo", kst(2022, 4, 2, 9)), ("SEOJIN-Lab", kst(2022, 4, 1, 9)),
     ]
+
+
+def test_several_files_are_read_at_once_as_show_reads_them_one_by_one(tmp_path):
+    """Present, missing, folder and non-UTF-8 paths read in one batch give what reading each alone gives."""
+    repository = Repository.create(tmp_path)
+    head = repository.commit(
+        {"README.md": "# 스터디\n", "a b/notes.md": "spaces in the path\n", "bin.txt": b"\xff\xfe ok\n"},
+        "files", "SEOJIN-Lab", "SEOJIN-Lab@users.noreply.github.com", kst(2022, 4, 1),
+    )
+    paths = ["README.md", "a b/notes.md", "bin.txt", "missing.md", "a b", "CODEOWNERS"]
+    batch = repository.show_many(head, paths)
+    assert batch == {path: repository.show(head, path) for path in paths if path != "a b"} | {"a b": None}
+    assert batch["README.md"] == "# 스터디\n" and batch["missing.md"] is None

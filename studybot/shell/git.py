@@ -209,6 +209,26 @@ class Repository:
         except GitError:
             return None
 
+    def show_many(self, rev: str, paths: Sequence[str]) -> dict[str, str | None]:
+        """Several files' texts at ``rev`` in one ``cat-file --batch`` (None where one is not a file there)."""
+        if not paths:
+            return {}
+        output = self._run("cat-file", "--batch", input="".join(f"{rev}:{path}\n" for path in paths).encode())
+        found: dict[str, str | None] = {}
+        position = 0
+        for path in paths:  # cat-file answers in the order it was asked
+            end = output.index(b"\n", position)
+            fields = output[position:end].split()
+            position = end + 1
+            if fields[-1] in (b"missing", b"ambiguous"):
+                found[path] = None
+                continue
+            size = int(fields[-1])
+            content = output[position : position + size]
+            position += size + 1
+            found[path] = content.decode("utf-8", "replace") if fields[-2] == b"blob" else None
+        return found
+
     def readme_patches(self, path: str, rev: str = "HEAD") -> Iterator[PatchCommit]:
         """Every change of ``path`` along the first-parent chain of ``rev``, oldest first.
 

@@ -120,7 +120,7 @@ def _files(
     paths = {config.output.readme, config.submissions.readme.path, *CODEOWNERS_PATHS} | {
         path for path in (config.output.calendar, config.output.picture, config_path) if path
     }
-    files = {path: repository.show(head, path) for path in sorted(paths)}
+    files = repository.show_many(head, sorted(paths))
     problems = []
     for path, text in files.items():
         if text is not None and len(text.encode("utf-8", "surrogateescape")) > MAX_README_BYTES:
