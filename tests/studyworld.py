@@ -13,7 +13,7 @@ from pathlib import Path
 
 from fakegithub import FakeCommit, FakeGitHub
 
-from studybot.core.config import StudyConfig
+from studybot.core.config import StudyConfig, parse_config
 from studybot.shell.git import Repository
 from studybot.shell.runner import Outcome, run_cycle
 
@@ -85,6 +85,7 @@ class Study:
             from studybot.core.state import dump_state
 
             files[config.output.ledger] = dump_state(started_state(study=config.study.name))
+        self.config_text = config_text
         self.github = GitBackedGitHub(tmp / "study", files, now=start, owner="SEOJIN-Lab")
         self.logins = {member.name: member.github for member in config.members}
 
@@ -107,9 +108,17 @@ class Study:
             return self.github.push({"README.md": text}, login, at)
         return self.github.push_dated({"README.md": text}, login, at, authored)
 
+    def head_config(self) -> StudyConfig:
+        """The config as the checkout's head has it, as the Action reads it (the one given, while unchanged)."""
+        text = self.github.files["main"].get("config/study.yml")
+        if text is None or text == self.config_text:
+            return self.config
+        return parse_config(text)
+
     def run(self, at: dt.datetime, **kwargs) -> Outcome:
         self.github.now = at
-        return run_cycle(self.config, self.github, self.workspace, at, branch="main", **kwargs)
+        kwargs.setdefault("config_path", "config/study.yml")
+        return run_cycle(self.head_config(), self.github, self.workspace, at, branch="main", **kwargs)
 
     def writes(self) -> int:
         return len(self.github.writes)

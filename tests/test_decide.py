@@ -38,7 +38,8 @@ def world(*, github: GitHubRecords | None = None, ledger: str | None = None, **g
 
 
 def online(**fields: object) -> GitHubRecords:
-    return GitHubRecords(branch="main", activity=ActivityPage((), None), **fields)  # type: ignore[arg-type]
+    fields.setdefault("activity", ActivityPage((), None))
+    return GitHubRecords(branch="main", **fields)  # type: ignore[arg-type]
 
 
 def comment(number: int, body: str, author: str, at: dt.datetime) -> Comment:
@@ -103,15 +104,32 @@ def test_question_issues_are_read_only_when_a_week_closes(seed, seed_schedule):
 
 
 def test_a_ledger_pushed_by_a_member_is_not_used(seed, seed_schedule):
-    """When the newest ledger change came from a member's push, decide asks for the bot's last one."""
-    from studybot.core.state import Push
+    """When a member's push changed the ledger after the bot's last push, decide asks for the bot's one."""
+    from studybot.core.records import Activity
 
-    pushes = [Push(before="c1", after="c2", at=kst(2022, 4, 8), actor="mijinkoo")]
-    ledger = dump_state(started(pushes=pushes))
-    member_world = world(github=online(), ledger=ledger, ledger_changes=("c2",))
-    plan = decide(seed, seed_schedule, member_world, started(pushes=pushes), kst(2022, 4, 8))
+    log = (
+        Activity(1, "push", "refs/heads/main", "c0", "c1", "github-actions[bot]", kst(2022, 4, 7)),
+        Activity(2, "push", "refs/heads/main", "c1", "c2", "mijinkoo", kst(2022, 4, 8)),
+    )
+    ledger = dump_state(started())
+    member_world = world(
+        github=online(activity=ActivityPage(log, None)), ledger=ledger, ledger_blobs={"c1": "", "c2": "b2"}
+    )
+    plan = decide(seed, seed_schedule, member_world, started(), kst(2022, 4, 8))
     assert plan.reread is not None and plan.reread.ledger_at == EMPTY_LEDGER
     assert plan.reread.restored == ("c2", "mijinkoo") and not plan.operations
+
+
+def test_a_ledger_no_push_explains_asks_for_the_whole_activity_log(seed, seed_schedule):
+    """A ledger the bot's newest push does not explain is judged on the whole activity log, not the cursor's part."""
+    from studybot.core.records import Activity
+    from studybot.core.state import Cursors
+
+    moved = started().with_sync(cursors=Cursors(activity_after="past-everything"))
+    log = (Activity(1, "push", "refs/heads/main", "c0", "c1", "github-actions[bot]", kst(2022, 4, 7)),)
+    tampered = world(github=online(activity=ActivityPage(log, None)), ledger=dump_state(moved), ledger_blobs={"c1": "b1", "c2": "b2"})
+    plan = decide(seed, seed_schedule, tampered, moved, kst(2022, 4, 8))
+    assert plan.reread is not None and plan.reread.whole_log and not plan.operations
 
 
 def test_nothing_new_plans_nothing(seed, seed_schedule):

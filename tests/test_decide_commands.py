@@ -20,7 +20,7 @@ from studybot.core.evidence import Problem
 from studybot.core.markers import Kind, marker
 from studybot.core.plan import CommitFiles, PostComment, Reply
 from studybot.core.receipts import Receipt, record
-from studybot.core.records import ActivityPage, Comment, CommitInfo, Hunk, PatchCommit, Permission
+from studybot.core.records import Activity, ActivityPage, Comment, CommitInfo, Hunk, PatchCommit, Permission
 from studybot.core.regions import read_region
 from studybot.core.schedule import build_schedule
 from studybot.core.state import Push, State, WeekIssue, dump_state
@@ -415,14 +415,22 @@ def test_a_guests_link_on_the_issue_submits_for_nobody(desk):
 
 
 def pushed_ledger(desk: Desk, actor: str, change: Callable[[State], State]) -> tuple[World, State]:
-    """``actor`` pushes an edited ledger on 04-14 as commit L1 on top of the README history."""
+    """The bot's last ledger is at the head; then ``actor`` pushes an edited one on 04-14 as commit L1."""
     base = desk.world()
     head = base.git.head
     assert head is not None
     edited = change(desk.state)
-    edited = edited.with_sync(pushes=[*edited.sync.pushes, Push(before=head, after="L1", at=kst(2022, 4, 14), actor=actor)])
-    git = dataclasses.replace(base.git, head="L1", parents={**base.git.parents, "L1": (head,)}, ledger_changes=("L1", head))
-    return dataclasses.replace(base, ledger=dump_state(edited), git=git), edited
+    log = (
+        Activity(1, "push", "refs/heads/main", "c0", head, BOT, kst(2022, 4, 13, 12, 6)),
+        Activity(2, "push", "refs/heads/main", head, "L1", actor, kst(2022, 4, 14)),
+    )
+    git = dataclasses.replace(
+        base.git, head="L1", parents={**base.git.parents, "L1": (head,)}, ledger_changes=("L1", head),
+        ledger_blobs={head: "bot", "L1": "edited"},
+    )
+    assert base.github is not None
+    github = dataclasses.replace(base.github, activity=ActivityPage(log, None))
+    return dataclasses.replace(base, ledger=dump_state(edited), git=git, github=github), edited
 
 
 def on_time(state: State) -> State:

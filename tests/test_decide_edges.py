@@ -189,12 +189,20 @@ def test_a_ledger_pushed_by_the_leader_or_the_bot_is_used(seed, seed_schedule):
     assert decide(seed, seed_schedule, unknown, started(), kst(2022, 4, 8)).reread is None
 
 
-def test_a_foreign_ledger_falls_back_to_the_older_trusted_one(seed, seed_schedule):
-    """When a member pushed the newest ledger, the run asks for the leader's previous one."""
-    pushes = [Push(before="c0", after="c1", at=kst(2022, 4, 7), actor=LEADER),
-              Push(before="c1", after="c2", at=kst(2022, 4, 8), actor="mijinkoo")]
-    foreign = world(github=online(), ledger=dump_state(started(pushes=pushes)), ledger_changes=("c2", "c1"))
-    plan = decide(seed, seed_schedule, foreign, started(pushes=pushes), kst(2022, 4, 8))
+def test_a_foreign_ledger_falls_back_to_the_leaders_edit_after_the_bots_push(seed, seed_schedule):
+    """After the bot's push, the leader's ledger edit stands and a member's later one is set aside for it."""
+    from studybot.core.records import Activity, ActivityPage
+
+    log = (
+        Activity(1, "push", "refs/heads/main", "b", "c0", "github-actions[bot]", kst(2022, 4, 6)),
+        Activity(2, "push", "refs/heads/main", "c0", "c1", LEADER, kst(2022, 4, 7)),
+        Activity(3, "push", "refs/heads/main", "c1", "c2", "mijinkoo", kst(2022, 4, 8)),
+    )
+    foreign = world(
+        github=online(activity=ActivityPage(log, None)), ledger=dump_state(started()),
+        ledger_blobs={"c0": "bot", "c1": "leader", "c2": "member"},
+    )
+    plan = decide(seed, seed_schedule, foreign, started(), kst(2022, 4, 8))
     assert plan.reread is not None and plan.reread.ledger_at == "c1" and plan.reread.restored == ("c2", "mijinkoo")
 
 

@@ -174,6 +174,8 @@ def _apply_one(
         return messages.t(f"command.problem.{item.problem}", line=code(item.line)), False
     if item.verb in (Verb.STATUS, Verb.START):
         return "", True  # answered by the caller: status in apply_requests, start by decide
+    if item.verb is Verb.CONFIG:
+        return messages.t("command.config_adopted"), True  # adopted by decide before the commands run
     if item.verb is Verb.HELP:
         return messages.t("command.help"), True
     if item.verb is Verb.RECHECK:

@@ -28,6 +28,7 @@ class Verb(enum.StrEnum):
     HELP = "help"
     STATUS = "status"  # any member may ask for their own status
     START = "start"  # the first run waits for this before it writes anything
+    CONFIG = "config"  # adopt the config file as it is at the head
 
 
 VERB_ALIASES: dict[str, Verb] = {
@@ -48,6 +49,8 @@ VERB_ALIASES: dict[str, Verb] = {
     "내벌금": Verb.STATUS,
     "start": Verb.START,
     "시작": Verb.START,
+    "config": Verb.CONFIG,
+    "설정적용": Verb.CONFIG,
 }
 
 
@@ -494,6 +497,7 @@ _READERS: dict[Verb, Callable[[str, str], Command]] = {
     Verb.HELP: _plain(Verb.HELP),
     Verb.STATUS: _plain(Verb.STATUS),
     Verb.START: _plain(Verb.START),
+    Verb.CONFIG: _plain(Verb.CONFIG),
 }
 
 

@@ -12,6 +12,7 @@ import dataclasses
 import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Literal
 
 from studybot.core.adoption import is_started, protection_text, setup_body
 from studybot.core.commands import Request, apply_requests, needs_permission, pending_requests
@@ -23,7 +24,7 @@ from studybot.core.history import commit_date_stamp, current_table_notices, fold
 from studybot.core.homework import HomeworkEntry, homework_warnings, parse_homework
 from studybot.core.icsfeed import calendar_ics
 from studybot.core.landing import force_pushes, land_commits, landed_stamp, pushes_of
-from studybot.core.markers import digest
+from studybot.core.markers import Kind, digest, marker
 from studybot.core.markup import escape
 from studybot.core.members import Roster
 from studybot.core.messages import Messages, messages_for
@@ -32,18 +33,34 @@ from studybot.core.outbox import plan_notices
 from studybot.core.picture import REGION as PICTURE_REGION
 from studybot.core.picture import picture_region, term_picture
 from studybot.core.placeholders import placeholder_files
-from studybot.core.plan import CommitFiles, Operation, SetupIssue
+from studybot.core.plan import Alert, CommitFiles, Operation, SetupIssue
 from studybot.core.protections import codeowners, unguarded
+from studybot.core.provenance import (
+    ABSENT,
+    ConfigTrust,
+    LedgerTrust,
+    Refusal,
+    config_in_force,
+    is_bot_account,
+    ledger_in_force,
+    maintainers_of,
+    may_write_ledger,
+    parsed,
+)
 from studybot.core.records import Permission
 from studybot.core.regions import RegionError, replace_region
 from studybot.core.render import render_fines, render_rotation
 from studybot.core.replies import acknowledge
 from studybot.core.report import Report, blog_writers, build_report, excuses_of
-from studybot.core.schedule import Schedule
+from studybot.core.schedule import Schedule, build_schedule
 from studybot.core.state import (
+    AdoptedConfig,
     Cursors,
     Decisions,
+    FrozenWeek,
     Override,
+    Push,
+    Refused,
     State,
     SyncState,
     dump_state,
@@ -55,7 +72,10 @@ from studybot.core.state import (
     substance,
     swaps_from,
 )
+from studybot.core.verdicts import Verdict
 from studybot.core.world import EMPTY_LEDGER, GitRecords, ReadRequest, World
+
+_NO_WEEK = FrozenWeek(finalized_at=dt.datetime.min.replace(tzinfo=dt.UTC), members={})
 
 # Collaborator roles that can change the repository; a command also needs maintainer: true.
 COMMANDING_ROLES = (Permission.ADMIN, Permission.MAINTAIN, Permission.WRITE)
@@ -76,6 +96,7 @@ class Plan:
     timeline: tuple[str, ...] = ()
     reread: ReadRequest | None = None
     problems: tuple[str, ...] = ()  # inputs the run could not use; the rest was done, the run ends non-zero
+    config: StudyConfig | None = None  # the config in force, when it is not the one given
 
 
 def decide(
@@ -88,18 +109,43 @@ def decide(
     only_week: int | None = None,
 ) -> Plan:
     """The plan of one run. ``only_week`` limits issue and comment writes to that week."""
-    messages = messages_for(config.study.language)
-    roster = Roster(config)
     notes: list[str] = []
+    refusals: list[Refused] = []
     sync = state.sync
+    head_config, head_schedule = config, schedule
     if world.github is not None:
-        sync = observe(sync, world, roster, now)
-        foreign = foreign_ledger(config, world, sync, roster)
-        if foreign is not None:
-            return _reread(config, schedule, world, state, now, foreign)
+        ledger = ledger_trust(config, world, state)
+        if ledger.more:
+            return _reread(config, schedule, world, state, now, ReadRequest(whole_log=True))
+        if ledger.keep is not None:
+            refused = ledger.refused or Refusal(world.git.head or "", None, None)
+            keep = EMPTY_LEDGER if world.git.ledger_blobs.get(ledger.keep) == ABSENT else ledger.keep
+            restore = ReadRequest(ledger_at=keep, restored=(refused.commit, refused.actor or "?"))
+            return _reread(config, schedule, world, state, now, restore)
         if world.request.restored is not None:
             sha, actor = world.request.restored
-            notes.append(messages.t("ledger.restored", sha=sha[:7], actor=escape(actor)))
+            refusals.append(Refused(file="ledger", commit=sha, actor=None if actor == "?" else actor))
+        started = is_started(state)
+        trust = config_trust(world, state.decisions.config if started else None, [*sync.pushes, *fresh_pushes(world)])
+        in_force = parsed(trust.adopted.text) if trust is not None else None
+        if in_force is not None:
+            read_path = world.request.ledger_path or config.output.ledger
+            if in_force.output.ledger != read_path and world.request.ledger_path is None:
+                return _reread(config, schedule, world, state, now, ReadRequest(ledger_path=in_force.output.ledger))
+            if started and trust is not None:
+                refusals += [Refused(file="config", commit=item.commit, actor=item.actor, at=item.at) for item in trust.refused]
+                state = state.with_decisions(config=trust.adopted)
+                if in_force != config:
+                    config, schedule = in_force, build_schedule(in_force)
+                state = state.model_copy(update={"decisions": config_excuses(state.decisions, config, trust.adopted, now)})
+        elif started and trust is None:  # a config with no history in the checkout: whoever keeps it decides
+            state = state.model_copy(update={"decisions": config_excuses(state.decisions, config, None, now)})
+    messages = messages_for(config.study.language)
+    roster = Roster(config)
+    if world.github is not None:
+        sync = observe(sync, world, roster, now)
+        notes += [refusal_text(item, roster, messages) for item in refusals]
+        sync = sync.model_copy(update={"refused": [*sync.refused, *(item for item in refusals if item not in sync.refused)]})
     state = state.model_copy(update={"sync": sync})
     report = judge(config, schedule, gather_evidence(config, schedule, world, state), state.decisions, now)
 
@@ -114,8 +160,15 @@ def decide(
             start = next((request for request in requests if starts(request, allowed)), None)
             if start is None:
                 return setup_plan(config, schedule, report, world, state, messages, notes)
-            started = Override(kind="start", by=start.comment.author, at=start.comment.created_at, comment=start.comment.id)
-            state = state.with_decisions(started=started)
+            started_by = Override(kind="start", by=start.comment.author, at=start.comment.created_at, comment=start.comment.id)
+            state = state.with_decisions(started=started_by, config=adoption(world, start, "start"))
+        adopt = next((request for request in requests if adopts(request, allowed)), None)
+        if adopt is not None and (adopted := adoption(world, adopt, "command")) is not None:
+            # The config at the head, adopted by a maintainer's command: from now on it is in force.
+            config, schedule = head_config, head_schedule
+            messages, roster = messages_for(config.study.language), Roster(config)
+            state = state.with_decisions(config=adopted)
+            state = state.model_copy(update={"decisions": config_excuses(state.decisions, config, adopted, now)})
         if requests:
             applied = apply_requests(requests, allowed, config, schedule, report, state, now, messages)
             if applied.recheck and not world.request.from_start:
@@ -146,7 +199,9 @@ def decide(
             "study": config.study.name,
         }
     )
-    alerts = notes[:1] if world.request.restored is not None else []
+    told = [item for item in refusals if alert_key(item) not in state.sync.sent]
+    alerts = [refusal_text(item, roster, messages) for item in told]
+    operations += alert_comments(context, told, alerts)
     operations += plan_notices(context, operations, world.webhooks, alerts, world.repository_url)
     problems = [problem.sentence(messages) for problem in world.problems]
     try:
@@ -157,7 +212,9 @@ def decide(
     commit = plan_commit(config, schedule, report, world, state, load_base(world), operations, messages, homework, now, readme)
     if commit is not None:
         operations.append(commit)
-    return Plan(report, tuple(operations), state, tuple(notes), tuple(timeline(context)), problems=tuple(problems))
+    return Plan(
+        report, tuple(operations), state, tuple(notes), tuple(timeline(context)), problems=tuple(problems), config=config
+    )
 
 
 def starts(request: Request, allowed: Mapping[str, bool]) -> bool:
@@ -261,29 +318,108 @@ def observe(sync: SyncState, world: World, roster: Roster, now: dt.datetime) -> 
     return sync.model_copy(update={"pushes": pushes, "cursors": cursors})
 
 
-def foreign_ledger(config: StudyConfig, world: World, sync: SyncState, roster: Roster) -> ReadRequest | None:
-    """When someone other than the bot or a maintainer pushed the ledger, the read that restores it.
+def fresh_pushes(world: World) -> list[Push]:
+    """The pushes in this run's activity log: what the server says, nothing the ledger says."""
+    assert world.github is not None
+    return pushes_of(world.github.activity.items)
 
-    The ledger to use is the newest one the bot or a maintainer pushed (or none at all). A
-    push the activity log does not know cannot be judged and is trusted.
+
+def ledger_trust(config: StudyConfig, world: World, state: State) -> LedgerTrust:
+    """Whether the ledger as read is the one the bot or a maintainer last pushed.
+
+    Judged with this run's activity log only, and with the maintainers of the config versions
+    as their own pushes stand, never with anything the ledger under judgement says.
     """
-    changes = world.git.ledger_changes
-    if not changes or world.request.ledger_at is not None or world.git.head is None:
-        return None
-    landed = land_commits(world.git.parents, world.git.head, sync.pushes)
-    trusted = roster.maintainer_logins
+    if world.request.ledger_at is not None or world.git.head is None:
+        return LedgerTrust()
+    pushes = fresh_pushes(world)
+    chain = config_trust(world, None, pushes)
+    text = chain.adopted.text if chain is not None else None
+    maintainers = maintainers_of(text) if text is not None else Roster(config).maintainer_logins
+    whole = world.request.whole_log or world.request.from_start or state.sync.cursors.activity_after is None
+    return ledger_in_force(
+        world.git.head, world.git.ledger_blobs, pushes, may_write_ledger(maintainers), is_bot_account, whole_log=whole
+    )
 
-    def untrusted(sha: str) -> str | None:
-        actor = landed[sha].actor if sha in landed else None
-        if actor is None or actor.endswith("[bot]") or actor.lower() in trusted:
-            return None
-        return actor
 
-    actor = untrusted(changes[0])
-    if actor is None:
+def config_trust(world: World, record: AdoptedConfig | None, pushes: list[Push]) -> ConfigTrust | None:
+    """The config in force, from ``record`` on (or from the file's first version), push by push."""
+    if world.config_path is None or world.git.head is None:
         return None
-    keep = next((sha for sha in changes[1:] if untrusted(sha) is None), EMPTY_LEDGER)
-    return ReadRequest(ledger_at=keep, restored=(changes[0], actor))
+    landed = land_commits(world.git.parents, world.git.head, pushes)
+    changes = world.git.changes.get(world.config_path, ())
+    return config_in_force(changes, world.git.versions, landed, record, unknown_ok=record is None)
+
+
+def adoption(world: World, request: Request, how: Literal["start", "command"]) -> AdoptedConfig | None:
+    """The config at the head, as a maintainer adopts it with ``request``."""
+    text = world.text(world.config_path) if world.config_path else None
+    if text is None:
+        return None
+    changes = world.git.changes.get(world.config_path or "", ())
+    comment = request.comment
+    return AdoptedConfig(text=text, commit=changes[0] if changes else None, by=comment.author, at=comment.created_at, how=how)
+
+
+def adopts(request: Request, allowed: Mapping[str, bool]) -> bool:
+    """A ``/studybot config`` from a maintainer who may command (not through an edit)."""
+    return (
+        not request.edited
+        and allowed.get(request.comment.author, False)
+        and any(isinstance(item, Command) and item.verb is Verb.CONFIG for item in request.parsed)
+    )
+
+
+def config_excuses(
+    decisions: Decisions, config: StudyConfig, adopted: AdoptedConfig | None, now: dt.datetime
+) -> Decisions:
+    """A config excuse for a week already final, recorded as the adopting maintainer's override.
+
+    Config excuses reach only open weeks by themselves (``judge``); a final week moves only
+    through an override that says who, when and why, and the config in force is always one a
+    maintainer pushed or adopted, so the excuse is theirs.
+    """
+    waived = excuses_from(decisions)
+    added = [
+        Override(
+            kind="excuse", by=(adopted.by if adopted else None) or "config", at=(adopted.at if adopted else None) or now,
+            member=member, week=week, reason=reason,
+        )
+        for (member, week), reason in sorted(excuses_of(config).items())
+        if member in decisions.weeks.get(week, _NO_WEEK).members
+        and (member, week) not in waived
+        and decisions.weeks[week].members[member].verdict is not Verdict.EXCUSED
+    ]
+    if not added:
+        return decisions
+    return decisions.model_copy(update={"overrides": [*decisions.overrides, *added]})
+
+
+def refusal_text(refused: Refused, roster: Roster, messages: Messages) -> str:
+    """The sentence that tells the leader a change was not applied."""
+    if refused.file == "ledger":
+        return messages.t("ledger.restored", sha=refused.commit[:7], actor=escape(refused.actor or "?"))
+    maintainers = ", ".join(escape(name) for name in sorted(roster.maintainers)) or "—"
+    key = "config.refused" if refused.actor else "config.refused_unknown"
+    return messages.t(key, sha=refused.commit[:7], actor=escape(refused.actor or ""), maintainers=maintainers)
+
+
+def alert_key(refused: Refused) -> str:
+    return f"refused:{refused.file}:{refused.commit}"
+
+
+def alert_comments(context: Context, refusals: list[Refused], texts: list[str]) -> list[Operation]:
+    """One comment per refused change on the newest open week issue (or the setup issue), once."""
+    sync = context.state.sync
+    open_weeks = [week for week, issue in sorted(sync.issues.items()) if issue.state == "open"]
+    issue = sync.issues[open_weeks[-1]].number if open_weeks else (sync.setup.number if sync.setup else None)
+    if issue is None:
+        return []
+    week = open_weeks[-1] if open_weeks else 0
+    return [
+        Alert(issue, alert_key(item), marker(week, Kind.ALERT) + "\n" + text)
+        for item, text in zip(refusals, texts, strict=True)
+    ]
 
 
 def authorize(roster: Roster, permissions: Mapping[str, Permission], authors: set[str]) -> dict[str, bool]:
@@ -352,10 +488,15 @@ def history_evidence(config: StudyConfig, schedule: Schedule, world: World, sync
 
 def judge(config: StudyConfig, schedule: Schedule, evidence: Evidence, decisions: Decisions, now: dt.datetime) -> Report:
     """The report with the decisions' frozen verdicts, waivers, swaps and payments applied."""
+    # A config excuse reaches a week only until it is final; after that, only overrides do.
+    open_excuses = {
+        key: reason for key, reason in excuses_of(config).items()
+        if key[0] not in decisions.weeks.get(key[1], _NO_WEEK).members
+    }
     return build_report(
         config, schedule, evidence, now,
         frozen=frozen_judgements(decisions),
-        excuses=excuses_from(decisions, excuses_of(config)),
+        excuses=excuses_from(decisions, open_excuses),
         blog_fixed=decisions.blog_fixed,
         blog_overrides=swaps_from(decisions),
         paid=payments_from(decisions),

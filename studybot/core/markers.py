@@ -24,6 +24,7 @@ class Kind(enum.StrEnum):
     REPLY = "reply"
     SETTLEMENT = "settlement"
     SETUP = "setup"  # the issue the first run opens, waiting for /studybot start
+    ALERT = "alert"  # a change of the config or the ledger that was not applied
 
 
 _MARKER = re.compile(r"<!-- studybot:week=(\d+):kind=([a-z]+)(?::id=(\d+))? -->")

@@ -110,6 +110,18 @@ class SetupIssue:
 
 
 @dataclass(frozen=True)
+class Alert:
+    """Tell the leader, once, on issue ``issue``, that a pushed change was not applied; ``key`` records it."""
+
+    issue: int
+    key: str
+    body: str
+
+    def describe(self, messages: Messages) -> str:
+        return messages.t("plan.alert", issue=self.issue)
+
+
+@dataclass(frozen=True)
 class Notify:
     """Send ``notice`` to the study's Discord or Slack webhook; ``key`` records it was sent."""
 
@@ -149,5 +161,5 @@ class CommitFiles:
 
 
 Operation = (
-    CreateIssue | EditIssue | CloseIssue | PostComment | CloseQuestion | Reply | SetupIssue | Notify | CommitFiles
+    CreateIssue | EditIssue | CloseIssue | PostComment | CloseQuestion | Reply | SetupIssue | Alert | Notify | CommitFiles
 )

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from studybot.core.markers import Kind, digest, marker, read_marker
 from studybot.core.members import is_bot
 from studybot.core.plan import (
+    Alert,
     CloseIssue,
     CloseQuestion,
     CommitFiles,
@@ -90,6 +91,8 @@ def record(state: State, operation: Operation, receipt: Receipt) -> State:
         number = operation.issue if operation.issue is not None else receipt.number
         assert number is not None
         return state.with_sync(setup=WeekIssue(number=number, digest=digest(operation.body)), bot_login=bot_login)
+    if isinstance(operation, Alert):
+        return state.with_sync(sent=sorted({*sync.sent, operation.key}), bot_login=bot_login)
     if isinstance(operation, Notify):
         if not receipt.sent:
             return state  # not sent: nothing recorded, so the next run tries again

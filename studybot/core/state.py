@@ -106,6 +106,25 @@ class BotComment(_Model):
     digest: str = ""
 
 
+class AdoptedConfig(_Model):
+    """The config in force: its text, and who brought it in (a maintainer's push or command)."""
+
+    text: str
+    commit: str | None = None  # the commit that changed the file to this text, when known
+    by: str | None = None  # the maintainer who pushed or adopted it (None: before the activity log)
+    at: dt.datetime | None = None
+    how: Literal["start", "push", "command"] = "push"
+
+
+class Refused(_Model):
+    """A pushed change of the config or the ledger that was not applied, as the leader was told."""
+
+    file: Literal["config", "ledger"]
+    commit: str
+    actor: str | None = None
+    at: dt.datetime | None = None
+
+
 class Decisions(_Model):
     """What the money depends on: final verdicts, maintainers' overrides, the fixed blog writers.
 
@@ -116,6 +135,7 @@ class Decisions(_Model):
     overrides: list[Override] = []
     blog_fixed: dict[int, str] = {}  # week -> planned writer (before swaps), once the week is past
     started: Override | None = None  # the maintainer's /studybot start (who, when, which comment)
+    config: AdoptedConfig | None = None  # the config in force, once the study started
 
 
 class SyncState(_Model):
@@ -132,6 +152,7 @@ class SyncState(_Model):
     sent: list[str] = []  # keys of the messenger notices sent
     setup: WeekIssue | None = None  # the setup issue the first run opened
     replied: dict[str, dt.date] = {}  # login (lower-case) -> the local day the bot last replied to them
+    refused: list[Refused] = []  # changes of the config or the ledger that were not applied
 
 
 class State(_Model):
@@ -319,6 +340,7 @@ def merge_states(ours: State, theirs: State) -> State:
         overrides=overrides,
         blog_fixed={**ours.decisions.blog_fixed, **theirs.decisions.blog_fixed},
         started=theirs.decisions.started or ours.decisions.started,
+        config=ours.decisions.config or theirs.decisions.config,
     )
     known = {(push.before, push.after) for push in ours.sync.pushes}
     sync = ours.sync.model_copy(
@@ -330,6 +352,7 @@ def merge_states(ours: State, theirs: State) -> State:
             | {sha: min(at, theirs.sync.first_seen.get(sha, at)) for sha, at in ours.sync.first_seen.items()},
             "pushes": [*ours.sync.pushes, *(push for push in theirs.sync.pushes if (push.before, push.after) not in known)],
             "commands": sorted({*ours.sync.commands, *theirs.sync.commands}),
+            "refused": [*ours.sync.refused, *(item for item in theirs.sync.refused if item not in ours.sync.refused)],
         }
     )
     return ours.model_copy(update={"decisions": decisions, "sync": sync})

@@ -24,6 +24,8 @@ class ReadRequest:
     means no trusted ledger exists yet. ``from_start``: read issues, comments and activity
     from the start instead of from the cursors (a recheck). ``permissions``: the logins whose
     collaborator permission is needed. ``questions``: list the open ``close_labeled`` issues.
+    ``whole_log``: read the activity log from its start, to judge the ledger's provenance.
+    ``ledger_path``: the ledger lives where the config in force says, not where the head's does.
     """
 
     ledger_at: str | None = None
@@ -31,6 +33,8 @@ class ReadRequest:
     from_start: bool = False
     permissions: frozenset[str] = frozenset()
     questions: bool = False
+    whole_log: bool = False
+    ledger_path: str | None = None
 
     def including(self, other: ReadRequest) -> ReadRequest:
         """This request widened by ``other`` (reads only grow between passes)."""
@@ -40,6 +44,8 @@ class ReadRequest:
             from_start=self.from_start or other.from_start,
             permissions=self.permissions | other.permissions,
             questions=self.questions or other.questions,
+            whole_log=self.whole_log or other.whole_log,
+            ledger_path=other.ledger_path or self.ledger_path,
         )
 
 
@@ -61,6 +67,10 @@ class GitRecords:
     changes: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     seen_before: frozenset[str] | None = None  # commits reachable from the previous run's head
     paths: frozenset[str] = frozenset()  # every path at the head, when week folders are made by the bot
+    versions: Mapping[str, str | None] = field(default_factory=dict)  # the config's text at each commit that changed it
+    # The ledger's blob id at the head and at every commit the activity log names ("" where
+    # there is no ledger), to judge each push's change of it.
+    ledger_blobs: Mapping[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -87,6 +97,7 @@ class World:
     problems: tuple[StudybotError, ...] = ()  # inputs that could not be read (an oversize README)
     webhooks: frozenset[str] = frozenset()  # the messenger platforms with a webhook URL (the URLs stay in the shell)
     repository_url: str | None = None  # https://github.com/OWNER/REPO, for links in notices
+    config_path: str | None = None  # the config's path in the checkout (None: it lives elsewhere)
 
     def text(self, path: str) -> str | None:
         return self.files.get(path)

@@ -16,6 +16,7 @@ from pydantic import SecretStr
 from studybot.core.messages import messages_for
 from studybot.core.notices import payload
 from studybot.core.plan import (
+    Alert,
     CloseIssue,
     CloseQuestion,
     CommitFiles,
@@ -131,6 +132,9 @@ def carry_out(operation: Operation, gateway: Gateway, state: State) -> Receipt:
             receipt = Receipt(comment=posted.id, author=posted.author)
         gateway.update_issue(operation.issue, state=IssueState.CLOSED, state_reason="completed")
         return receipt
+    if isinstance(operation, Alert):
+        posted = gateway.create_comment(operation.issue, operation.body)
+        return Receipt(comment=posted.id, author=posted.author)
     if isinstance(operation, SetupIssue):
         if operation.issue is None:
             created = gateway.create_issue(operation.title, operation.body, ())

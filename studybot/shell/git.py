@@ -229,6 +229,42 @@ class Repository:
             found[path] = content.decode("utf-8", "replace") if fields[-2] == b"blob" else None
         return found
 
+    def versions(self, path: str, revs: Sequence[str]) -> dict[str, str | None]:
+        """One file's text at several commits, in one ``cat-file --batch`` (None where it is absent)."""
+        if not revs:
+            return {}
+        output = self._run("cat-file", "--batch", input="".join(f"{rev}:{path}\n" for rev in revs).encode())
+        found: dict[str, str | None] = {}
+        position = 0
+        for rev in revs:
+            end = output.index(b"\n", position)
+            fields = output[position:end].split()
+            position = end + 1
+            if fields[-1] in (b"missing", b"ambiguous"):
+                found[rev] = None
+                continue
+            size = int(fields[-1])
+            found[rev] = output[position : position + size].decode("utf-8", "replace") if fields[-2] == b"blob" else None
+            position += size + 1
+        return found
+
+    def blob_ids(self, path: str, revs: Sequence[str]) -> dict[str, str]:
+        """The blob id of ``path`` at each of ``revs`` the repository has ("" where the path is absent).
+
+        One ``cat-file --batch-check`` asks for each commit and its file, so a commit the
+        repository lacks (pushed, then rewritten away) is told apart from a missing file.
+        """
+        if not revs:
+            return {}
+        asked = "".join(f"{rev}^{{commit}}\n{rev}:{path}\n" for rev in revs)
+        lines = self._run("cat-file", "--batch-check", input=asked.encode()).decode().splitlines()
+        found: dict[str, str] = {}
+        for index, rev in enumerate(revs):
+            commit, blob = lines[2 * index].split(), lines[2 * index + 1].split()
+            if commit[-1] != "missing":
+                found[rev] = "" if blob[-1] == "missing" else blob[0]
+        return found
+
     def readme_patches(self, path: str, rev: str = "HEAD") -> Iterator[PatchCommit]:
         """Every change of ``path`` along the first-parent chain of ``rev``, oldest first.
 

@@ -53,31 +53,54 @@ def read_world(
     the request adds is read: more permissions, the question issues; a different ledger or a
     read from the start reads GitHub again.
     """
-    if previous is not None and previous.request.ledger_at == request.ledger_at:
+    ledger_path = request.ledger_path or config.output.ledger
+    same_ledger = previous is not None and (previous.request.ledger_at, previous.request.ledger_path) == (
+        request.ledger_at, request.ledger_path
+    )
+    if previous is not None and same_ledger:
         world = previous
         if previous.github is not None and gateway is not None:
             world = dataclasses.replace(world, github=read_github(config, gateway, world, request, branch=branch))
+            world = _with_ledger_blobs(world, repository, ledger_path)
         return dataclasses.replace(world, request=request)
     try:
         head = repository.head()
         if head is None:
-            return World({}, None, GitRecords(None), request=request)
+            return World({}, None, GitRecords(None), request=request, config_path=config_path)
         files, problems = _files(config, repository, head, config_path)
         ledger_rev = head if request.ledger_at is None else request.ledger_at
-        ledger = None if ledger_rev == EMPTY_LEDGER else repository.show(ledger_rev, config.output.ledger)
+        ledger = None if ledger_rev == EMPTY_LEDGER else repository.show(ledger_rev, ledger_path)
         cursors = load_state(ledger).sync.cursors
-        if previous is not None:  # the same head: only which commits are new depends on the ledger
+        if previous is not None and previous.request.ledger_path == request.ledger_path:
+            # the same head: only which commits are new depends on the ledger
             git = dataclasses.replace(previous.git, seen_before=_seen_before(repository, head, cursors.head, gateway is not None))
         else:
             git = _git_records(config, repository, head, cursors.head, online=gateway is not None,
                                readme=config.submissions.readme.path not in {p.fields["path"] for p in problems},
-                               config_path=config_path)
+                               config_path=config_path, ledger_path=ledger_path)
     except GitError as error:
         raise CheckoutError.wrap(error) from None
-    world = World(files, ledger, git, request=request, problems=tuple(problems))
+    world = World(files, ledger, git, request=request, problems=tuple(problems), config_path=config_path)
     if gateway is None:
         return world
-    return dataclasses.replace(world, github=read_github(config, gateway, world, request, branch=branch))
+    world = dataclasses.replace(world, github=read_github(config, gateway, world, request, branch=branch))
+    return _with_ledger_blobs(world, repository, ledger_path)
+
+
+def _with_ledger_blobs(world: World, repository: Repository, ledger_path: str) -> World:
+    """The ledger's blob at the head and at each commit the activity log names."""
+    assert world.github is not None and world.git.head is not None
+    revs = {world.git.head}
+    for item in world.github.activity.items:
+        revs.update(sha for sha in (item.before, item.after) if sha.strip("0"))
+    missing = sorted(revs - set(world.git.ledger_blobs))
+    if not missing:
+        return world
+    try:
+        blobs = {**world.git.ledger_blobs, **repository.blob_ids(ledger_path, missing)}
+    except GitError as error:
+        raise CheckoutError.wrap(error) from None
+    return dataclasses.replace(world, git=dataclasses.replace(world.git, ledger_blobs=blobs))
 
 
 def read_github(
@@ -97,10 +120,14 @@ def read_github(
             branch=branch,
             issues=tuple(gateway.list_issues(since=since.issues_since if since else None)),
             comments=tuple(gateway.list_comments(since=since.comments_since if since else None)),
-            activity=gateway.list_activity(branch, after=since.activity_after if since else None),
+            activity=gateway.list_activity(
+                branch, after=since.activity_after if since and not request.whole_log else None
+            ),
             permissions=known.permissions if known else {},
             questions=known.questions if known else None,
         )
+    elif request.whole_log and not world.request.whole_log:
+        known = dataclasses.replace(known, activity=gateway.list_activity(known.branch, after=None))
     permissions = dict(known.permissions)
     permissions.update({login: gateway.permission(login) for login in sorted(request.permissions - set(permissions))})
     questions = known.questions
@@ -138,22 +165,25 @@ def _git_records(
     online: bool,
     readme: bool = True,
     config_path: str | None = None,
+    ledger_path: str | None = None,
 ) -> GitRecords:
     source = config.submissions.readme
     patches = tuple(repository.readme_patches(source.path, head)) if source.enabled and readme else ()
     folders = tuple(repository.folder_changes(head)) if config.submissions.folders.enabled else ()
     blobs = repository.blobs(sorted({touch.blob for commit in folders for touch in commit.touched}))
+    changes = {
+        path: tuple(repository.changes_of(path, head))
+        for path in sorted({config.output.readme, *([config_path] if config_path else [])})
+    }
     return GitRecords(
         head=head,
         parents=repository.parents(head),
         readme_patches=patches,
         folder_changes=folders,
         blobs=blobs,
-        ledger_changes=tuple(repository.changes_of(config.output.ledger, head)) if online else (),
-        changes={
-            path: tuple(repository.changes_of(path, head))
-            for path in sorted({config.output.readme, *([config_path] if config_path else [])})
-        },
+        ledger_changes=tuple(repository.changes_of(ledger_path or config.output.ledger, head)) if online else (),
+        changes=changes,
+        versions=repository.versions(config_path, changes[config_path]) if online and config_path else {},
         seen_before=_seen_before(repository, head, previous, online),
         paths=frozenset(repository.paths(head)) if config.submissions.folders.enabled and config.submissions.folders.create_placeholders else frozenset(),
     )

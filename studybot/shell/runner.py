@@ -53,6 +53,7 @@ class Outcome:
     notes: list[str] = field(default_factory=list)
     timeline: list[str] = field(default_factory=list)  # the current week's steps, for the summary
     problems: list[str] = field(default_factory=list)  # inputs the run could not use; it ends non-zero
+    config: StudyConfig | None = None  # the config in force this run
 
 
 def plan_run(
@@ -115,11 +116,15 @@ def run_cycle(
         )
     except RegionError as error:
         raise RunError.wrap(error) from None
+    if plan.config is not None and plan.config != config:
+        # A config change nobody entitled pushed is not in force: the run goes by the one that is.
+        config, schedule = plan.config, build_schedule(plan.config)
+        messages = messages_for(config.study.language)
     for note in plan.notes:
         log(note)
     outcome = Outcome(
         plan.report, list(plan.operations), notes=list(plan.notes), timeline=list(plan.timeline),
-        problems=list(plan.problems),
+        problems=list(plan.problems), config=config,
     )
     prefix = (lambda line: messages.t("plan.dry_run", line=line)) if dry_run else (lambda line: line)
     if dry_run:
@@ -253,6 +258,8 @@ def run_action(
             webhooks=settings.webhooks(), repository_url=repository_url(settings),
             config_path=inside(settings.config_path, settings.workspace),
         )
+    if outcome.config is not None and outcome.config != config:
+        schedule, messages = build_schedule(outcome.config), messages_for(outcome.config.study.language)
     write_report(settings.report_file, report_json(outcome.report, schedule, messages))
     summary = one_line(outcome, messages, settings.dry_run)
     console.write_outputs({"changed": outcome.changed and not settings.dry_run, "report": str(settings.report_file), "summary": summary})
