@@ -47,6 +47,23 @@ class GitBackedGitHub(FakeGitHub):
         finally:
             self._authored = None
 
+    def push_merge(self, first: str, second: str, actor: str, at: dt.datetime, *, branch: str = "main") -> str:
+        """``actor`` pushes a merge whose first parent is ``first`` and second ``second``, with ``first``'s files."""
+        repository = self.repository
+        stamp = at.isoformat()
+        name, email = self.identities.get(actor, (actor, f"{actor}@users.noreply.github.com"))
+        env = {"GIT_AUTHOR_DATE": stamp, "GIT_COMMITTER_DATE": stamp, "GIT_AUTHOR_NAME": name,
+               "GIT_AUTHOR_EMAIL": email, "GIT_COMMITTER_NAME": name, "GIT_COMMITTER_EMAIL": email}
+        tree = repository.tree_of(first)
+        sha = repository._run("commit-tree", tree, "-p", first, "-p", second, "-m", "merge", env=env).decode().strip()
+        repository._run("reset", "--quiet", "--hard", sha)
+        files = dict(self._objects[first].files)
+        self._trees[sha] = files
+        before = self._heads[branch]
+        self._objects[sha] = FakeCommit(sha, before, files, "merge", actor, at, branch)
+        self._move(branch, before, sha, actor, at, "push")
+        return sha
+
     def commit_files(self, branch, parent, changes, message, *, base_tree=None) -> str:
         """As the fake's, and a tree the caller names must be the parent's tree in git."""
         if base_tree is not None:

@@ -409,13 +409,15 @@ def alert_key(refused: Refused) -> str:
 
 
 def alert_comments(context: Context, refusals: list[Refused], texts: list[str]) -> list[Operation]:
-    """One comment per refused change on the newest open week issue (or the setup issue), once."""
+    """One comment per refused change on the open week's issue (else the newest one, else the setup issue), once."""
     sync = context.state.sync
-    open_weeks = [week for week, issue in sorted(sync.issues.items()) if issue.state == "open"]
-    issue = sync.issues[open_weeks[-1]].number if open_weeks else (sync.setup.number if sync.setup else None)
-    if issue is None:
+    weeks = sorted(sync.issues, key=lambda week: (sync.issues[week].state == "open", week))
+    if weeks:
+        week, issue = weeks[-1], sync.issues[weeks[-1]].number
+    elif sync.setup is not None:
+        week, issue = 0, sync.setup.number
+    else:
         return []
-    week = open_weeks[-1] if open_weeks else 0
     return [
         Alert(issue, alert_key(item), marker(week, Kind.ALERT) + "\n" + text)
         for item, text in zip(refusals, texts, strict=True)

@@ -1,0 +1,170 @@
+"""Attacks by a member with ordinary write access, each played through a whole run.
+
+Every test pushes what a member could push (the config, the ledger, a rewritten history) on
+the fake GitHub backed by a real git repository, runs studybot (decide, then apply), and
+checks that the money and the record did not move and that the leader was told.
+"""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from helpers import kst
+from studyworld import Study
+from test_cheating import LEADER, RESULTS_AT, frozen, make_study, verdict
+
+from studybot.core.markers import Kind, marker
+from studybot.shell.demo import example_file, put_link
+
+CONFIG = "config/study.yml"
+LEDGER = ".studybot/ledger.json"
+MEMBER = "mijinkoo"  # 구미진: absent in week 1, fined 4,000원
+WEEK2_FINAL = kst(2022, 5, 4, 12, 5)  # week 2 is due 05-04 00:00 (after the midterm break), late until 12:00
+
+
+@pytest.fixture()
+def study(tmp_path) -> Study:
+    """The seed study after week 1 is final: 구미진 absent and fined."""
+    study = make_study(tmp_path)
+    study.run(kst(2022, 4, 6, 10))  # week 1's issue opens
+    study.run(RESULTS_AT)
+    assert frozen(study, "구미진") == ("absent", 4000)
+    return study
+
+
+def config_text(study: Study) -> str:
+    return study.github.files["main"][CONFIG]
+
+
+def push_config(study: Study, actor: str, at, change) -> str:
+    study.github.now = at
+    return study.github.push({CONFIG: change(config_text(study))}, actor, at)
+
+
+def alerts(study: Study) -> list[str]:
+    return [c.body for c in study.github.comments.values() if ":kind=alert -->" in c.body and c.author == study.github.bot]
+
+
+def refused(study: Study) -> list[dict]:
+    return json.loads(study.ledger() or "{}")["sync"]["refused"]
+
+
+def excuse_line(member: str, week: int, reason: str) -> str:
+    return f"excuses:\n  - {{week: {week}, member: {member}, reason: {reason}}}"
+
+
+# ---- the config ------------------------------------------------------------------------------
+
+
+def test_a_member_excusing_themself_in_the_config_changes_nothing_and_the_leader_is_told(study):
+    """구미진 adding an excuse for her own final week keeps her absence and fine; one alert names her push."""
+    sha = push_config(study, MEMBER, kst(2022, 4, 14), lambda t: t.replace("excuses: []", excuse_line("구미진", 1, "병결")))
+    first = study.run(kst(2022, 4, 14, 1))
+    second = study.run(kst(2022, 4, 14, 2))
+    assert verdict(first, "구미진") == ("absent", 4000) and frozen(study, "구미진") == ("absent", 4000)
+    (alert,) = alerts(study)
+    assert "mijinkoo" in alert and sha[:7] in alert and "/studybot 설정적용" in alert
+    assert any(sha[:7] in note for note in first.notes) and any(sha[:7] in note for note in second.notes)
+    assert [(item["file"], item["commit"], item["actor"]) for item in refused(study)] == [("config", sha, MEMBER)]
+
+
+def test_a_member_making_themself_maintainer_cannot_excuse_themself(study):
+    """`maintainer: true` pushed by 구미진, then her /studybot excuse: refused, and the fine stays."""
+    push_config(study, MEMBER, kst(2022, 4, 14), lambda t: t.replace("github: mijinkoo}", "github: mijinkoo, maintainer: true}"))
+    issue = next(n for n, i in study.github.issues.items() if marker(1, Kind.ISSUE) in i.body)
+    study.github.add_comment(issue, "/studybot excuse @mijinkoo 1 병결", MEMBER, at=kst(2022, 4, 14, 0, 30))
+    outcome = study.run(kst(2022, 4, 14, 1))
+    assert verdict(outcome, "구미진") == ("absent", 4000) and frozen(study, "구미진") == ("absent", 4000)
+    assert not [o for o in json.loads(study.ledger())["decisions"]["overrides"] if o["kind"] == "excuse"]
+    assert alerts(study)
+
+
+def test_a_member_setting_the_fines_to_zero_changes_no_fine(study):
+    """Fines of 0 pushed by a member leave this week's late and absent fines as they were."""
+    push_config(study, MEMBER, kst(2022, 4, 14), lambda t: t.replace("fines: {late: 3000, absent: 4000}", "fines: {late: 0, absent: 0}"))
+    outcome = study.run(WEEK2_FINAL)  # week 2 final (deadline 04-20)
+    assert all(w.members["구미진"].fine == 4000 for w in outcome.report.weeks if w.week.number in (1, 2))
+    assert outcome.report.tallies["구미진"].fines == 8000
+
+
+def test_a_member_switching_to_authored_time_cannot_back_date(study):
+    """`timing: authored` and a back-dated push: the push is still judged by its server time, late."""
+    push_config(study, MEMBER, kst(2022, 5, 1), lambda t: t.replace("timing: landed ", "timing: authored"))
+    study.edit("구미진", kst(2022, 5, 4, 9), lambda t: put_link(t, 2, "구미진", "https://mj.example/2"), authored=kst(2022, 5, 3, 20))
+    outcome = study.run(WEEK2_FINAL)
+    assert verdict(outcome, "구미진", 2) == ("late", 3000)
+
+
+def test_a_member_moving_joined_week_around_a_cut_off_keeps_the_absence(study):
+    """joined_week moved past week 2 before its cut-off and back after: 구미진 is still absent in week 2."""
+    original = config_text(study)
+    push_config(study, MEMBER, kst(2022, 5, 3), lambda t: t.replace("github: mijinkoo}", "github: mijinkoo, joined_week: 3}"))
+    study.run(WEEK2_FINAL)
+    push_config(study, MEMBER, kst(2022, 5, 5), lambda t: original)
+    outcome = study.run(kst(2022, 5, 5, 1))
+    assert verdict(outcome, "구미진", 2) == ("absent", 4000) and frozen(study, "구미진", 2) == ("absent", 4000)
+
+
+def test_a_member_pointing_the_ledger_elsewhere_does_not_orphan_the_record(study):
+    """`output.ledger` moved by a member: the run reads and writes the real ledger, and week 1 stays frozen."""
+    push_config(study, MEMBER, kst(2022, 4, 14), lambda t: t.replace("ledger: .studybot/ledger.json", "ledger: .studybot/fresh.json"))
+    outcome = study.run(WEEK2_FINAL)
+    files = study.github.files["main"]
+    assert ".studybot/fresh.json" not in files and frozen(study, "구미진") == ("absent", 4000)
+    assert "2" in json.loads(files[LEDGER])["decisions"]["weeks"]  # the real ledger goes on
+    assert verdict(outcome, "구미진") == ("absent", 4000) and alerts(study)
+
+
+def test_a_maintainers_config_excuse_for_a_final_week_is_a_recorded_override(study):
+    """The leader's config excuse for a final week applies, recorded with who pushed it, when and why."""
+    push_config(study, LEADER, kst(2022, 4, 14), lambda t: t.replace("excuses: []", excuse_line("구미진", 1, "병결")))
+    outcome = study.run(kst(2022, 4, 14, 1))
+    assert verdict(outcome, "구미진") == ("excused", 0) and frozen(study, "구미진")[0] == "excused"
+    (override,) = [o for o in json.loads(study.ledger())["decisions"]["overrides"] if o["kind"] == "excuse"]
+    assert (override["by"], override["member"], override["week"], override["reason"]) == (LEADER, "구미진", 1, "병결")
+    assert not alerts(study)
+
+
+def test_a_maintainer_adopts_a_members_config_change_with_a_command(study):
+    """`/studybot 설정적용` from the leader puts a member's config change in force from then on."""
+    push_config(study, MEMBER, kst(2022, 4, 14), lambda t: t.replace("fines: {late: 3000, absent: 4000}", "fines: {late: 1000, absent: 2000}"))
+    study.run(kst(2022, 4, 14, 1))
+    issue = next(n for n, i in study.github.issues.items() if marker(2, Kind.ISSUE) in i.body or marker(1, Kind.ISSUE) in i.body)
+    study.github.add_comment(issue, "/studybot 설정적용", LEADER, at=kst(2022, 4, 14, 2))
+    outcome = study.run(WEEK2_FINAL)
+    assert verdict(outcome, "구미진", 2) == ("absent", 2000)  # the adopted fines, from week 2 on
+    assert frozen(study, "구미진") == ("absent", 4000)  # week 1 was final before
+    adopted = json.loads(study.ledger())["decisions"]["config"]
+    assert (adopted["by"], adopted["how"]) == (LEADER, "command")
+
+
+# ---- the ledger ------------------------------------------------------------------------------
+
+
+def test_a_ledger_edit_that_also_moves_the_activity_cursor_is_undone(study):
+    """구미진 clears her absence in the ledger and moves its activity cursor past her push: restored, and told."""
+    ledger = json.loads(study.ledger())
+    ledger["decisions"]["weeks"]["1"]["members"]["구미진"].update(verdict="on_time", fine=0)
+    ledger["sync"]["cursors"]["activity_after"] = "99999:99999:1"
+    study.github.now = kst(2022, 4, 14)
+    sha = study.github.push({LEDGER: json.dumps(ledger, ensure_ascii=False, indent=1)}, MEMBER)
+    outcome = study.run(kst(2022, 4, 14, 1))
+    assert verdict(outcome, "구미진") == ("absent", 4000) and frozen(study, "구미진") == ("absent", 4000)
+    assert any("mijinkoo" in note and sha[:7] in note for note in outcome.notes) and alerts(study)
+
+
+def test_a_merge_rolling_the_ledger_back_to_an_old_bot_commit_is_undone(study):
+    """A fast-forward merge whose first parent is an old bot commit brings back an old ledger: set aside."""
+    head = study.github.head()
+    old_bot = study.github.repository.changes_of(LEDGER, head)[1]  # the bot's ledger before week 1 was final
+    study.github.push_merge(old_bot, head, MEMBER, kst(2022, 4, 14))
+    outcome = study.run(kst(2022, 4, 14, 1))
+    assert frozen(study, "구미진") == ("absent", 4000) and verdict(outcome, "구미진") == ("absent", 4000)
+    assert alerts(study)
+
+
+def test_the_example_config_is_what_the_study_starts_with(tmp_path):
+    """The attack suite's study runs on the shipped example config, unchanged."""
+    study = make_study(tmp_path)
+    assert config_text(study) == example_file("study.yml")
