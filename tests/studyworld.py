@@ -64,6 +64,11 @@ class GitBackedGitHub(FakeGitHub):
         self._move(branch, before, sha, actor, at, "push")
         return sha
 
+    def force_push_to(self, sha: str, actor: str, at: dt.datetime, *, branch: str = "main") -> None:
+        """``actor`` force-pushes the branch back to commit ``sha``."""
+        self.repository._run("reset", "--quiet", "--hard", sha)
+        self._move(branch, self._heads[branch], sha, actor, at, "force_push")
+
     def commit_files(self, branch, parent, changes, message, *, base_tree=None) -> str:
         """As the fake's, and a tree the caller names must be the parent's tree in git."""
         if base_tree is not None:

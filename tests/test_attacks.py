@@ -168,3 +168,37 @@ def test_the_example_config_is_what_the_study_starts_with(tmp_path):
     """The attack suite's study runs on the shipped example config, unchanged."""
     study = make_study(tmp_path)
     assert config_text(study) == example_file("study.yml")
+
+
+# ---- history rewrites --------------------------------------------------------------------------
+
+
+@pytest.fixture()
+def open_week(tmp_path) -> Study:
+    """The seed study with week 1's issue open and its deadline ahead."""
+    study = make_study(tmp_path)
+    study.run(kst(2022, 4, 6, 10))
+    return study
+
+
+def test_a_link_pushed_then_force_pushed_away_counts_when_it_comes_back(open_week):
+    """A link pushed at 23:50, force-pushed away at 23:51 and merged back on Wednesday counts on Wednesday: late."""
+    study = open_week
+    before = study.github.head()
+    link = study.edit("구미진", kst(2022, 4, 12, 23, 50), lambda t: put_link(t, 1, "구미진", "https://mj.example/1"))
+    study.github.force_push_to(before, MEMBER, kst(2022, 4, 12, 23, 51))
+    study.github.push_merge(link, before, MEMBER, kst(2022, 4, 13, 10))
+    outcome = study.run(RESULTS_AT)
+    assert verdict(outcome, "구미진") == ("late", 3000) and frozen(study, "구미진") == ("late", 3000)
+    pushes = [w for w in outcome.report.warnings if w.problem.value == "force_push"]
+    assert [w.at for w in pushes] == [kst(2022, 4, 12, 23, 51)]  # the force-push; the merge kept the old tip
+
+
+def test_a_merge_that_drops_the_old_tip_is_told_like_a_force_push(open_week):
+    """A push whose merge leaves the previous tip off the first-parent chain is warned about, naming the pusher."""
+    study = open_week
+    old = study.github.repository.changes_of(LEDGER, study.github.head())[-1]
+    study.github.push_merge(old, study.github.head(), MEMBER, kst(2022, 4, 8))
+    outcome = study.run(kst(2022, 4, 8, 1))
+    (warning,) = [w for w in outcome.report.warnings if w.problem.value == "force_push"]
+    assert warning.detail == MEMBER and warning.at == kst(2022, 4, 8)

@@ -45,7 +45,7 @@ def test_history_older_than_the_activity_log_is_unknown():
 
 def test_a_later_push_of_the_same_tip_does_not_move_the_time():
     """If the same commit becomes the tip twice (a revert and re-push), the first push counts."""
-    landed = land_commits(PARENTS, "c", [push("c", "c", kst(2022, 4, 20)), push("b", "c", kst(2022, 4, 8))])
+    landed = land_commits(PARENTS, "c", [push("b", "c", kst(2022, 4, 8)), push("c", "c", kst(2022, 4, 20))])
     assert landed["c"].at == kst(2022, 4, 8)
 
 
@@ -74,3 +74,20 @@ def test_only_ref_moves_become_pushes():
         Activity(3, "pr_merge", "refs/heads/main", "b", "c", "y", kst(2022, 4, 3)),
     ]
     assert [(p.before, p.after, p.actor) for p in pushes_of(items)] == [("a", "b", "x"), ("b", "c", "y")]
+
+
+def test_a_commit_force_pushed_away_and_back_counts_at_its_return():
+    """c pushed, then the branch forced back to b, then c brought back: c counts at the return."""
+    pushes = [push("a", "b", kst(2022, 4, 7)), push("b", "c", kst(2022, 4, 12, 23, 50), "mijinkoo"),
+              push("c", "b", kst(2022, 4, 12, 23, 51), "mijinkoo"), push("b", "c", kst(2022, 4, 13, 10), "mijinkoo")]
+    landed = land_commits(PARENTS, "c", pushes)
+    assert landed["c"].at == kst(2022, 4, 13, 10) and landed["b"].at == kst(2022, 4, 7)
+
+
+def test_a_push_that_leaves_the_old_tip_off_the_chain_is_a_rewrite():
+    """Moving the branch from c to y (a side line) takes c off the chain: one rewrite; fast-forwards are none."""
+    from studybot.core.landing import replay
+
+    pushes = [push("a", "b", kst(2022, 4, 7)), push("b", "c", kst(2022, 4, 8)), push("c", "y", kst(2022, 4, 9), "mijinkoo")]
+    landed, rewritten = replay(PARENTS, pushes)
+    assert rewritten == [pushes[2]] and "c" not in landed and landed["y"].actor == "mijinkoo"

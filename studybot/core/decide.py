@@ -23,7 +23,7 @@ from studybot.core.evidence import Evidence
 from studybot.core.history import commit_date_stamp, current_table_notices, folder_evidence, readme_evidence
 from studybot.core.homework import HomeworkEntry, homework_warnings, parse_homework
 from studybot.core.icsfeed import calendar_ics
-from studybot.core.landing import force_pushes, land_commits, landed_stamp, pushes_of
+from studybot.core.landing import force_pushes, land_commits, landed_stamp, pushes_of, rewrites
 from studybot.core.markers import Kind, digest, marker
 from studybot.core.markup import escape
 from studybot.core.members import Roster
@@ -177,7 +177,9 @@ def decide(
             report = judge(config, schedule, gather_evidence(config, schedule, world, state), state.decisions, now)
 
     if world.github is not None:
-        pushed = tuple(notice for notice in force_pushes(world.github.activity.items) if notice not in report.warnings)
+        items = world.github.activity.items
+        found = force_pushes(items) + rewrites(world.git.parents, items)
+        pushed = tuple(notice for notice in found if notice not in report.warnings)
         report = dataclasses.replace(report, warnings=report.warnings + pushed)
         replies += acknowledge(world.github.comments, state, roster, schedule, now, messages)
     questions = world.github.questions if world.github is not None else ()
@@ -306,8 +308,8 @@ def observe(sync: SyncState, world: World, roster: Roster, now: dt.datetime) -> 
         sync = sync.model_copy(update={"cursors": Cursors(head=sync.cursors.head)})
     sync = observe_issues(sync, github.issues, trusted)
     sync = observe_comments(sync, github.comments, trusted)
-    known = {(push.before, push.after) for push in sync.pushes}
-    pushes = [*sync.pushes, *(push for push in pushes_of(github.activity.items) if (push.before, push.after) not in known)]
+    known = {(push.before, push.after, push.at) for push in sync.pushes}
+    pushes = [*sync.pushes, *(push for push in pushes_of(github.activity.items) if (push.before, push.after, push.at) not in known)]
     head = world.git.head
     if world.git.seen_before is not None and sync.cursors.head and sync.cursors.head != head:
         # Commits that arrived since the last run were first seen now (bounded by activity).

@@ -32,35 +32,26 @@ def land_commits(
     head: str,
     pushes: Iterable[Push],
 ) -> dict[str, Landing]:
-    """Map every commit reachable from ``head`` to the push that brought it, where known.
+    """Map every commit reachable from ``head`` to the push that put it on the branch, where known.
 
-    Walks the first-parent chain from the newest commit: a push moved the branch from
-    ``before`` to ``after``, so ``after`` and its first-parent ancestors down to (not
-    including) ``before`` arrived together. Commits of merged branches arrive with the first
-    first-parent commit that reaches them.
+    A commit counts at the push that made it reachable on the branch's first-parent chain, and
+    counts again from scratch when a rewrite took it off that chain: a commit pushed before a
+    deadline, force-pushed away and brought back later (say as a merge's first parent) counts
+    at its return. Commits of merged branches arrive with the first-parent commit that
+    reaches them.
     """
-    by_after: dict[str, Push] = {}
-    for push in sorted(pushes, key=lambda push: push.at):
-        by_after.setdefault(push.after, push)  # the earliest push that made it the tip wins
+    landed, _ = replay(parents, pushes)
     chain: list[str] = []
     commit: str | None = head
     while commit is not None and commit in parents:
         chain.append(commit)
         commit = parents[commit][0] if parents[commit] else None
-    landed: dict[str, Landing] = {}
-    current: Push | None = None
-    for commit in chain:
-        if current is not None and commit == current.before:
-            current = None
-        if commit in by_after:
-            current = by_after[commit]
-        if current is not None:
-            landed[commit] = Landing(current.at, current.actor)
+    on_head = {sha: landed[sha] for sha in chain if sha in landed}
     # Side branches: oldest first-parent commit first, so each side commit gets the first
     # merge that brought it in.
     seen = set(chain)
     for commit in reversed(chain):
-        landing = landed.get(commit)
+        landing = on_head.get(commit)
         stack = list(parents[commit][1:])
         while stack:
             side = stack.pop()
@@ -68,9 +59,63 @@ def land_commits(
                 continue
             seen.add(side)
             if landing is not None:
-                landed[side] = landing
+                on_head[side] = landing
             stack.extend(parents[side])
-    return landed
+    return on_head
+
+
+def replay(parents: Mapping[str, tuple[str, ...]], pushes: Iterable[Push]) -> tuple[dict[str, Landing], list[Push]]:
+    """The pushes replayed in the activity log's order over the branch's first-parent chain.
+
+    Returns when each first-parent commit last came onto the chain, and the pushes that took
+    commits off it (whose new first-parent chain no longer holds the old tip).
+    """
+    # In the activity log's order (its ids grow with server time); a push read twice counts once.
+    ordered: list[Push] = []
+    read: set[tuple[str, str, dt.datetime]] = set()
+    for push in pushes:
+        if (push.before, push.after, push.at) not in read:
+            read.add((push.before, push.after, push.at))
+            ordered.append(push)
+    landed: dict[str, Landing] = {}
+    rewrites: list[Push] = []
+    chain: list[str] = []  # the tip's first-parent chain, oldest first
+    position: dict[str, int] = {}
+    if ordered:
+        _extend(chain, position, _walk(parents, ordered[0].before, position))
+    for push in ordered:
+        if push.after not in parents:
+            continue  # a tip this checkout does not have (rewritten away since)
+        walked = _walk(parents, push.after, position)
+        stop = parents[walked[-1]][0] if walked and parents[walked[-1]] else (push.after if not walked else None)
+        keep = position[stop] + 1 if stop is not None and stop in position else 0
+        if keep < len(chain):
+            if push.before in position and position[push.before] >= keep:
+                rewrites.append(push)
+            for removed in chain[keep:]:
+                del position[removed]
+                landed.pop(removed, None)
+            del chain[keep:]
+        _extend(chain, position, walked)
+        for commit in walked:
+            landed.setdefault(commit, Landing(push.at, push.actor))
+    return landed, rewrites
+
+
+def _walk(parents: Mapping[str, tuple[str, ...]], tip: str, known: Mapping[str, int]) -> list[str]:
+    """First-parent commits from ``tip`` down to (not including) the first one already known, newest first."""
+    walked: list[str] = []
+    commit: str | None = tip
+    while commit is not None and commit in parents and commit not in known:
+        walked.append(commit)
+        commit = parents[commit][0] if parents[commit] else None
+    return walked
+
+
+def _extend(chain: list[str], position: dict[str, int], walked: list[str]) -> None:
+    for commit in reversed(walked):
+        position[commit] = len(chain)
+        chain.append(commit)
 
 
 def file_pushes(
@@ -100,6 +145,22 @@ def force_pushes(items: Iterable[Activity]) -> list[Notice]:
         Notice(Problem.FORCE_PUSH, detail=item.actor or "?", ref=item.after, other=item.before[:7], at=item.timestamp)
         for item in sorted(items, key=lambda item: (item.timestamp, item.id))
         if item.kind == "force_push"
+    ]
+
+
+def rewrites(parents: Mapping[str, tuple[str, ...]], items: Iterable[Activity]) -> list[Notice]:
+    """One warning per push, other than a force-push (warned already), that took commits off the branch.
+
+    A merge whose first parent is not the old tip moves the branch like a force-push does,
+    though the activity log calls it a push.
+    """
+    items = list(items)
+    _, rewritten = replay(parents, pushes_of(items))
+    moved = {(push.before, push.after) for push in rewritten}
+    return [
+        Notice(Problem.FORCE_PUSH, detail=item.actor or "?", ref=item.after, other=item.before[:7], at=item.timestamp)
+        for item in sorted(items, key=lambda item: (item.timestamp, item.id))
+        if item.kind != "force_push" and (item.before, item.after) in moved
     ]
 
 

@@ -134,14 +134,14 @@ def ledger_in_force(
     """Whether the ledger at ``head`` is the one the bot or a maintainer last pushed.
 
     ``blobs``: the ledger's blob id at each commit the checkout has (``ABSENT`` where there is
-    no ledger); ``pushes``: this run's activity log, oldest first. Starting from the bot's
+    no ledger); ``pushes``: this run's activity log, in its order (oldest first). Starting from the bot's
     newest push, each later push that changes the ledger's blob must come from the bot or a
     maintainer; the head's blob must be the last such one. With no push of the bot in the log
     read, the whole log is asked for; with none in the whole log either, the ledger is taken as
     it is (nothing to judge it by).
     """
     head_blob = blobs.get(head, ABSENT)
-    ordered = sorted(pushes, key=lambda push: push.at)
+    ordered = list(pushes)
     start = next(
         (index for index in range(len(ordered) - 1, -1, -1) if is_bot(ordered[index].actor) and ordered[index].after in blobs),
         None,

@@ -342,7 +342,7 @@ def merge_states(ours: State, theirs: State) -> State:
         started=theirs.decisions.started or ours.decisions.started,
         config=ours.decisions.config or theirs.decisions.config,
     )
-    known = {(push.before, push.after) for push in ours.sync.pushes}
+    known = {(push.before, push.after, push.at) for push in ours.sync.pushes}
     sync = ours.sync.model_copy(
         update={
             "issues": {**theirs.sync.issues, **ours.sync.issues},
@@ -350,7 +350,7 @@ def merge_states(ours: State, theirs: State) -> State:
             "bot_comments": {**theirs.sync.bot_comments, **ours.sync.bot_comments},
             "first_seen": {**ours.sync.first_seen, **theirs.sync.first_seen}
             | {sha: min(at, theirs.sync.first_seen.get(sha, at)) for sha, at in ours.sync.first_seen.items()},
-            "pushes": [*ours.sync.pushes, *(push for push in theirs.sync.pushes if (push.before, push.after) not in known)],
+            "pushes": [*ours.sync.pushes, *(push for push in theirs.sync.pushes if (push.before, push.after, push.at) not in known)],
             "commands": sorted({*ours.sync.commands, *theirs.sync.commands}),
             "refused": [*ours.sync.refused, *(item for item in theirs.sync.refused if item not in ours.sync.refused)],
         }
