@@ -202,3 +202,15 @@ def test_a_merge_that_drops_the_old_tip_is_told_like_a_force_push(open_week):
     outcome = study.run(kst(2022, 4, 8, 1))
     (warning,) = [w for w in outcome.report.warnings if w.problem.value == "force_push"]
     assert warning.detail == MEMBER and warning.at == kst(2022, 4, 8)
+
+
+def test_a_rewrite_cannot_drop_a_submission_the_bot_already_saw(open_week):
+    """한현경's late link, seen by a run, still counts after 구미진 force-pushes it off the branch."""
+    study = open_week
+    before = study.github.head()
+    study.edit("한현경", kst(2022, 4, 13, 9), lambda t: put_link(t, 1, "한현경", "https://hk.example/1"))
+    study.run(kst(2022, 4, 13, 9, 30))
+    study.github.force_push_to(before, MEMBER, kst(2022, 4, 13, 10))
+    outcome = study.run(RESULTS_AT)
+    assert verdict(outcome, "한현경") == ("late", 3000) and frozen(study, "한현경") == ("late", 3000)
+    assert any(w.problem.value == "force_push" and w.detail == MEMBER for w in outcome.report.warnings)

@@ -112,3 +112,53 @@ def test_a_concurrent_runs_ledger_is_merged_without_loss():
     assert [o.member for o in merged.decisions.overrides] == ["b", "a"]
     assert [p.after for p in merged.sync.pushes] == ["c2", "c3"] and merged.sync.commands == [5, 6]
     assert merged.sync.first_seen["c2"] == at - dt.timedelta(hours=1) and merged.decisions.started is not None
+
+
+def _submission(member: str, week: int, at: dt.datetime, *, source=Source.README, trusted=True, url="https://a.example/1"):
+    from studybot.core.evidence import Submission
+
+    return Submission(member, week, source, url, at, trusted)
+
+
+def test_a_cell_is_remembered_at_its_earliest_trusted_time_and_forgotten_once_final():
+    """Cells keep their earliest trusted time; comments, untrusted times and final weeks are not kept."""
+    from studybot.core.evidence import Evidence
+    from studybot.core.state import remember_cells
+
+    evidence = Evidence()
+    for submission in (
+        _submission("구미진", 1, kst(2022, 4, 12)),
+        _submission("한현경", 2, kst(2022, 4, 12)),
+        _submission("문수인", 2, kst(2022, 4, 12), trusted=False),
+        _submission("이은빈", 2, kst(2022, 4, 12), source=Source.ISSUE),
+    ):
+        evidence.add(submission)
+    sync = remember_cells(SyncState(), evidence, final=[1])
+    assert set(sync.cells) == {"2:한현경"}
+    later = Evidence()
+    later.add(_submission("한현경", 2, kst(2022, 4, 13)))
+    assert remember_cells(sync, later, final=[1]) is sync  # nothing earlier: unchanged
+    earlier = Evidence()
+    earlier.add(_submission("한현경", 2, kst(2022, 4, 11)))
+    assert remember_cells(sync, earlier, final=[1]).cells["2:한현경"].at == kst(2022, 4, 11)
+    assert remember_cells(sync, Evidence(), final=[1, 2]).cells == {}
+
+
+def test_a_remembered_cell_restores_a_dropped_or_re_timed_submission_and_keeps_the_new_link():
+    """A cell a rewrite dropped counts again; a re-timed one keeps its first time and its current link."""
+    from studybot.core.evidence import Evidence
+    from studybot.core.state import SeenCell, cell_evidence
+
+    sync = SyncState(cells={
+        "1:구미진": SeenCell(url="https://old.example", at=kst(2022, 4, 12), source=Source.README),
+        "1:한현경": SeenCell(url="https://hk.example", at=kst(2022, 4, 12), source=Source.FOLDER, ref="1주차/한현경/a.md"),
+        "1:문수인": SeenCell(url="https://ms.example", at=kst(2022, 4, 14), source=Source.README),
+    })
+    evidence = Evidence()
+    evidence.add(_submission("구미진", 1, kst(2022, 4, 13, 10), url="https://new.example"))
+    evidence.add(_submission("문수인", 1, kst(2022, 4, 13), url="https://ms.example"))
+    cell_evidence(sync, evidence)
+    mijin, hyun, suin = (evidence.submissions[(name, 1)] for name in ("구미진", "한현경", "문수인"))
+    assert (mijin.at, mijin.url) == (kst(2022, 4, 12), "https://new.example")
+    assert (hyun.at, hyun.source, hyun.ref) == (kst(2022, 4, 12), Source.FOLDER, "1주차/한현경/a.md")
+    assert suin.at == kst(2022, 4, 13)  # the history's earlier time stands

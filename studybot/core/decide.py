@@ -63,11 +63,13 @@ from studybot.core.state import (
     Refused,
     State,
     SyncState,
+    cell_evidence,
     dump_state,
     excuses_from,
     freeze_final_weeks,
     frozen_judgements,
     payments_from,
+    remember_cells,
     remember_first_seen,
     substance,
     swaps_from,
@@ -194,10 +196,14 @@ def decide(
     if only_week is not None:
         operations = [op for op in operations if getattr(op, "week", only_week) == only_week]
     closing = set(closing_due(context)) if questions is not None else set()
+    decisions = freeze_final_weeks(state.decisions, report, now)
+    sync = state.sync
+    if world.github is not None:
+        sync = remember_cells(sync, gather_evidence(config, schedule, world, state), decisions.weeks)
     state = state.model_copy(
         update={
-            "decisions": freeze_final_weeks(state.decisions, report, now),
-            "sync": _mark_closed(state.sync, closing if only_week is None else closing & {only_week}),
+            "decisions": decisions,
+            "sync": _mark_closed(sync, closing if only_week is None else closing & {only_week}),
             "study": config.study.name,
         }
     )
@@ -442,6 +448,7 @@ def gather_evidence(config: StudyConfig, schedule: Schedule, world: World, state
     """Submissions from the README history, week folders and issue comments."""
     evidence = Evidence()
     evidence.merge(history_evidence(config, schedule, world, state.sync))
+    cell_evidence(state.sync, evidence)
     if config.submissions.issues.enabled:
         _, writers = blog_writers(config, schedule, state.decisions.blog_fixed, swaps_from(state.decisions))
         deadlines = {week.number: week.deadline for week in schedule.weeks}

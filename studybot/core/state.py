@@ -9,6 +9,7 @@ sorted keys and one item per line so a leader can read its diffs.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 from collections.abc import Iterable, Mapping
@@ -17,7 +18,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from studybot.core.errors import StudybotError
-from studybot.core.evidence import Source, Submission
+from studybot.core.evidence import Evidence, Source, Submission
 from studybot.core.report import Judgement, Report
 from studybot.core.verdicts import Verdict
 
@@ -60,6 +61,19 @@ class SeenComment(_Model):
     created_at: dt.datetime
     links: dict[str, dt.datetime] = {}  # url -> when it counts (first seen)
     blog: dict[str, dt.datetime] = {}
+
+
+class SeenCell(_Model):
+    """A member's README cell or week folder as a run first judged it: when it counts, and the link.
+
+    A later rewrite of the history can move a commit's time or drop it; what the bot already
+    saw on the branch keeps its time.
+    """
+
+    url: str
+    at: dt.datetime
+    source: Source
+    ref: str = ""
 
 
 class Override(_Model):
@@ -153,6 +167,7 @@ class SyncState(_Model):
     setup: WeekIssue | None = None  # the setup issue the first run opened
     replied: dict[str, dt.date] = {}  # login (lower-case) -> the local day the bot last replied to them
     refused: list[Refused] = []  # changes of the config or the ledger that were not applied
+    cells: dict[str, SeenCell] = {}  # "week:member" -> the handed-in cell as first judged, until the week is final
 
 
 class State(_Model):
@@ -284,6 +299,37 @@ def _freeze(judgement: Judgement) -> FrozenVerdict:
         note=judgement.note,
         arrived_after=judgement.arrived_after,
     )
+
+
+def cell_key(member: str, week: int) -> str:
+    return f"{week}:{member}"
+
+
+def remember_cells(sync: SyncState, evidence: Evidence, final: Iterable[int]) -> SyncState:
+    """Keep each README cell and week folder's submission at its earliest trusted time; forget final weeks."""
+    done = set(final)
+    cells = {key: cell for key, cell in sync.cells.items() if int(key.split(":", 1)[0]) not in done}
+    for (member, week), submission in sorted(evidence.submissions.items()):
+        if week in done or not submission.trusted or submission.source is Source.ISSUE:
+            continue  # comments are remembered as comments; untrusted times are the author's word
+        key = cell_key(member, week)
+        known = cells.get(key)
+        if known is None or submission.at < known.at:
+            cells[key] = SeenCell(url=submission.url, at=submission.at, source=submission.source, ref=submission.ref)
+    if cells == sync.cells:
+        return sync
+    return sync.model_copy(update={"cells": cells})
+
+
+def cell_evidence(sync: SyncState, evidence: Evidence) -> None:
+    """Put remembered cells into ``evidence``: a cell's time never moves later, and a cell a rewrite dropped still counts."""
+    for key, cell in sync.cells.items():
+        week, member = key.split(":", 1)
+        known = evidence.submissions.get((member, int(week)))
+        if known is None:
+            evidence.add(Submission(member, int(week), cell.source, cell.url, cell.at, True, None, cell.ref))
+        elif cell.at < known.at:
+            evidence.submissions[(member, int(week))] = dataclasses.replace(known, at=cell.at, trusted=True)
 
 
 def remember_first_seen(sync: SyncState, shas: Iterable[str], now: dt.datetime) -> SyncState:
