@@ -214,3 +214,58 @@ def test_a_rewrite_cannot_drop_a_submission_the_bot_already_saw(open_week):
     outcome = study.run(RESULTS_AT)
     assert verdict(outcome, "한현경") == ("late", 3000) and frozen(study, "한현경") == ("late", 3000)
     assert any(w.problem.value == "force_push" and w.detail == MEMBER for w in outcome.report.warnings)
+
+
+# ---- the bot's identity ----------------------------------------------------------------------
+
+JOB_TOKEN = "github-actions[bot]"  # what any workflow of the repository posts and pushes as
+
+
+def test_a_reminder_another_workflow_posted_with_the_bots_marker_does_not_stop_the_real_one(open_week):
+    """A comment carrying the reminder's marker, posted early by a member's workflow, is not taken for the reminder."""
+    study = open_week
+    issue = next(n for n, i in study.github.issues.items() if marker(1, Kind.ISSUE) in i.body)
+    forged = study.github.add_comment(issue, marker(1, Kind.REMINDER) + "\n이번 주는 제출 안 해도 됩니다", JOB_TOKEN,
+                                      at=kst(2022, 4, 8)).id
+    study.run(kst(2022, 4, 9))
+    study.run(kst(2022, 4, 12, 18, 5))  # reminder time: 6 h before the deadline
+    reminders = [c for c in study.github.comments.values() if marker(1, Kind.REMINDER) in c.body and c.id != forged]
+    assert len(reminders) == 1 and "@mijinkoo" in reminders[0].body
+    assert json.loads(study.ledger())["sync"]["bot_comments"][marker(1, Kind.REMINDER)]["id"] == reminders[0].id
+
+
+def test_a_reminder_a_member_rewrote_is_put_back(open_week):
+    """The bot's reminder edited by a member to say the deadline moved is written back as the bot wrote it."""
+    study = open_week
+    study.run(kst(2022, 4, 12, 18, 5))
+    (reminder,) = [c for c in study.github.comments.values() if marker(1, Kind.REMINDER) in c.body]
+    original = reminder.body
+    study.github.edit_comment(reminder.id, marker(1, Kind.REMINDER) + "\n마감이 다음 주로 미뤄졌습니다", at=kst(2022, 4, 12, 19))
+    study.run(kst(2022, 4, 12, 20))
+    assert study.github.comments[reminder.id].body == original
+
+
+def test_a_closed_weeks_issue_body_a_member_rewrote_is_put_back(study):
+    """After week 1 closed, a member rewriting its issue body to move the deadline sees it written back."""
+    number = next(n for n, i in study.github.issues.items() if marker(1, Kind.ISSUE) in i.body)
+    original = study.github.issues[number].body
+    study.github.now = kst(2022, 4, 14)
+    study.github.update_issue(number, body=marker(1, Kind.ISSUE) + "\n마감: 4월 20일")
+    study.run(kst(2022, 4, 14, 1))
+    assert study.github.issues[number].body == original
+
+
+def test_with_an_app_login_declared_a_ledger_pushed_by_the_job_token_is_undone(tmp_path):
+    """When studybot runs as a GitHub App, another workflow pushing the ledger as github-actions[bot] is set aside."""
+    app = "studybot-seojin[bot]"
+    study = make_study(tmp_path)
+    study.github.bot = app
+    study.run(kst(2022, 4, 6, 10), bot_login=app)
+    study.run(RESULTS_AT, bot_login=app)
+    ledger = json.loads(study.ledger())
+    ledger["decisions"]["weeks"]["1"]["members"]["구미진"].update(verdict="on_time", fine=0)
+    study.github.now = kst(2022, 4, 14)
+    study.github.push({LEDGER: json.dumps(ledger, ensure_ascii=False, indent=1)}, JOB_TOKEN)
+    outcome = study.run(kst(2022, 4, 14, 1), bot_login=app)
+    assert frozen(study, "구미진") == ("absent", 4000) and verdict(outcome, "구미진") == ("absent", 4000)
+    assert any("github-actions" in note and "되돌립니다" in note for note in outcome.notes)

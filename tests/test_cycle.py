@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 from helpers import kst, state
 
-from studybot.core.cycle import Context, plan_cycle
+from studybot.core.cycle import Context, issue_body, plan_cycle
 from studybot.core.evidence import Evidence, Source, Submission
 from studybot.core.markers import Kind, digest, marker
 from studybot.core.messages import messages_for
@@ -21,6 +21,13 @@ def plan(seed, schedule, now, ledger=None, evidence=None, questions=(), **report
     report = build_report(seed, schedule, evidence or Evidence(), now, **report_args)
     ledger = ledger if ledger is not None else state()
     return plan_cycle(Context(seed, schedule, report, ledger, now, messages_for("ko"), questions))
+
+
+def as_written(seed, schedule, now, **fields) -> WeekIssue:
+    """Week 1's issue as the bot wrote it: its body's digest is the one the bot would write now."""
+    report = build_report(seed, schedule, Evidence(), now)
+    context = Context(seed, schedule, report, state(), now, messages_for("ko"))
+    return WeekIssue(number=1, digest=digest(issue_body(context, schedule.weeks[0])), **fields)
 
 
 def kinds(operations):
@@ -67,14 +74,14 @@ def test_the_issue_body_follows_a_blog_swap(seed, seed_schedule):
 
 def test_closing_then_questions_then_results(seed, seed_schedule):
     """At the deadline: closing comment, close, close question issues; at noon the results."""
-    ledger = state(issues={1: WeekIssue(number=1, digest="x")})
+    ledger = state(issues={1: as_written(seed, seed_schedule, kst(2022, 4, 13, 0, 5))})
     asked = [question(5, kst(2022, 4, 12)), question(6, kst(2022, 4, 13, 0, 1)), question(1, kst(2022, 4, 6))]
     at_deadline = plan(seed, seed_schedule, kst(2022, 4, 13, 0, 5), ledger, questions=asked)
     assert [type(op) for op in at_deadline] == [PostComment, CloseIssue, CloseQuestion]
     assert at_deadline[0].kind is Kind.CLOSING
     assert (at_deadline[1].issue, at_deadline[2].issue) == (1, 5)  # not #6 (asked later), not the week's own #1
     assert at_deadline[2].body.startswith(marker(1, Kind.QUESTIONS, 5))
-    closed = state(issues={1: WeekIssue(number=1, state="closed", week_closed=True)},
+    closed = state(issues={1: as_written(seed, seed_schedule, kst(2022, 4, 14), state="closed", week_closed=True)},
                     bot_comments={marker(1, Kind.CLOSING): BotComment(id=5)})
     assert plan(seed, seed_schedule, kst(2022, 4, 13, 11), closed) == []
     at_noon = plan(seed, seed_schedule, kst(2022, 4, 13, 12), closed)
@@ -88,7 +95,7 @@ def question(number, created):
 
 def test_results_are_edited_when_they_change(seed, seed_schedule):
     """A results comment whose verdicts changed (an excuse) is edited, not posted again."""
-    closed = state(issues={1: WeekIssue(number=1, state="closed", week_closed=True)},
+    closed = state(issues={1: as_written(seed, seed_schedule, kst(2022, 4, 14), state="closed", week_closed=True)},
                     bot_comments={marker(1, Kind.RESULTS): BotComment(id=9, digest="stale")})
     operations = plan(seed, seed_schedule, kst(2022, 4, 14), closed)
     assert [(type(op), op.existing) for op in operations] == [(PostComment, 9)]
@@ -97,6 +104,14 @@ def test_results_are_edited_when_they_change(seed, seed_schedule):
 @pytest.mark.parametrize("delay", [dt.timedelta(0), dt.timedelta(hours=3), dt.timedelta(hours=11)])
 def test_a_delayed_run_still_closes(seed, seed_schedule, delay):
     """However late the run after the deadline, the week is closed exactly as on time."""
-    ledger = state(issues={1: WeekIssue(number=1, digest="x")})
+    ledger = state(issues={1: as_written(seed, seed_schedule, kst(2022, 4, 13) + delay)})
     operations = plan(seed, seed_schedule, kst(2022, 4, 13) + delay, ledger)
     assert [type(op) for op in operations] == [PostComment, CloseIssue]
+
+
+def test_a_closed_weeks_issue_body_a_member_rewrote_is_put_back(seed, seed_schedule):
+    """After the week closed, an issue body whose digest is not the bot's is written again as the bot writes it."""
+    now = kst(2022, 4, 14)
+    rewritten = state(issues={1: WeekIssue(number=1, state="closed", week_closed=True, digest=digest("마감 연장!"))})
+    (edit, *_) = plan(seed, seed_schedule, now, rewritten)
+    assert isinstance(edit, EditIssue) and digest(edit.body) == as_written(seed, seed_schedule, now).digest

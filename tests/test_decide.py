@@ -2,13 +2,23 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 
 from helpers import kst, started, state
 
 from studybot.core.decide import decide
 from studybot.core.markers import Kind, marker
-from studybot.core.plan import CloseIssue, CloseQuestion, CommitFiles, CreateIssue, PostComment, Reply, SetupIssue
+from studybot.core.plan import (
+    CloseIssue,
+    CloseQuestion,
+    CommitFiles,
+    CreateIssue,
+    EditIssue,
+    PostComment,
+    Reply,
+    SetupIssue,
+)
 from studybot.core.records import (
     ActivityPage,
     Comment,
@@ -94,13 +104,14 @@ def test_question_issues_are_read_only_when_a_week_closes(seed, seed_schedule):
     question = Issue(7, "질문", "", IssueState.OPEN, ("question",), "mijinkoo", kst(2022, 4, 11), kst(2022, 4, 11))
     later = Issue(8, "질문", "", IssueState.OPEN, ("question",), "mijinkoo", kst(2022, 4, 13, 0, 1), kst(2022, 4, 13, 0, 1))
     plan = decide(seed, seed_schedule, world(github=online(questions=(question, later))), opened, at_deadline)
-    assert [(type(op).__name__, getattr(op, "issue", None)) for op in plan.operations[:3]] == [
+    writes = [op for op in plan.operations if not isinstance(op, EditIssue)]  # the ledger knows no body digest
+    assert [(type(op).__name__, getattr(op, "issue", None)) for op in writes[:3]] == [
         ("PostComment", None), ("CloseIssue", 3), ("CloseQuestion", 7),
     ]
-    assert isinstance(plan.operations[0], PostComment) and plan.operations[0].kind is Kind.CLOSING
+    assert isinstance(writes[0], PostComment) and writes[0].kind is Kind.CLOSING
     assert plan.state.sync.issues[1].week_closed
     assert not any(isinstance(op, CloseQuestion) and op.issue == 8 for op in plan.operations)
-    assert isinstance(plan.operations[1], CloseIssue)
+    assert isinstance(writes[1], CloseIssue)
 
 
 def test_a_ledger_pushed_by_a_member_is_not_used(seed, seed_schedule):
@@ -201,3 +212,15 @@ def test_broken_readme_markers_stop_only_the_readme(seed, seed_schedule):
     assert isinstance(commit, CommitFiles) and commit.readme is None  # the README is left as it is
     (problem,) = plan.problems
     assert "<!-- studybot:fines:end -->" in problem
+
+
+def test_before_the_start_no_config_is_recorded_and_the_head_config_shows(seed, seed_schedule):
+    """Until a maintainer starts the study, the setup issue shows the config at the head and nothing is adopted."""
+    from studybot.shell.demo import example_file
+
+    text = example_file("study.yml")
+    records = dict(changes={"config/study.yml": ("c2",)}, versions={"c2": text})
+    before = dataclasses.replace(world(github=online(), **records), config_path="config/study.yml",
+                                 files={"README.md": README, "config/study.yml": text})
+    plan = decide(seed, seed_schedule, before, state(), kst(2022, 4, 8))
+    assert [type(op) for op in plan.operations] == [SetupIssue] and plan.state.decisions.config is None

@@ -27,11 +27,23 @@ def test_an_issue_with_a_comment_marker_is_not_a_week_issue():
     assert observe_issues(SyncState(), [issue(6, marker(1, Kind.REMINDER))]).issues == {}
 
 
-def test_the_bots_own_comments_are_known_by_marker():
-    """A marked comment by the bot is remembered as its own; the same marker from a member is not."""
+def test_a_marked_comment_no_receipt_recorded_is_only_unclaimed():
+    """A marked comment by the bot's account is kept aside as unclaimed; the same marker from a member is ignored."""
     mark = marker(1, Kind.REMINDER)
     seen = observe_comments(WEEK1, [comment(1, mark, BOT), comment(2, mark + " 가짜", "mijinkoo")])
-    assert seen.bot_comments[mark].id == 1 and seen.comments == {}
+    assert seen.bot_comments == {} and seen.unclaimed[mark].id == 1 and seen.comments == {}
+
+
+def test_a_recorded_comment_is_followed_by_its_id_and_a_lookalike_is_ignored():
+    """The comment a receipt recorded has its digest updated; another one with its marker changes nothing."""
+    from studybot.core.markers import digest
+    from studybot.core.state import BotComment
+
+    mark = marker(1, Kind.REMINDER)
+    known = WEEK1.model_copy(update={"bot_comments": {mark: BotComment(id=1, digest=digest(mark), text=mark)}})
+    seen = observe_comments(known, [comment(1, mark + " 수정됨", "mijinkoo"), comment(2, mark, BOT)])
+    assert seen.bot_comments[mark] == BotComment(id=1, digest=digest(mark + " 수정됨"), text=mark)
+    assert seen.unclaimed == {}
 
 
 def test_a_comment_without_links_submits_nothing():

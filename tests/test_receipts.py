@@ -64,7 +64,7 @@ def test_a_new_issue_and_its_edits_and_close_are_recorded():
 def test_comments_keep_their_ids():
     """A new comment records GitHub's id; an edited one keeps the id it had."""
     new = record(opened(), PostComment(1, Kind.REMINDER, "b"), Receipt(comment=20))
-    assert new.sync.bot_comments[marker(1, Kind.REMINDER)] == BotComment(id=20, digest=digest("b"))
+    assert new.sync.bot_comments[marker(1, Kind.REMINDER)] == BotComment(id=20, digest=digest("b"), text="b")
     edited = record(opened(), PostComment(1, Kind.REMINDER, "b2", existing=20), Receipt())
     assert edited.sync.bot_comments[marker(1, Kind.REMINDER)].id == 20
 

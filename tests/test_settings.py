@@ -363,3 +363,11 @@ def test_differing_webhook_spellings_do_not_show_either_value():
 def test_discord_webhook_spellings_that_discord_hands_out_are_accepted(value):
     """The URL forms Discord gives out (old host, API version, a thread) are accepted."""
     assert parse(INPUT_DISCORD_WEBHOOK=value).discord_webhook.get_secret_value() == value
+
+
+def test_a_github_app_login_is_read_and_a_person_is_refused():
+    """`bot-login` takes an App account (`name[bot]`); empty is none, and a person's login is a located problem."""
+    assert parse(INPUT_BOT_LOGIN="studybot-seojin[bot]").bot_login == "studybot-seojin[bot]"
+    assert parse(INPUT_BOT_LOGIN=" ").bot_login is None and parse().bot_login is None
+    (problem,) = problems_of({"INPUT_BOT_LOGIN": "mijinkoo"})
+    assert "mijinkoo" in problem and "bot-login" in problem

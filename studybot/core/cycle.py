@@ -114,7 +114,7 @@ def plan_week(context: Context, week: Week) -> list[Operation]:
                 recheck_since=now - RACE_WINDOW,
             )
         )
-    elif issue.state == "open" and now < week.deadline:
+    else:  # open or closed: the body is what the bot writes, whoever edited it since
         body = issue_body(context, week)
         if digest(body) != issue.digest:
             operations.append(EditIssue(week.number, issue.number, body))

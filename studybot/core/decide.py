@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from studybot.core.adoption import is_started, protection_text, setup_body
+from studybot.core.claims import claim, restorations
 from studybot.core.commands import Request, apply_requests, needs_permission, pending_requests
 from studybot.core.comments import Command, Verb
 from studybot.core.config import StudyConfig
@@ -130,11 +131,11 @@ def decide(
         started = is_started(state)
         trust = config_trust(world, state.decisions.config if started else None, [*sync.pushes, *fresh_pushes(world)])
         in_force = parsed(trust.adopted.text) if trust is not None else None
-        if in_force is not None:
+        if trust is not None and in_force is not None:
             read_path = world.request.ledger_path or config.output.ledger
             if in_force.output.ledger != read_path and world.request.ledger_path is None:
                 return _reread(config, schedule, world, state, now, ReadRequest(ledger_path=in_force.output.ledger))
-            if started and trust is not None:
+            if started:
                 refusals += [Refused(file="config", commit=item.commit, actor=item.actor, at=item.at) for item in trust.refused]
                 state = state.with_decisions(config=trust.adopted)
                 if in_force != config:
@@ -193,6 +194,10 @@ def decide(
     if world.github is not None and questions is None and config.qna.close_labeled and closing_due(context):
         return _reread(config, schedule, world, state, now, ReadRequest(questions=True), report)
     operations = replies + plan_cycle(context)
+    if world.github is not None:
+        operations, claimed = claim(operations, state.sync)
+        state = state.model_copy(update={"sync": claimed})
+        operations += restorations(state.sync)
     if only_week is not None:
         operations = [op for op in operations if getattr(op, "week", only_week) == only_week]
     closing = set(closing_due(context)) if questions is not None else set()
@@ -312,8 +317,8 @@ def observe(sync: SyncState, world: World, roster: Roster, now: dt.datetime) -> 
     github = world.github
     if world.request.from_start:
         sync = sync.model_copy(update={"cursors": Cursors(head=sync.cursors.head)})
-    sync = observe_issues(sync, github.issues, trusted)
-    sync = observe_comments(sync, github.comments, trusted)
+    sync = observe_issues(sync, github.issues, trusted, world.bot_login)
+    sync = observe_comments(sync, github.comments, trusted, world.bot_login)
     known = {(push.before, push.after, push.at) for push in sync.pushes}
     pushes = [*sync.pushes, *(push for push in pushes_of(github.activity.items) if (push.before, push.after, push.at) not in known)]
     head = world.git.head
@@ -345,8 +350,11 @@ def ledger_trust(config: StudyConfig, world: World, state: State) -> LedgerTrust
     text = chain.adopted.text if chain is not None else None
     maintainers = maintainers_of(text) if text is not None else Roster(config).maintainer_logins
     whole = world.request.whole_log or world.request.from_start or state.sync.cursors.activity_after is None
+    def is_bot(actor: str | None) -> bool:
+        return actor == world.bot_login if world.bot_login else is_bot_account(actor)
+
     return ledger_in_force(
-        world.git.head, world.git.ledger_blobs, pushes, may_write_ledger(maintainers), is_bot_account, whole_log=whole
+        world.git.head, world.git.ledger_blobs, pushes, may_write_ledger(maintainers, is_bot), is_bot, whole_log=whole
     )
 
 

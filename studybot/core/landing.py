@@ -90,8 +90,7 @@ def replay(parents: Mapping[str, tuple[str, ...]], pushes: Iterable[Push]) -> tu
         stop = parents[walked[-1]][0] if walked and parents[walked[-1]] else (push.after if not walked else None)
         keep = position[stop] + 1 if stop is not None and stop in position else 0
         if keep < len(chain):
-            if push.before in position and position[push.before] >= keep:
-                rewrites.append(push)
+            rewrites.append(push)
             for removed in chain[keep:]:
                 del position[removed]
                 landed.pop(removed, None)

@@ -58,12 +58,15 @@ class Roster:
         return actor is not None and (actor == member or actor in self.maintainers)
 
 
-def is_bot(login: str, bot_login: str | None, trusted: Collection[str] = ()) -> bool:
+def is_bot(login: str, bot_login: str | None, trusted: Collection[str] = (), declared: str | None = None) -> bool:
     """Whether a marker by ``login`` is the bot's own.
 
     The job token writes as github-actions[bot] and an App token as another '[bot]' account,
-    which members cannot post as. A personal token writes as its owner, normally a
-    maintainer: ``trusted`` lists the maintainers' logins, so the bot recognises its writes
-    even when a run stopped before its state recorded the login.
+    which members cannot post as (though their own workflows can). A personal token writes as
+    its owner, normally a maintainer: ``trusted`` lists the maintainers' logins, so the bot
+    recognises its writes even when a run stopped before its state recorded the login. When the leader declared the login of the bot's GitHub App (``declared``), only that account
+    and ``trusted`` count: another workflow's job token then cannot pass for the bot.
     """
+    if declared:
+        return login == declared or login.lower() in trusted
     return login == bot_login or login.endswith("[bot]") or login.lower() in trusted

@@ -2,8 +2,9 @@
 
 Runs read only what changed since the last cursor, so everything worth keeping (the week
 issues, the bot's own comments, links members submitted in comments) is remembered in the
-sync. The bot's own writes are recognised by hidden markers, and only when the bot's
-account wrote them.
+sync. The bot's own comments are the ones its receipts recorded; a comment with the bot's
+marker that no receipt recorded is kept aside as unclaimed, because any workflow of the
+repository can post as the bot's account.
 """
 
 from __future__ import annotations
@@ -28,7 +29,9 @@ from studybot.core.records import Comment, Issue, IssueState
 from studybot.core.state import BotComment, SeenComment, SyncState, WeekIssue
 
 
-def observe_issues(sync: SyncState, issues: Iterable[Issue], trusted: Collection[str] = ()) -> SyncState:
+def observe_issues(
+    sync: SyncState, issues: Iterable[Issue], trusted: Collection[str] = (), declared: str | None = None
+) -> SyncState:
     """Remember each week's Q&A issue the bot opened, with its current state."""
     known = dict(sync.issues)
     newest = sync.cursors.issues_since
@@ -36,7 +39,7 @@ def observe_issues(sync: SyncState, issues: Iterable[Issue], trusted: Collection
         newest = max(newest, issue.updated_at) if newest else issue.updated_at
         found = read_marker(issue.body)
         parsed = marker_week(found) if found else None
-        if parsed is None or not is_bot(issue.author, sync.bot_login, trusted):
+        if parsed is None or not is_bot(issue.author, sync.bot_login, trusted, declared):
             continue
         if parsed[1] is Kind.SETUP:
             if sync.setup is None or sync.setup.number == issue.number:
@@ -60,18 +63,25 @@ def observe_issues(sync: SyncState, issues: Iterable[Issue], trusted: Collection
     return sync.model_copy(update={"issues": known, "cursors": cursors})
 
 
-def observe_comments(sync: SyncState, comments: Iterable[Comment], trusted: Collection[str] = ()) -> SyncState:
+def observe_comments(
+    sync: SyncState, comments: Iterable[Comment], trusted: Collection[str] = (), declared: str | None = None
+) -> SyncState:
     """Remember the bot's own comments and the links members submitted on week issues."""
     week_of = {issue.number: week for week, issue in sync.issues.items()}
     bot_comments = dict(sync.bot_comments)
+    unclaimed = dict(sync.unclaimed)
     seen = dict(sync.comments)
     newest = sync.cursors.comments_since
     for comment in comments:
         newest = max(newest, comment.updated_at) if newest else comment.updated_at
         found = read_marker(comment.body)
         if found is not None:
-            if is_bot(comment.author, sync.bot_login, trusted):
-                bot_comments[found] = BotComment(id=comment.id, digest=digest(comment.body))
+            known = bot_comments.get(found)
+            if known is not None and known.id == comment.id:
+                bot_comments[found] = known.model_copy(update={"digest": digest(comment.body)})
+            elif known is None and is_bot(comment.author, sync.bot_login, trusted, declared):
+                # Any workflow posts as the bot's account: a marker alone proves nothing.
+                unclaimed[found] = BotComment(id=comment.id, digest=digest(comment.body))
             continue
         week = week_of.get(comment.issue_number)
         if week is None:
@@ -93,7 +103,9 @@ def observe_comments(sync: SyncState, comments: Iterable[Comment], trusted: Coll
                 created_at=comment.created_at, links=links, blog=blog,
             )
     cursors = sync.cursors.model_copy(update={"comments_since": newest})
-    return sync.model_copy(update={"bot_comments": bot_comments, "comments": seen, "cursors": cursors})
+    return sync.model_copy(
+        update={"bot_comments": bot_comments, "unclaimed": unclaimed, "comments": seen, "cursors": cursors}
+    )
 
 
 def comment_evidence(

@@ -67,6 +67,18 @@ class PostComment:
 
 
 @dataclass(frozen=True)
+class RestoreComment:
+    """Put back the body the bot wrote into its comment ``comment`` (someone edited it)."""
+
+    marker: str
+    comment: int
+    body: str
+
+    def describe(self, messages: Messages) -> str:
+        return messages.t("plan.restore_comment", comment=self.comment)
+
+
+@dataclass(frozen=True)
 class CloseQuestion:
     """Close open question issue ``issue`` (a ``close_labeled`` issue created before the
     deadline), with a note that carries ``note`` as its marker unless the note is there already."""
@@ -161,5 +173,15 @@ class CommitFiles:
 
 
 Operation = (
-    CreateIssue | EditIssue | CloseIssue | PostComment | CloseQuestion | Reply | SetupIssue | Alert | Notify | CommitFiles
+    CreateIssue
+    | EditIssue
+    | CloseIssue
+    | PostComment
+    | RestoreComment
+    | CloseQuestion
+    | Reply
+    | SetupIssue
+    | Alert
+    | Notify
+    | CommitFiles
 )

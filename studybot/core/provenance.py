@@ -166,14 +166,17 @@ def ledger_in_force(
     return LedgerTrust(keep=trusted_commit, refused=refused or Refusal(head, None, None))
 
 
-def may_write_ledger(maintainers: Collection[str]) -> Callable[[str | None], bool]:
+def may_write_ledger(
+    maintainers: Collection[str], is_bot: Callable[[str | None], bool]
+) -> Callable[[str | None], bool]:
     """Who may change the ledger: the bot's account and the maintainers."""
     lowered = {login.lower() for login in maintainers}
-    return lambda actor: is_bot_account(actor) or (actor or "").lower() in lowered
+    return lambda actor: is_bot(actor) or (actor or "").lower() in lowered
 
 
 def is_bot_account(actor: str | None) -> bool:
-    """A GitHub App or Actions account (``…[bot]``): what the bot pushes as.
+    """A GitHub App or Actions account (``…[bot]``): what the bot pushes as, unless the leader
+    declared the App's login (``bot-login``).
 
     The login the ledger records for the bot is not used here: it is part of what is judged.
     """

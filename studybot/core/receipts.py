@@ -23,6 +23,7 @@ from studybot.core.plan import (
     Operation,
     PostComment,
     Reply,
+    RestoreComment,
     SetupIssue,
 )
 from studybot.core.records import Issue
@@ -53,6 +54,16 @@ def issue_of(state: State, operation: CreateIssue | EditIssue | CloseIssue | Pos
     return state.sync.issues[operation.week].number
 
 
+# Comments the bot writes once and never renders again: their text is kept to put it back
+# when someone edits them. Results and settlement are rendered anew each run instead.
+WRITTEN_ONCE = frozenset({Kind.REMINDER, Kind.CLOSING, Kind.QUESTIONS, Kind.REPLY})
+
+
+def written(comment: int, body: str, keep_text: bool) -> BotComment:
+    """The record of a comment the bot wrote (with its text when it is written only once)."""
+    return BotComment(id=comment, digest=digest(body), text=body if keep_text else None)
+
+
 def record(state: State, operation: Operation, receipt: Receipt) -> State:
     """The state after ``operation`` was carried out and GitHub answered ``receipt``."""
     sync = state.sync
@@ -72,19 +83,20 @@ def record(state: State, operation: Operation, receipt: Receipt) -> State:
         found = marker(operation.week, operation.kind)
         comment = operation.existing if operation.existing is not None else receipt.comment
         assert comment is not None
-        bot_comments = {**sync.bot_comments, found: BotComment(id=comment, digest=digest(operation.body))}
+        bot_comments = {**sync.bot_comments, found: written(comment, operation.body, operation.kind in WRITTEN_ONCE)}
         return state.with_sync(bot_comments=bot_comments, bot_login=bot_login)
+    if isinstance(operation, RestoreComment):
+        bot_comments = {**sync.bot_comments, operation.marker: written(operation.comment, operation.body, True)}
+        return state.with_sync(bot_comments=bot_comments)
     if isinstance(operation, CloseQuestion):
         if operation.body is None or receipt.comment is None:
             return state
-        bot_comments = {**sync.bot_comments, operation.note: BotComment(id=receipt.comment, digest=digest(operation.body))}
+        bot_comments = {**sync.bot_comments, operation.note: written(receipt.comment, operation.body, True)}
         return state.with_sync(bot_comments=bot_comments, bot_login=bot_login)
     if isinstance(operation, Reply):
         bot_comments = dict(sync.bot_comments)
         if operation.body is not None and receipt.comment is not None:
-            bot_comments[marker(0, Kind.REPLY, operation.comment)] = BotComment(
-                id=receipt.comment, digest=digest(operation.body)
-            )
+            bot_comments[marker(0, Kind.REPLY, operation.comment)] = written(receipt.comment, operation.body, True)
         commands = sorted({*sync.commands, operation.comment})
         return state.with_sync(bot_comments=bot_comments, commands=commands, bot_login=bot_login)
     if isinstance(operation, SetupIssue):

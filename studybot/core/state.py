@@ -116,8 +116,12 @@ class WeekIssue(_Model):
 
 
 class BotComment(_Model):
+    """A comment the bot wrote: its id, the digest of its body as last seen, and for comments
+    written once (reminders, closing notes, replies), the body the bot wrote, to put it back."""
+
     id: int
     digest: str = ""
+    text: str | None = None
 
 
 class AdoptedConfig(_Model):
@@ -158,6 +162,9 @@ class SyncState(_Model):
     issues: dict[int, WeekIssue] = {}  # week -> its Q&A issue
     comments: dict[int, SeenComment] = {}  # comment id -> what it submitted
     bot_comments: dict[str, BotComment] = {}  # marker -> the comment that carries it
+    # Marker comments by the bot's account that no receipt recorded: the bot's own only when the
+    # body is the one this run would write (a run that stopped before saving its ledger).
+    unclaimed: dict[str, BotComment] = {}
     bot_login: str | None = None  # the account the bot writes as, learned from its first write
     first_seen: dict[str, dt.datetime] = {}  # commit sha -> when the bot first saw it
     pushes: list[Push] = []  # every push and merge of the default branch the bot has read
@@ -233,12 +240,12 @@ def dump_state(state: State) -> str:
 
 
 def substance(state: State) -> State:
-    """The state without its bookkeeping (cursors, pushes read, first sightings).
+    """The state without its bookkeeping (cursors, pushes read, first sightings, unclaimed comments).
 
     The bot's own writes move the cursors, so bookkeeping alone never warrants a commit; it
     is saved along with the next real change.
     """
-    return state.with_sync(cursors=Cursors(), pushes=[], first_seen={})
+    return state.with_sync(cursors=Cursors(), pushes=[], first_seen={}, unclaimed={})
 
 
 def frozen_judgements(decisions: Decisions) -> dict[tuple[str, int], Judgement]:

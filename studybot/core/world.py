@@ -98,6 +98,7 @@ class World:
     webhooks: frozenset[str] = frozenset()  # the messenger platforms with a webhook URL (the URLs stay in the shell)
     repository_url: str | None = None  # https://github.com/OWNER/REPO, for links in notices
     config_path: str | None = None  # the config's path in the checkout (None: it lives elsewhere)
+    bot_login: str | None = None  # the GitHub App account the leader declared studybot writes as
 
     def text(self, path: str) -> str | None:
         return self.files.get(path)

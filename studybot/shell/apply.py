@@ -26,6 +26,7 @@ from studybot.core.plan import (
     Operation,
     PostComment,
     Reply,
+    RestoreComment,
     SetupIssue,
 )
 from studybot.core.receipts import Receipt, issue_of, opened_meanwhile, record
@@ -132,6 +133,9 @@ def carry_out(operation: Operation, gateway: Gateway, state: State) -> Receipt:
             receipt = Receipt(comment=posted.id, author=posted.author)
         gateway.update_issue(operation.issue, state=IssueState.CLOSED, state_reason="completed")
         return receipt
+    if isinstance(operation, RestoreComment):
+        gateway.update_comment(operation.comment, operation.body)
+        return Receipt()
     if isinstance(operation, Alert):
         posted = gateway.create_comment(operation.issue, operation.body)
         return Receipt(comment=posted.id, author=posted.author)

@@ -69,12 +69,13 @@ def plan_run(
     webhooks: frozenset[str] = frozenset(),
     repository_url: str | None = None,
     config_path: str | None = None,
+    bot_login: str | None = None,
 ) -> tuple[World, Plan]:
     """Read and decide until decide asks for nothing more."""
     world: World | None = None
     for _ in range(MAX_READS):
         world = read_world(config, repository, gateway, request, branch=branch, previous=world, config_path=config_path)
-        world = dataclasses.replace(world, webhooks=webhooks, repository_url=repository_url)
+        world = dataclasses.replace(world, webhooks=webhooks, repository_url=repository_url, bot_login=bot_login)
         plan = decide(config, schedule, world, load_state(world.ledger), now, only_week=only_week)
         if plan.reread is None:
             return world, plan
@@ -96,6 +97,7 @@ def run_cycle(
     webhooks: Mapping[str, SecretStr] | None = None,
     repository_url: str | None = None,
     config_path: str | None = None,
+    bot_login: str | None = None,
 ) -> Outcome:
     """Read, decide, apply: one run of the weekly cycle.
 
@@ -113,6 +115,7 @@ def run_cycle(
             config, schedule, repository, gateway, now,
             request=ReadRequest(from_start=recheck), branch=branch, only_week=only_week,
             webhooks=frozenset(webhooks or {}), repository_url=repository_url, config_path=config_path,
+            bot_login=bot_login,
         )
     except RegionError as error:
         raise RunError.wrap(error) from None
@@ -256,7 +259,7 @@ def run_action(
             branch=event_branch(event), dry_run=settings.dry_run, log=console.print,
             recheck=settings.command is Command.RECHECK, only_week=settings.week,
             webhooks=settings.webhooks(), repository_url=repository_url(settings),
-            config_path=inside(settings.config_path, settings.workspace),
+            config_path=inside(settings.config_path, settings.workspace), bot_login=settings.bot_login,
         )
     if outcome.config is not None and outcome.config != config:
         schedule, messages = build_schedule(outcome.config), messages_for(outcome.config.study.language)

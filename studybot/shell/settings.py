@@ -21,7 +21,7 @@ from studybot.core.errors import StudybotError, Text
 # The action's inputs that this module reads, in action.yml's kebab-case spelling.
 # Messenger webhooks, passed from repository secrets.
 WEBHOOK_INPUT_NAMES = ("discord-webhook", "slack-webhook")
-INPUT_NAMES = ("github-token", "config", "dry-run", "command", "week", "report", *WEBHOOK_INPUT_NAMES)
+INPUT_NAMES = ("github-token", "bot-login", "config", "dry-run", "command", "week", "report", *WEBHOOK_INPUT_NAMES)
 
 DEFAULT_CONFIG = "config/study.yml"
 DEFAULT_REPORT = "studybot-report.json"
@@ -81,6 +81,7 @@ class Settings(BaseModel):
     actions: bool = False
     discord_webhook: SecretStr | None = None
     slack_webhook: SecretStr | None = None
+    bot_login: str | None = None  # the GitHub App account studybot writes as, when the leader declares one
 
     @classmethod
     def from_env(cls, env: Mapping[str, str], *, require_repository: bool = True) -> Settings:
@@ -103,6 +104,7 @@ class Settings(BaseModel):
         # _input's problems name the variables, never their values: these are secrets.
         discord_webhook = take(parse_webhook("discord-webhook", take(_input(env, "discord-webhook"))))
         slack_webhook = take(parse_webhook("slack-webhook", take(_input(env, "slack-webhook"))))
+        bot_login = take(parse_bot_login(take(_input(env, "bot-login"))))
 
         values = {
             "token": SecretStr(token) if token else None,
@@ -129,6 +131,7 @@ class Settings(BaseModel):
             "actions": env.get("GITHUB_ACTIONS", "") == "true",
             "discord_webhook": discord_webhook,
             "slack_webhook": slack_webhook,
+            "bot_login": bot_login,
         }
         if problems:
             raise SettingsError(problems)
@@ -232,6 +235,19 @@ def parse_repository(text: str, required: bool) -> tuple[str | None, Text | None
     if _REPOSITORY.match(text):
         return text, None
     return None, Text("error.settings.repository", value=repr(text))
+
+
+_APP_LOGIN = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})\[bot\]$")
+
+
+def parse_bot_login(text: str) -> tuple[str | None, Text | None]:
+    """The GitHub App account studybot writes as (``name[bot]``); empty means none declared."""
+    text = text.strip()
+    if not text:
+        return None, None
+    if not _APP_LOGIN.fullmatch(text):
+        return None, Text("error.settings.bot_login", name="bot-login", value=text[:60], example="studybot-seojin[bot]")
+    return text, None
 
 
 def parse_webhook(name: str, text: str) -> tuple[SecretStr | None, Text | None]:

@@ -108,6 +108,7 @@ TEXT = {
     "config.refused": '⚠️ The config as {actor} changed it in commit {sha} is not applied. Only config changes a maintainer ({maintainers}) pushes take effect; until then the study goes on under the previous config. To use this change, a maintainer comments `/studybot config`.',
     "config.refused_unknown": "⚠️ The config change in commit {sha} is not applied: GitHub's records do not say who pushed it. The study goes on under the previous config. To use this change, a maintainer ({maintainers}) comments `/studybot config`.",
     "command.config_adopted": "⚙️ The config file as it is in the repository now is in force. Weeks already final do not change; the config's excuses for past weeks are recorded as this maintainer's excuses.",
+    "plan.restore_comment": "put back what studybot wrote in comment {comment}",
     "plan.nothing": "nothing to do",
     "ledger.restored": "⚠️ The ledger as {actor} changed it in commit {sha} is not used; studybot goes on from the ledger it last wrote and puts it back. Use /studybot commands to change the record.",
     "command.refused": "🚫 Only the study's maintainers ({maintainers}) can use this command, so nothing was changed.",
@@ -320,6 +321,7 @@ TEXT = {
     "notice.same_url": "{where}: {member} and {other} handed in the same URL ({detail}). Check whether they worked together.",
     "notice.force_push": "{detail} force-pushed the default branch ({at}, {other} → {ref}). A rewritten history can drop or re-time submissions; check it.",
     # --- errors ---
+    "error.settings.bot_login": "{name} '{value}' is not a GitHub App account. An App's account ends in [bot], like {example}.",
     "error.settings.problems": "{problems}",
     "cli.description": "Runs a weekly study group kept in a GitHub repository.",
     "cli.usage": "usage: ",

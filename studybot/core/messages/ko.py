@@ -110,6 +110,7 @@ TEXT = {
     "config.refused": '⚠️ {actor} 님이 커밋 {sha}에서 바꾼 설정 파일은 적용하지 않았습니다. 설정 변경은 스터디장({maintainers})이 올린 것만 적용되고, 그 전까지는 이전 설정대로 진행합니다. 이 변경을 그대로 쓰려면 스터디장이 `/studybot 설정적용`이라고 댓글을 남겨 주세요.',
     "config.refused_unknown": '⚠️ 누가 올렸는지 GitHub 기록으로 확인할 수 없는 커밋 {sha}의 설정 변경은 적용하지 않았습니다. 그 전까지의 설정대로 진행합니다. 이 변경을 쓰려면 스터디장({maintainers})이 `/studybot 설정적용`이라고 댓글을 남겨 주세요.',
     "command.config_adopted": '⚙️ 지금 저장소에 있는 설정 파일을 적용합니다. 이미 확정된 주차는 바뀌지 않고, 설정에 적힌 지난 주차 면제는 이 댓글을 쓴 스터디장의 면제로 기록합니다.',
+    "plan.restore_comment": "누군가 고친 studybot 댓글(#{comment})을 원래 내용으로 되돌리기",
     "plan.nothing": "할 일 없음",
     "ledger.restored": "⚠️ {actor} 님이 커밋 {sha}에서 고친 벌금 장부는 쓰지 않고, studybot이 마지막으로 기록한 벌금 장부로 되돌립니다. 기록을 바꾸려면 스터디장이 `/studybot` 명령을 써 주세요.",
     "command.refused": "🚫 이 명령은 스터디장({maintainers})만 쓸 수 있어서 아무것도 바꾸지 않았습니다.",
@@ -322,6 +323,7 @@ TEXT = {
     "notice.same_url": "{where} {member} 님과 {other} 님이 같은 링크를 냈습니다: {detail}. 같은 과제를 함께 낸 것인지 스터디장이 확인해 주세요.",
     "notice.force_push": "{detail} 님이 기본 브랜치를 강제 푸시로 덮어썼습니다 ({at}, {other} → {ref}). 기록이 바뀌면 제출 시각이 달라질 수 있으니 스터디장이 확인해 주세요.",
     # --- errors ---
+    "error.settings.bot_login": "{name}에 적은 '{value}'은(는) GitHub 앱 계정 이름이 아닙니다. 앱 계정 이름은 {example}처럼 씁니다.",
     "error.settings.problems": "{problems}",
     "cli.description": "GitHub 저장소에서 꾸리는 주간 스터디를 대신 운영합니다.",
     "cli.usage": "사용법: ",
