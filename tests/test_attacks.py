@@ -269,3 +269,21 @@ def test_with_an_app_login_declared_a_ledger_pushed_by_the_job_token_is_undone(t
     outcome = study.run(kst(2022, 4, 14, 1), bot_login=app)
     assert frozen(study, "구미진") == ("absent", 4000) and verdict(outcome, "구미진") == ("absent", 4000)
     assert any("github-actions" in note and "되돌립니다" in note for note in outcome.notes)
+
+
+# ---- two runs at once ------------------------------------------------------------------------
+
+
+def test_a_second_issue_the_bot_opened_for_a_week_is_closed_and_its_submissions_count(open_week):
+    """A duplicate week issue from a racing run is closed with a note, and a link left on it still counts."""
+    study = open_week
+    kept = next(n for n, i in study.github.issues.items() if marker(1, Kind.ISSUE) in i.body)
+    body = study.github.issues[kept].body
+    twin = study.github.add_issue("[1주차] Q&A", body, author=study.github.bot, created_at=kst(2022, 4, 6, 10)).number
+    study.github.add_comment(twin, "제출 https://mj.example/1", MEMBER, at=kst(2022, 4, 12, 20))
+    outcome = study.run(kst(2022, 4, 12, 21))
+    study.run(kst(2022, 4, 12, 22))
+    assert study.github.issues[twin].state.value == "closed" and study.github.issues[kept].state.value == "open"
+    notes = [c for c in study.github.comments.values() if c.issue_number == twin and marker(1, Kind.DUPLICATE, twin) in c.body]
+    assert len(notes) == 1 and f"#{kept}" in notes[0].body
+    assert verdict(outcome, "구미진") == ("on_time", 0)

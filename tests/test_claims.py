@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from studybot.core.claims import claim, restorations
 from studybot.core.markers import Kind, digest, marker
-from studybot.core.plan import CloseQuestion, PostComment, Reply, RestoreComment
+from studybot.core.plan import CloseDuplicate, CloseQuestion, PostComment, Reply, RestoreComment
 from studybot.core.state import BotComment, SyncState
 
 REMINDER = marker(1, Kind.REMINDER)
@@ -35,14 +35,17 @@ def test_a_marked_comment_with_another_body_is_not_the_bots():
 def test_replies_and_question_notes_already_posted_are_claimed():
     """A reply keeps only its reaction, a bare reply goes, and a question is closed without a second note."""
     replied, bare, note = marker(0, Kind.REPLY, 50), marker(0, Kind.REPLY, 51), marker(1, Kind.QUESTIONS, 7)
+    twin = marker(1, Kind.DUPLICATE, 5)
     sync = SyncState(unclaimed={
         replied: BotComment(id=1, digest=digest("ok")), bare: BotComment(id=2, digest=digest("hi")),
-        note: BotComment(id=3, digest=digest("closed")),
+        note: BotComment(id=3, digest=digest("closed")), twin: BotComment(id=4, digest=digest("dup")),
     })
-    operations = [Reply(3, 50, "ok", "+1"), Reply(3, 51, "hi"), CloseQuestion(1, 7, note, "closed"), Reply(3, 52, reaction="eyes")]
+    operations = [Reply(3, 50, "ok", "+1"), Reply(3, 51, "hi"), CloseQuestion(1, 7, note, "closed"),
+                  CloseDuplicate(1, 5, twin, "dup"), Reply(3, 52, reaction="eyes")]
     kept, after = claim(operations, sync)
-    assert kept == [Reply(3, 50, reaction="+1"), CloseQuestion(1, 7, note, None), Reply(3, 52, reaction="eyes")]
-    assert {after.bot_comments[key].id for key in (replied, bare, note)} == {1, 2, 3}
+    assert kept == [Reply(3, 50, reaction="+1"), CloseQuestion(1, 7, note, None), CloseDuplicate(1, 5, twin, None),
+                    Reply(3, 52, reaction="eyes")]
+    assert {after.bot_comments[key].id for key in (replied, bare, note, twin)} == {1, 2, 3, 4}
 
 
 def test_comments_written_once_are_put_back_when_their_body_changed():

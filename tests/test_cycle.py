@@ -115,3 +115,19 @@ def test_a_closed_weeks_issue_body_a_member_rewrote_is_put_back(seed, seed_sched
     rewritten = state(issues={1: WeekIssue(number=1, state="closed", week_closed=True, digest=digest("마감 연장!"))})
     (edit, *_) = plan(seed, seed_schedule, now, rewritten)
     assert isinstance(edit, EditIssue) and digest(edit.body) == as_written(seed, seed_schedule, now).digest
+
+
+def test_a_duplicate_week_issue_is_closed_once_with_a_note(seed, seed_schedule):
+    """An open duplicate gets a note and is closed; a posted note is not repeated; closed ones are left alone."""
+    from studybot.core.plan import CloseDuplicate
+    from studybot.core.state import Duplicate
+
+    now = kst(2022, 4, 8)
+    issues = {1: as_written(seed, seed_schedule, now)}
+    twins = {5: Duplicate(week=1), 6: Duplicate(week=1, state="closed"), 1: Duplicate(week=1), 8: Duplicate(week=9)}
+    (close,) = [op for op in plan(seed, seed_schedule, now, state(issues=issues, duplicates=twins)) if isinstance(op, CloseDuplicate)]
+    assert (close.issue, close.week) == (5, 1) and close.body is not None and "#1" in close.body
+    noted = state(issues=issues, duplicates={5: Duplicate(week=1)},
+                  bot_comments={close.note: BotComment(id=3, digest=digest(close.body), text=close.body)})
+    (again,) = [op for op in plan(seed, seed_schedule, now, noted) if isinstance(op, CloseDuplicate)]
+    assert again.body is None

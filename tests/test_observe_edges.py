@@ -69,3 +69,17 @@ def test_a_link_added_after_the_deadline_beside_an_earlier_one_is_warned():
     evidence = comment_evidence(sync, Roster(CONFIG), {1: None}, deadlines={1: kst(2022, 4, 13)})
     (notice,) = evidence.warnings
     assert notice.problem.value == "link_replaced" and notice.other == "https://a.example/1"
+
+
+def test_a_second_issue_the_bot_opened_for_a_week_is_a_duplicate_whose_comments_count():
+    """Another bot issue for a known week is recorded as its duplicate, and a link left on it is the week's."""
+    from studybot.core.state import Duplicate
+
+    twin = issue(6, marker(1, Kind.ISSUE))
+    seen = observe_issues(WEEK1, [twin])
+    assert seen.issues[1].number != 6 and seen.duplicates == {6: Duplicate(week=1)}
+    closed = observe_issues(seen, [issue(6, marker(1, Kind.ISSUE), state=IssueState.CLOSED)])
+    assert closed.duplicates == {6: Duplicate(week=1, state="closed")}
+    assert observe_issues(closed, [twin]).duplicates == {6: Duplicate(week=1, state="closed")}  # not reopened by a stale read
+    linked = observe_comments(seen, [comment(1, "제출 https://mj.example/1", "mijinkoo", issue_number=6)])
+    assert linked.comments[1].week == 1

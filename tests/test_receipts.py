@@ -100,3 +100,13 @@ def test_a_notice_is_recorded_only_when_sent():
 def test_the_commit_records_nothing_more():
     """The commit itself adds nothing to the ledger it carries."""
     assert record(opened(), OPERATIONS[-1], Receipt()) == opened()  # type: ignore[arg-type]
+
+
+def test_a_duplicate_closed_with_or_without_a_note():
+    """Closing a duplicate records it closed, and the note with its text when one was posted."""
+    from studybot.core.plan import CloseDuplicate
+
+    noted = record(opened(), CloseDuplicate(1, 5, "d", "note"), Receipt(comment=40))
+    assert noted.sync.duplicates[5].state == "closed" and noted.sync.bot_comments["d"].text == "note"
+    bare = record(opened(), CloseDuplicate(1, 5, "d", None), Receipt())
+    assert bare.sync.duplicates[5].state == "closed" and "d" not in bare.sync.bot_comments

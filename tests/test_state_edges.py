@@ -162,3 +162,14 @@ def test_a_remembered_cell_restores_a_dropped_or_re_timed_submission_and_keeps_t
     assert (mijin.at, mijin.url) == (kst(2022, 4, 12), "https://new.example")
     assert (hyun.at, hyun.source, hyun.ref) == (kst(2022, 4, 12), Source.FOLDER, "1주차/한현경/a.md")
     assert suin.at == kst(2022, 4, 13)  # the history's earlier time stands
+
+
+def test_two_runs_that_each_opened_the_weeks_issue_merge_into_one_week_issue_and_a_duplicate():
+    """When both runs opened week 1's issue, the merged ledger keeps ours and marks theirs as a duplicate to close."""
+    from studybot.core.state import Duplicate, State, WeekIssue
+
+    ours = State().with_sync(issues={1: WeekIssue(number=2)})
+    theirs = State().with_sync(issues={1: WeekIssue(number=1), 2: WeekIssue(number=3)})
+    merged = merge_states(ours, theirs)
+    assert merged.sync.issues[1].number == 2 and merged.sync.issues[2].number == 3
+    assert merged.sync.duplicates == {1: Duplicate(week=1)}

@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from studybot.core.markers import Kind, digest, marker
-from studybot.core.plan import CloseQuestion, Operation, PostComment, Reply, RestoreComment
+from studybot.core.plan import CloseDuplicate, CloseQuestion, Operation, PostComment, Reply, RestoreComment
 from studybot.core.receipts import WRITTEN_ONCE, written
 from studybot.core.state import SyncState
 
@@ -35,6 +35,8 @@ def claim(operations: Sequence[Operation], sync: SyncState) -> tuple[list[Operat
             kept.append(Reply(operation.issue, operation.comment, reaction=operation.reaction))
         elif isinstance(operation, CloseQuestion):
             kept.append(CloseQuestion(operation.week, operation.issue, operation.note, None))  # closing is still due
+        elif isinstance(operation, CloseDuplicate):
+            kept.append(CloseDuplicate(operation.week, operation.issue, operation.note, None))
     unclaimed = {key: item for key, item in sync.unclaimed.items() if key not in claimed}
     return kept, sync.model_copy(update={"bot_comments": claimed, "unclaimed": unclaimed})
 
@@ -47,6 +49,8 @@ def _posted(operation: Operation, sync: SyncState) -> tuple[str, str, Kind] | No
         key, body, kind = marker(0, Kind.REPLY, operation.comment), operation.body, Kind.REPLY
     elif isinstance(operation, CloseQuestion) and operation.body is not None:
         key, body, kind = operation.note, operation.body, Kind.QUESTIONS
+    elif isinstance(operation, CloseDuplicate) and operation.body is not None:
+        key, body, kind = operation.note, operation.body, Kind.DUPLICATE
     else:
         return None
     found = sync.unclaimed.get(key)

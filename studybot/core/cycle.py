@@ -16,7 +16,7 @@ from studybot.core.homework import HomeworkEntry, homework_text
 from studybot.core.markers import Kind, digest, marker
 from studybot.core.markup import escape, link, mention
 from studybot.core.messages import MARKS, Messages
-from studybot.core.plan import CloseIssue, CloseQuestion, CreateIssue, EditIssue, Operation, PostComment
+from studybot.core.plan import CloseDuplicate, CloseIssue, CloseQuestion, CreateIssue, EditIssue, Operation, PostComment
 from studybot.core.records import Issue
 from studybot.core.report import Report, WeekReport
 from studybot.core.schedule import Schedule, Week
@@ -51,7 +51,23 @@ def plan_cycle(context: Context) -> list[Operation]:
         if context.now < week.deadline - WEEK_OPENS_BEFORE:
             break
         operations += plan_week(context, week)
-    return operations + plan_settlement(context)
+    return operations + close_duplicates(context) + plan_settlement(context)
+
+
+def close_duplicates(context: Context) -> list[Operation]:
+    """Each open second issue the bot opened for a week, closed once with a note pointing to the week's issue."""
+    sync = context.state.sync
+    operations: list[Operation] = []
+    for number, duplicate in sorted(sync.duplicates.items()):
+        kept = sync.issues.get(duplicate.week)
+        if duplicate.state != "open" or kept is None or kept.number == number:
+            continue
+        note = marker(duplicate.week, Kind.DUPLICATE, number)
+        body = None if note in sync.bot_comments else (
+            f"{note}\n" + context.messages.t("duplicate.body", week=duplicate.week, issue=kept.number)
+        )
+        operations.append(CloseDuplicate(duplicate.week, number, note, body))
+    return operations
 
 
 def timeline(context: Context) -> list[str]:

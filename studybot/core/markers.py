@@ -25,6 +25,7 @@ class Kind(enum.StrEnum):
     SETTLEMENT = "settlement"
     SETUP = "setup"  # the issue the first run opens, waiting for /studybot start
     ALERT = "alert"  # a change of the config or the ledger that was not applied
+    DUPLICATE = "duplicate"  # the note on a second issue the bot opened for a week, as it closes it
 
 
 _MARKER = re.compile(r"<!-- studybot:week=(\d+):kind=([a-z]+)(?::id=(\d+))? -->")

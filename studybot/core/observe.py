@@ -26,7 +26,7 @@ from studybot.core.evidence import (
 from studybot.core.markers import Kind, digest, marker_week, read_marker
 from studybot.core.members import Roster, is_bot
 from studybot.core.records import Comment, Issue, IssueState
-from studybot.core.state import BotComment, SeenComment, SyncState, WeekIssue
+from studybot.core.state import BotComment, Duplicate, SeenComment, SyncState, WeekIssue
 
 
 def observe_issues(
@@ -34,6 +34,7 @@ def observe_issues(
 ) -> SyncState:
     """Remember each week's Q&A issue the bot opened, with its current state."""
     known = dict(sync.issues)
+    duplicates = dict(sync.duplicates)
     newest = sync.cursors.issues_since
     for issue in issues:
         newest = max(newest, issue.updated_at) if newest else issue.updated_at
@@ -51,7 +52,12 @@ def observe_issues(
         week = parsed[0]
         before = known.get(week)
         if before is not None and before.number != issue.number:
-            continue  # the first issue the bot opened for a week stays the week's issue
+            # The first issue the bot opened for a week stays the week's issue; another one
+            # (two runs at once) is closed, and what members left on it still counts.
+            state = "open" if issue.state is IssueState.OPEN else "closed"
+            if issue.number not in duplicates or state == "closed":
+                duplicates[issue.number] = Duplicate(week=week, state=state)
+            continue
         state = "open" if issue.state is IssueState.OPEN else "closed"
         known[week] = WeekIssue(
             number=issue.number,
@@ -60,14 +66,15 @@ def observe_issues(
             week_closed=before.week_closed if before else False,
         )
     cursors = sync.cursors.model_copy(update={"issues_since": newest})
-    return sync.model_copy(update={"issues": known, "cursors": cursors})
+    return sync.model_copy(update={"issues": known, "duplicates": duplicates, "cursors": cursors})
 
 
 def observe_comments(
     sync: SyncState, comments: Iterable[Comment], trusted: Collection[str] = (), declared: str | None = None
 ) -> SyncState:
     """Remember the bot's own comments and the links members submitted on week issues."""
-    week_of = {issue.number: week for week, issue in sync.issues.items()}
+    week_of = {number: duplicate.week for number, duplicate in sync.duplicates.items()}
+    week_of.update({issue.number: week for week, issue in sync.issues.items()})
     bot_comments = dict(sync.bot_comments)
     unclaimed = dict(sync.unclaimed)
     seen = dict(sync.comments)

@@ -93,6 +93,20 @@ class CloseQuestion:
 
 
 @dataclass(frozen=True)
+class CloseDuplicate:
+    """Close ``issue``, a second issue the bot opened for the week, with a note pointing to the week's issue
+    (``body`` None when an earlier run posted the note)."""
+
+    week: int
+    issue: int
+    note: str  # the note's marker
+    body: str | None
+
+    def describe(self, messages: Messages) -> str:
+        return messages.t("plan.close_duplicate", issue=self.issue, week=self.week)
+
+
+@dataclass(frozen=True)
 class Reply:
     """Answer a comment (a command): a reply comment on its issue, or a reaction."""
 
@@ -179,6 +193,7 @@ Operation = (
     | PostComment
     | RestoreComment
     | CloseQuestion
+    | CloseDuplicate
     | Reply
     | SetupIssue
     | Alert

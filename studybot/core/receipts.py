@@ -14,6 +14,7 @@ from studybot.core.markers import Kind, digest, marker, read_marker
 from studybot.core.members import is_bot
 from studybot.core.plan import (
     Alert,
+    CloseDuplicate,
     CloseIssue,
     CloseQuestion,
     CommitFiles,
@@ -27,7 +28,7 @@ from studybot.core.plan import (
     SetupIssue,
 )
 from studybot.core.records import Issue
-from studybot.core.state import BotComment, State, WeekIssue
+from studybot.core.state import BotComment, Duplicate, State, WeekIssue
 
 
 @dataclass(frozen=True)
@@ -56,7 +57,7 @@ def issue_of(state: State, operation: CreateIssue | EditIssue | CloseIssue | Pos
 
 # Comments the bot writes once and never renders again: their text is kept to put it back
 # when someone edits them. Results and settlement are rendered anew each run instead.
-WRITTEN_ONCE = frozenset({Kind.REMINDER, Kind.CLOSING, Kind.QUESTIONS, Kind.REPLY})
+WRITTEN_ONCE = frozenset({Kind.REMINDER, Kind.CLOSING, Kind.QUESTIONS, Kind.REPLY, Kind.DUPLICATE})
 
 
 def written(comment: int, body: str, keep_text: bool) -> BotComment:
@@ -93,6 +94,12 @@ def record(state: State, operation: Operation, receipt: Receipt) -> State:
             return state
         bot_comments = {**sync.bot_comments, operation.note: written(receipt.comment, operation.body, True)}
         return state.with_sync(bot_comments=bot_comments, bot_login=bot_login)
+    if isinstance(operation, CloseDuplicate):
+        duplicates = {**sync.duplicates, operation.issue: Duplicate(week=operation.week, state="closed")}
+        bot_comments = dict(sync.bot_comments)
+        if operation.body is not None and receipt.comment is not None:
+            bot_comments[operation.note] = written(receipt.comment, operation.body, True)
+        return state.with_sync(duplicates=duplicates, bot_comments=bot_comments, bot_login=bot_login)
     if isinstance(operation, Reply):
         bot_comments = dict(sync.bot_comments)
         if operation.body is not None and receipt.comment is not None:

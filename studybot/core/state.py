@@ -115,6 +115,13 @@ class WeekIssue(_Model):
     week_closed: bool = False  # the deadline's closing step (comment, close, questions) is done
 
 
+class Duplicate(_Model):
+    """A second issue the bot opened for a week (two runs at once): its comments count for the week."""
+
+    week: int
+    state: Literal["open", "closed"] = "open"
+
+
 class BotComment(_Model):
     """A comment the bot wrote: its id, the digest of its body as last seen, and for comments
     written once (reminders, closing notes, replies), the body the bot wrote, to put it back."""
@@ -160,6 +167,7 @@ class SyncState(_Model):
     """What the bot has seen and written, so the next run reads only what is new."""
 
     issues: dict[int, WeekIssue] = {}  # week -> its Q&A issue
+    duplicates: dict[int, Duplicate] = {}  # issue number -> the week of another issue the bot opened for it
     comments: dict[int, SeenComment] = {}  # comment id -> what it submitted
     bot_comments: dict[str, BotComment] = {}  # marker -> the comment that carries it
     # Marker comments by the bot's account that no receipt recorded: the bot's own only when the
@@ -399,6 +407,13 @@ def merge_states(ours: State, theirs: State) -> State:
     sync = ours.sync.model_copy(
         update={
             "issues": {**theirs.sync.issues, **ours.sync.issues},
+            "duplicates": {**theirs.sync.duplicates, **ours.sync.duplicates}
+            | {
+                issue.number: Duplicate(week=week)
+                for week, issue in theirs.sync.issues.items()
+                if week in ours.sync.issues and ours.sync.issues[week].number != issue.number
+                and issue.number not in ours.sync.duplicates
+            },
             "comments": {**theirs.sync.comments, **ours.sync.comments},
             "bot_comments": {**theirs.sync.bot_comments, **ours.sync.bot_comments},
             "first_seen": {**ours.sync.first_seen, **theirs.sync.first_seen}

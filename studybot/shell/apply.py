@@ -17,6 +17,7 @@ from studybot.core.messages import messages_for
 from studybot.core.notices import payload
 from studybot.core.plan import (
     Alert,
+    CloseDuplicate,
     CloseIssue,
     CloseQuestion,
     CommitFiles,
@@ -139,6 +140,13 @@ def carry_out(operation: Operation, gateway: Gateway, state: State) -> Receipt:
     if isinstance(operation, Alert):
         posted = gateway.create_comment(operation.issue, operation.body)
         return Receipt(comment=posted.id, author=posted.author)
+    if isinstance(operation, CloseDuplicate):
+        receipt = Receipt()
+        if operation.body is not None:
+            posted = gateway.create_comment(operation.issue, operation.body)
+            receipt = Receipt(comment=posted.id, author=posted.author)
+        gateway.update_issue(operation.issue, state=IssueState.CLOSED, state_reason="not_planned")
+        return receipt
     if isinstance(operation, SetupIssue):
         if operation.issue is None:
             created = gateway.create_issue(operation.title, operation.body, ())
