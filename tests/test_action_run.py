@@ -156,3 +156,11 @@ def test_summary_tells_what_comes_next_and_what_was_skipped(study, tmp_path):
     (tmp_path / "summary.md").unlink()
     run(study, actions_env(study, tmp_path), kst(2022, 4, 12, 19))
     assert "리마인더: 모두 제출해서 올리지 않았습니다" in (tmp_path / "summary.md").read_text()
+
+
+def test_a_broken_config_with_no_config_in_force_fails_as_a_config_error(study, tmp_path):
+    """Before any config was adopted, a config that does not parse stops the run with its located problems (exit 2)."""
+    (study.workspace / "config" / "study.yml").write_text("fines: {late: 삼천원\n", encoding="utf-8")
+    with pytest.raises(StudybotError) as caught:
+        run(study, actions_env(study, tmp_path), kst(2022, 4, 6, 10))
+    assert caught.value.code == 2 and caught.value.annotations

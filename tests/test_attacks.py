@@ -287,3 +287,21 @@ def test_a_second_issue_the_bot_opened_for_a_week_is_closed_and_its_submissions_
     notes = [c for c in study.github.comments.values() if c.issue_number == twin and marker(1, Kind.DUPLICATE, twin) in c.body]
     assert len(notes) == 1 and f"#{kept}" in notes[0].body
     assert verdict(outcome, "구미진") == ("on_time", 0)
+
+
+# ---- a config nobody can read ----------------------------------------------------------------
+
+
+def test_a_broken_config_pushed_by_a_member_does_not_stop_the_deadline(open_week, tmp_path):
+    """A config that no longer parses: the run closes the week by the config in force, says what is wrong, exits 1."""
+    from test_action_run import actions_env
+    from test_action_run import run as run_action_at
+
+    study = open_week
+    push_config(study, MEMBER, kst(2022, 4, 12), lambda t: t.replace("fines: {late: 3000, absent: 4000}", "fines: {late: 삼천원"))
+    code, log = run_action_at(study, actions_env(study, tmp_path), kst(2022, 4, 13, 0, 5))
+    week1 = next(i for i in study.github.issues.values() if marker(1, Kind.ISSUE) in i.body)
+    assert code == 1 and week1.state.value == "closed"
+    assert "설정 파일에 오류가 있어" in log and "config/study.yml:" in log
+    (alert,) = alerts(study)
+    assert "오류가 있어 적용하지 않았고" in alert

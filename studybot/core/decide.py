@@ -136,7 +136,10 @@ def decide(
             if in_force.output.ledger != read_path and world.request.ledger_path is None:
                 return _reread(config, schedule, world, state, now, ReadRequest(ledger_path=in_force.output.ledger))
             if started:
-                refusals += [Refused(file="config", commit=item.commit, actor=item.actor, at=item.at) for item in trust.refused]
+                refusals += [
+                    Refused(file="config", commit=item.commit, actor=item.actor, at=item.at, invalid=item.invalid)
+                    for item in trust.refused
+                ]
                 state = state.with_decisions(config=trust.adopted)
                 if in_force != config:
                     config, schedule = in_force, build_schedule(in_force)
@@ -416,7 +419,7 @@ def refusal_text(refused: Refused, roster: Roster, messages: Messages) -> str:
     if refused.file == "ledger":
         return messages.t("ledger.restored", sha=refused.commit[:7], actor=escape(refused.actor or "?"))
     maintainers = ", ".join(escape(name) for name in sorted(roster.maintainers)) or "—"
-    key = "config.refused" if refused.actor else "config.refused_unknown"
+    key = "config.refused_invalid" if refused.invalid else "config.refused" if refused.actor else "config.refused_unknown"
     return messages.t(key, sha=refused.commit[:7], actor=escape(refused.actor or ""), maintainers=maintainers)
 
 

@@ -33,6 +33,7 @@ class Refusal:
     commit: str
     actor: str | None
     at: dt.datetime | None
+    invalid: bool = False  # the version does not validate (whoever pushed it)
 
 
 @dataclass(frozen=True)
@@ -103,7 +104,7 @@ def config_in_force(
         if allowed and parsed(text) is not None:
             current = AdoptedConfig(text=text, commit=sha, by=actor, at=landing.at if landing else None, how="push")
         else:
-            refused.append(Refusal(sha, actor, landing.at if landing else None))
+            refused.append(Refusal(sha, actor, landing.at if landing else None, invalid=parsed(text) is None))
     return ConfigTrust(current, tuple(refused))
 
 

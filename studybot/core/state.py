@@ -148,6 +148,7 @@ class Refused(_Model):
     commit: str
     actor: str | None = None
     at: dt.datetime | None = None
+    invalid: bool = False  # a config version that does not validate
 
 
 class Decisions(_Model):

@@ -35,6 +35,7 @@ from studybot.shell.read import CheckoutError, open_checkout, read_world
 from studybot.shell.remote import Gateway
 
 COMMIT_ATTEMPTS = 3
+DEFAULT_LEDGER = ".studybot/ledger.json"  # where a broken config's ledger is looked for
 MAX_READS = 6  # a first read, then at most one widening per kind of request
 
 
@@ -234,7 +235,15 @@ def run_action(
     if dry_run:
         settings = settings.model_copy(update={"dry_run": True})
     console = Console.from_settings(settings, out)
-    config = load(settings.config_path)
+    try:
+        config, broken = load(settings.config_path), None
+    except Failure as failure:
+        # A config nobody can parse must not stop the study's deadlines: the run goes by the
+        # config in force (kept in the ledger) and ends non-zero with the config's problems.
+        adopted = adopted_config(settings.workspace)
+        if adopted is None:
+            raise
+        config, broken = adopted, failure
     language = config.study.language
     if settings.token is None and not settings.dry_run:
         raise Failure("error.run.no_token", language=language)
@@ -270,7 +279,23 @@ def run_action(
     console.print(summary)
     for sentence in outcome.problems:  # the rest of the run was done; these still need the leader
         console.error(sentence)
-    return EXIT_FAILED if outcome.problems else 0
+    if broken is not None:
+        console.error(messages.t("run.config_broken", sentence=broken.sentence(messages)))
+        for problem in broken.annotations:
+            console.error(str(problem))
+    return EXIT_FAILED if outcome.problems or broken is not None else 0
+
+
+def adopted_config(workspace: Path) -> StudyConfig | None:
+    """The config in force as the ledger at its usual place keeps it, when it still validates."""
+    from studybot.core.config import ConfigError, parse_config
+
+    try:
+        text = (Path(workspace) / DEFAULT_LEDGER).read_text(encoding="utf-8")
+        adopted = load_state(text).decisions.config
+        return parse_config(adopted.text) if adopted is not None else None
+    except (OSError, UnicodeDecodeError, LedgerError, ConfigError):
+        return None
 
 
 def inside(path: Path, workspace: Path) -> str | None:

@@ -114,6 +114,8 @@ TEXT = {
     "kind.duplicate": "겹친 이슈 안내",
     "plan.close_duplicate": "{week}주차 이슈와 겹친 #{issue} 닫기",
     "duplicate.body": "🔀 {week}주차 Q&A 이슈가 실수로 두 번 열려서 이 이슈는 닫습니다. 여기에 남긴 제출 링크와 팀 블로그 글은 그대로 인정됩니다. 앞으로는 #{issue}에 남겨 주세요.",
+    "run.config_broken": "⚠️ 저장소의 설정 파일에 오류가 있어, 이번 실행은 마지막으로 적용된 설정으로 진행했습니다. 아래 오류를 고쳐 주세요: {sentence}",
+    "config.refused_invalid": "⚠️ 커밋 {sha}의 설정 파일은 오류가 있어 적용하지 않았고, 그 전 설정대로 진행합니다. `studybot check`로 고칠 곳을 확인해 주세요.",
     "plan.nothing": "할 일 없음",
     "ledger.restored": "⚠️ {actor} 님이 커밋 {sha}에서 고친 벌금 장부는 쓰지 않고, studybot이 마지막으로 기록한 벌금 장부로 되돌립니다. 기록을 바꾸려면 스터디장이 `/studybot` 명령을 써 주세요.",
     "command.refused": "🚫 이 명령은 스터디장({maintainers})만 쓸 수 있어서 아무것도 바꾸지 않았습니다.",
