@@ -35,7 +35,9 @@ GROUPS: list[tuple[str, str, tuple[str, ...]]] = [
      ("fines.", "settlement.", "rotation.", "report.", "status.", "picture.", "timeline.", "time.")),
     ("캘린더", "`studybot calendar --format ics`로 구독하는 일정의 제목과 설명입니다.", ("ics.",)),
     ("메신저 알림", "Discord·Slack 알림의 제목입니다.", ("notify.",)),
-    ("경고", "표나 기록에서 확인할 점이 있을 때 요약과 알림에 나오는 문장입니다.", ("notice.", "ledger.", "webhook.")),
+    ("겹친 이슈 안내", "두 실행이 겹쳐 같은 주차 이슈가 두 번 열렸을 때, 나중 것을 닫으며 남기는 댓글입니다.", ("duplicate.",)),
+    ("경고", "표나 기록에서 확인할 점이 있을 때 요약과 알림에 나오는 문장입니다. 적용하지 않은 변경은 이번 주 이슈에도 한 번 댓글로 남깁니다.",
+     ("notice.", "ledger.", "webhook.", "config.refused", "run.config_broken")),
 ]
 
 DEADLINE = SEOUL.localize(dt.datetime(2022, 5, 4, 0, 0))  # 3주차 마감 (after the midterm break)
@@ -75,6 +77,10 @@ FIELDS: dict[str, object] = {
     "homework": "",
     "folder": "3주차/이름/",
     "at": "5월 3일(화) 23:50",
+    "cutoff": "12:00",
+    "issue": 14,
+    "maintainers": "장서진",
+    "sentence": "❌ config/study.yml: 설정 오류 1건. 아래를 고친 뒤 다시 실행하세요.",
     "absent_fine": "4,000원",
     "blog": "한현경 님 (@hyeonkyeong)",
     "left": "6시간",

@@ -112,7 +112,7 @@ TEXT = {
     "kind.duplicate": "duplicate issue note",
     "plan.close_duplicate": "close #{issue}, a second issue for week {week}",
     "duplicate.body": "🔀 Week {week}'s Q&A issue was opened twice by mistake, so this one is closed. Links and team-blog posts left here still count. From now on please use #{issue}.",
-    "run.config_broken": "⚠️ The repository's config file has errors, so this run went by the config last in force. Please fix these: {sentence}",
+    "run.config_broken": "⚠️ The repository's config file has errors, so this run went by the config last in force. {sentence}",
     "config.refused_invalid": "⚠️ The config file of commit {sha} has errors, so it is not applied and the study goes on under the previous config. `studybot check` shows what to fix.",
     "plan.nothing": "nothing to do",
     "ledger.restored": "⚠️ The ledger as {actor} changed it in commit {sha} is not used; studybot goes on from the ledger it last wrote and puts it back. Use /studybot commands to change the record.",
