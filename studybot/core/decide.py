@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Literal
 
-from studybot.core.adoption import is_started, protection_text, setup_body
+from studybot.core.adoption import is_started, protection_text, setup_body, unprotected
 from studybot.core.claims import claim, restorations
 from studybot.core.commands import Request, apply_requests, needs_permission, pending_requests
 from studybot.core.comments import Command, Verb
@@ -35,7 +35,6 @@ from studybot.core.picture import REGION as PICTURE_REGION
 from studybot.core.picture import picture_region, term_picture
 from studybot.core.placeholders import placeholder_files
 from studybot.core.plan import Alert, CommitFiles, Operation, SetupIssue
-from studybot.core.protections import codeowners, unguarded
 from studybot.core.provenance import (
     ABSENT,
     ConfigTrust,
@@ -191,7 +190,7 @@ def decide(
     questions = world.github.questions if world.github is not None else ()
     homework = weekly_log(config, schedule, world)
     notes += homework_warnings(homework, schedule, messages)
-    if world.github is not None and unguarded(codeowners(world.files)):
+    if world.github is not None and unprotected(world):
         notes.append(protection_text(world, messages))
     context = Context(config, schedule, report, state, now, messages, questions, homework)
     if world.github is not None and questions is None and config.qna.close_labeled and closing_due(context):
@@ -415,12 +414,15 @@ def config_excuses(
 
 
 def refusal_text(refused: Refused, roster: Roster, messages: Messages) -> str:
-    """The sentence that tells the leader a change was not applied."""
+    """The sentence that tells the leader a change was not applied, naming the pusher as members know them."""
+    actor = refused.actor or ""
+    name = roster.logins.get(actor.lower())
+    who = f"{escape(name)}(@{escape(actor)})" if name else escape(actor or "?")
     if refused.file == "ledger":
-        return messages.t("ledger.restored", sha=refused.commit[:7], actor=escape(refused.actor or "?"))
+        return messages.t("ledger.restored", sha=refused.commit[:7], actor=who)
     maintainers = ", ".join(escape(name) for name in sorted(roster.maintainers)) or "—"
     key = "config.refused_invalid" if refused.invalid else "config.refused" if refused.actor else "config.refused_unknown"
-    return messages.t(key, sha=refused.commit[:7], actor=escape(refused.actor or ""), maintainers=maintainers)
+    return messages.t(key, sha=refused.commit[:7], actor=who, maintainers=maintainers)
 
 
 def alert_key(refused: Refused) -> str:
