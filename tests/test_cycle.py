@@ -112,9 +112,16 @@ def test_a_delayed_run_still_closes(seed, seed_schedule, delay):
 def test_a_closed_weeks_issue_body_a_member_rewrote_is_put_back(seed, seed_schedule):
     """After the week closed, an issue body whose digest is not the bot's is written again as the bot writes it."""
     now = kst(2022, 4, 14)
-    rewritten = state(issues={1: WeekIssue(number=1, state="closed", week_closed=True, digest=digest("마감 연장!"))})
+    ours = as_written(seed, seed_schedule, now).digest
+    rewritten = state(issues={1: WeekIssue(number=1, state="closed", week_closed=True, digest=digest("마감 연장!"), written=ours)})
     (edit, *_) = plan(seed, seed_schedule, now, rewritten)
-    assert isinstance(edit, EditIssue) and digest(edit.body) == as_written(seed, seed_schedule, now).digest
+    assert isinstance(edit, EditIssue) and digest(edit.body) == ours
+
+
+def test_a_closed_weeks_issue_nobody_edited_is_left_alone(seed, seed_schedule):
+    """After the week closed, an issue body as the bot last wrote it is not rewritten, even if the bot would word it differently now."""
+    kept = state(issues={1: WeekIssue(number=1, state="closed", week_closed=True, digest="old", written="old")})
+    assert not [op for op in plan(seed, seed_schedule, kst(2022, 4, 14), kept) if isinstance(op, EditIssue)]
 
 
 def test_a_duplicate_week_issue_is_closed_once_with_a_note(seed, seed_schedule):

@@ -130,7 +130,8 @@ def plan_week(context: Context, week: Week) -> list[Operation]:
                 recheck_since=now - RACE_WINDOW,
             )
         )
-    else:  # open or closed: the body is what the bot writes, whoever edited it since
+    elif (issue.state == "open" and now < week.deadline) or (issue.written and issue.digest != issue.written):
+        # Kept up to date while the week is open; after that, put back when someone edited it.
         body = issue_body(context, week)
         if digest(body) != issue.digest:
             operations.append(EditIssue(week.number, issue.number, body))

@@ -63,6 +63,7 @@ def observe_issues(
             number=issue.number,
             state=state,
             digest=digest(issue.body),
+            written=before.written if before else "",
             week_closed=before.week_closed if before else False,
         )
     cursors = sync.cursors.model_copy(update={"issues_since": newest})

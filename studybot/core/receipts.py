@@ -72,10 +72,11 @@ def record(state: State, operation: Operation, receipt: Receipt) -> State:
     bot_login = sync.bot_login or receipt.author
     if isinstance(operation, CreateIssue):
         assert receipt.number is not None
-        issues[operation.week] = WeekIssue(number=receipt.number, digest=digest(operation.body))
+        issues[operation.week] = WeekIssue(number=receipt.number, digest=digest(operation.body), written=digest(operation.body))
         return state.with_sync(issues=issues, bot_login=bot_login)
     if isinstance(operation, EditIssue):
-        issues[operation.week] = issues[operation.week].model_copy(update={"digest": digest(operation.body)})
+        body = digest(operation.body)
+        issues[operation.week] = issues[operation.week].model_copy(update={"digest": body, "written": body})
         return state.with_sync(issues=issues)
     if isinstance(operation, CloseIssue):
         issues[operation.week] = issues[operation.week].model_copy(update={"state": "closed"})

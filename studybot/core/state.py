@@ -111,7 +111,8 @@ class WeekIssue(_Model):
 
     number: int
     state: Literal["open", "closed"] = "open"
-    digest: str = ""  # of the body the bot wrote
+    digest: str = ""  # of the body as last seen (the bot's, unless someone edited it)
+    written: str = ""  # of the body the bot last wrote ("" when unknown: a lost ledger)
     week_closed: bool = False  # the deadline's closing step (comment, close, questions) is done
 
 
