@@ -14,7 +14,8 @@ from studybot.core.markers import Kind, marker
 from studybot.core.markup import code, escape
 from studybot.core.members import Roster
 from studybot.core.messages import Messages
-from studybot.core.protections import codeowners, unguarded
+from studybot.core.protections import codeowners, exposed, unguarded
+from studybot.core.records import BranchRule
 from studybot.core.render import render_calendar, render_fines
 from studybot.core.report import Report
 from studybot.core.schedule import Schedule
@@ -42,12 +43,38 @@ def unmatched_authors(config: StudyConfig, world: World) -> list[tuple[str, str,
     return sorted(found.values(), key=lambda item: (-item[2], item[1]))
 
 
+def _rules(world: World) -> tuple[BranchRule, ...] | None:
+    return world.github.rules if world.github is not None else None
+
+
+def unprotected(world: World) -> list[str]:
+    """The guarded folders a member could change: by the branch's rules when GitHub gave them, else by CODEOWNERS."""
+    text, rules = codeowners(world.files), _rules(world)
+    return unguarded(text) if rules is None else exposed(text, rules)
+
+
 def protection_text(world: World, messages: Messages) -> str:
-    """Which of config/, .studybot/ and .github/workflows/ no CODEOWNERS rule guards, and the fix."""
-    missing = unguarded(codeowners(world.files))
+    """Which of config/, .studybot/ and .github/workflows/ members can still change, and the fix."""
+    missing = unprotected(world)
+    paths = ", ".join(f"`{path}`" for path in missing)
+    if _rules(world) is None:
+        # Only CODEOWNERS speaks then, and it cannot tell whether a review is required: today's wording.
+        return messages.t("protections.missing", paths=paths) if missing else messages.t("protections.ok")
     if not missing:
-        return messages.t("protections.ok")
-    return messages.t("protections.missing", paths=", ".join(f"`{path}`" for path in missing))
+        return messages.t("protections.rules_ok")
+    if world.bot_login:
+        bypass = messages.t("protections.bypass_app", app=world.bot_login)
+    else:
+        bypass = messages.t("protections.bypass_leader")
+    # No ruleset can exempt the job token, so a restricted .studybot/ would refuse the bot's own commits.
+    caution = messages.t("protections.token_caution") if ".studybot/" in missing and not world.bot_login else ""
+    return messages.t(
+        "protections.rules_missing",
+        paths=paths,
+        patterns=", ".join(f"`{path}**`" for path in missing),
+        bypass=bypass,
+        caution=caution,
+    )
 
 
 def setup_body(config: StudyConfig, schedule: Schedule, report: Report, world: World, messages: Messages) -> str:

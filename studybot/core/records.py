@@ -7,7 +7,9 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
 
 
 class IssueState(enum.StrEnum):
@@ -65,6 +67,14 @@ class Permission(enum.StrEnum):
     TRIAGE = "triage"
     READ = "read"
     NONE = "none"
+
+
+@dataclass(frozen=True)
+class BranchRule:
+    """One active rule of ``GET /repos/{o}/{r}/rules/branches/{branch}``, from whichever ruleset holds it."""
+
+    type: str  # file_path_restriction | pull_request | update | … (GitHub adds kinds; unknown ones are kept)
+    parameters: Mapping[str, Any] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

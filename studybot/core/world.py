@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from studybot.core.errors import StudybotError
-from studybot.core.records import ActivityPage, Comment, Issue, PatchCommit, Permission, TreeCommit
+from studybot.core.records import ActivityPage, BranchRule, Comment, Issue, PatchCommit, Permission, TreeCommit
 
 
 @dataclass(frozen=True)
@@ -83,6 +83,7 @@ class GitHubRecords:
     activity: ActivityPage = ActivityPage((), None)
     permissions: Mapping[str, Permission] = field(default_factory=dict)
     questions: tuple[Issue, ...] | None = None  # open close_labeled issues, when requested
+    rules: tuple[BranchRule, ...] | None = None  # the branch's active rules; None where GitHub would not give them
 
 
 @dataclass(frozen=True)
