@@ -56,6 +56,7 @@ OPERATIONS: dict[str, tuple[str, str]] = {
     "git/get-blob": ("get", "/repos/{owner}/{repo}/git/blobs/{file_sha}"),
     "git/create-tree": ("post", "/repos/{owner}/{repo}/git/trees"),
     "repos/get-content": ("get", "/repos/{owner}/{repo}/contents/{path}"),
+    "repos/get-branch-rules": ("get", "/repos/{owner}/{repo}/rules/branches/{branch}"),
 }
 
 # Keywords that only annotate; none of them changes what validates.

@@ -13,6 +13,7 @@ from typing import Any
 from studybot.core.records import (
     Activity,
     ActivityPage,
+    BranchRule,
     Comment,
     FileChange,
     Issue,
@@ -33,6 +34,7 @@ OPS = frozenset(
         "list_comments",
         "list_activity",
         "permission",
+        "branch_rules",
         "create_issue",
         "update_issue",
         "create_comment",
@@ -82,6 +84,7 @@ class FakeGitHub:
         self.commits: list[FakeCommit] = []  # made through commit_files, oldest first
         self.activity: list[Activity] = []  # every ref move, as the activity API lists it
         self.permissions: dict[str, Permission] = dict(permissions or {})  # missing → NONE
+        self.rules: list[BranchRule] | None = []  # the default branch's active rules; None: GitHub refuses to say
         self.writes: list[tuple[str, dict[str, Any]]] = []  # (op, details) of every write, in order
         self.state_reasons: dict[int, str] = {}
         self._default_branch = default_branch
@@ -271,6 +274,11 @@ class FakeGitHub:
         self._begin("permission")
         self._count("GET collaborators/permission")
         return self.permissions.get(login, Permission.NONE)
+
+    def branch_rules(self, branch: str) -> tuple[BranchRule, ...] | None:
+        self._begin("branch_rules")
+        self._count("GET rules/branches", max(1, math.ceil(len(self.rules or ()) / PAGE)))
+        return None if self.rules is None else tuple(self.rules)
 
     # ---- Gateway: writes ---------------------------------------------------------------
 

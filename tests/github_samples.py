@@ -218,6 +218,35 @@ def activity(
     }
 
 
+def branch_rule(kind: str, parameters: dict[str, Any] | None = None, *, ruleset_id: int = 7,
+                source: str = REPO, source_type: str = "Repository") -> dict[str, Any]:
+    """One ``repository-rule-detailed``: the rule, and the ruleset it comes from."""
+    rule: dict[str, Any] = {"type": kind}
+    if parameters is not None:
+        rule["parameters"] = parameters
+    return {**rule, "ruleset_source_type": source_type, "ruleset_source": source, "ruleset_id": ruleset_id}
+
+
+def path_restriction(*paths: str, ruleset_id: int = 7) -> dict[str, Any]:
+    """A push ruleset's "Restrict file paths" rule, as the branch's rules list it."""
+    return branch_rule("file_path_restriction", {"restricted_file_paths": list(paths)}, ruleset_id=ruleset_id)
+
+
+def pull_request_rule(*, code_owners: bool, ruleset_id: int = 8) -> dict[str, Any]:
+    """A branch ruleset's "Require a pull request before merging", with or without code owners' review."""
+    return branch_rule(
+        "pull_request",
+        {
+            "dismiss_stale_reviews_on_push": False,
+            "require_code_owner_review": code_owners,
+            "require_last_push_approval": False,
+            "required_approving_review_count": 1,
+            "required_review_thread_resolution": False,
+        },
+        ruleset_id=ruleset_id,
+    )
+
+
 def git_ref(ref: str, sha: str, *, repo: str = REPO) -> dict[str, Any]:
     return {
         "ref": ref,
@@ -417,6 +446,13 @@ def examples() -> list[tuple[str, str, Any]]:
             activity(2, before=sha, after="b" * 40, timestamp="2022-05-10T13:00:00Z", actor=None, kind="force_push"),
         ]),
         ("repos/list-activities", "200", []),
+        ("repos/get-branch-rules", "200", [
+            path_restriction("config/**", ".studybot/**", ".github/workflows/**"),
+            pull_request_rule(code_owners=True),
+            branch_rule("deletion"),
+            branch_rule("non_fast_forward", source="study-org", source_type="Organization", ruleset_id=9),
+        ]),
+        ("repos/get-branch-rules", "200", []),
         ("git/get-ref", "200", git_ref("refs/heads/main", sha)),
         ("git/get-ref", "404", error("Not Found", 404)),
         ("git/update-ref", "200", git_ref("refs/heads/main", "c" * 40)),

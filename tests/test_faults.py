@@ -105,6 +105,7 @@ class GitHubAPI:
         self.comments: dict[int, dict[str, Any]] = {}
         self.reactions: dict[tuple[int, str, str], dict[str, Any]] = {}
         self.activity: list[dict[str, Any]] = []
+        self.rules: list[dict[str, Any]] = [gh.path_restriction("config/**", ".studybot/**", ".github/workflows/**")]
         self.blobs: dict[str, bytes] = {}
         self.trees: dict[str, dict[str, str]] = {}
         self.commits: dict[str, dict[str, Any]] = {}
@@ -186,6 +187,7 @@ class GitHubAPI:
         ("PATCH", r"/issues/comments/(\d+)", "issues/update-comment"),
         ("POST", r"/issues/comments/(\d+)/reactions", "reactions/create-for-issue-comment"),
         ("GET", r"/collaborators/([^/]+)/permission", "repos/get-collaborator-permission-level"),
+        ("GET", r"/rules/branches/(.+)", "repos/get-branch-rules"),
         ("GET", r"/activity", "repos/list-activities"),
         ("GET", r"/git/ref/(.+)", "git/get-ref"),
         ("PATCH", r"/git/refs/(.+)", "git/update-ref"),
@@ -306,6 +308,9 @@ class GitHubAPI:
         if role is None:
             raise Answer(404, gh.error("Not Found", 404))
         return 200, gh.collaborator_permission(login, role), {}
+
+    def op_repos_get_branch_rules(self, request: Request, branch: str):
+        return self._page(request, self.rules if branch == "main" else [])
 
     def op_repos_list_activities(self, request: Request):
         items = [item for item in self.activity if item["ref"] == request.query.get("ref")]

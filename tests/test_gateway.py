@@ -15,7 +15,7 @@ import requests
 import responses
 import urllib3
 
-from studybot.core.records import FileChange, IssueState, Permission
+from studybot.core.records import BranchRule, FileChange, IssueState, Permission
 from studybot.shell.github import GitHubGateway
 from studybot.shell.remote import GatewayError, RefMoved
 
@@ -97,6 +97,11 @@ def activity_json(activity_id: int, after: str, timestamp: str) -> dict:
         "activity_type": "push",
         "actor": {"login": "mijinkoo", "id": 7},
     }
+
+
+def rule_json(kind: str, parameters: dict | None = None) -> dict:
+    rule = {"type": kind, "ruleset_source_type": "Repository", "ruleset_source": "study/mlops", "ruleset_id": 3}
+    return rule if parameters is None else {**rule, "parameters": parameters}
 
 
 def link(url: str, rel: str = "next") -> dict[str, str]:
@@ -238,6 +243,53 @@ def test_permission_of_someone_who_is_not_a_collaborator_is_none(api, gateway):
     api.get(f"{REPO}/collaborators/stranger/permission", status=404, json={"message": "Not Found"})
 
     assert gateway.permission("stranger") is Permission.NONE
+
+
+def test_branch_rules_are_read_from_every_page(api, gateway):
+    """The study leader's path restrictions and review rules reach the bot, however many rules the branch has."""
+    api.get(
+        f"{REPO}/rules/branches/main",
+        json=[rule_json("file_path_restriction", {"restricted_file_paths": ["config/**"]}), rule_json("deletion")],
+        headers=link("https://api.github.com/repositories/42/rules/branches/main?page=2&per_page=100"),
+    )
+    api.get(
+        "https://api.github.com:443/repositories/42/rules/branches/main",
+        json=[rule_json("pull_request", {"require_code_owner_review": True})],
+    )
+
+    assert gateway.branch_rules("main") == (
+        BranchRule("file_path_restriction", {"restricted_file_paths": ["config/**"]}),
+        BranchRule("deletion", {}),
+        BranchRule("pull_request", {"require_code_owner_review": True}),
+    )
+    assert query(api.calls[0])["per_page"] == "100"
+    assert gateway.request_count() == {"GET rules/branches": 2}
+
+
+@pytest.mark.parametrize(
+    ("status", "message"),
+    [(403, "Resource not accessible by integration"), (404, "Not Found")],
+)
+def test_branch_rules_github_will_not_give_are_none(api, gateway, status, message):
+    """A token without access, or a GitHub Enterprise Server without rulesets, leaves the bot on CODEOWNERS alone."""
+    api.get(f"{REPO}/rules/branches/main", status=status, json={"message": message})
+
+    assert gateway.branch_rules("main") is None
+
+
+def test_branch_rules_behind_a_rate_limit_stop_the_run(api, gateway, sleeps):
+    """A used-up rate limit also answers 403; it is not mistaken for rules nobody may read."""
+    api.get(
+        f"{REPO}/rules/branches/main",
+        status=403,
+        headers=exhausted(resets_in=2400),
+        json={"message": "API rate limit exceeded for installation ID 1."},
+    )
+
+    with pytest.raises(GatewayError) as caught:
+        gateway.branch_rules("main")
+
+    assert "rate limit is used up until" in str(caught.value)
 
 
 def test_read_file_decodes_utf8_exactly_and_misses_are_none(api, gateway):

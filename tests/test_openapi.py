@@ -206,6 +206,9 @@ def test_test_gateway_helpers_have_documented_field_types():
         ("issues/list-comments-for-repo", "200", [tg.comment_json(11, 3), tg.comment_json(12, 4, body="질문")]),
         ("issues/create-comment", "201", tg.comment_json(99, 7)),
         ("repos/list-activities", "200", [tg.activity_json(1, "b" * 40, "2022-04-12T12:00:00Z")]),
+        ("repos/get-branch-rules", "200", [
+            tg.rule_json("file_path_restriction", {"restricted_file_paths": ["config/**"]}), tg.rule_json("deletion"),
+        ]),
     ]
     for operation, status, body in samples:
         assert problems(operation, status, body, lenient=True) == [], operation
@@ -229,6 +232,10 @@ GATEWAY_READS = {
         "id": True, "activity_type": False, "ref": False, "before": False, "after": False, "actor": False, "timestamp": True,
     },
     "repository-collaborator-permission": {"role_name": False, "permission": False},
+    "repository-rule-file-path-restriction": {
+        "type": True, "parameters": False, "parameters.restricted_file_paths": False,
+    },
+    "repository-rule-pull-request": {"type": True, "parameters": False, "parameters.require_code_owner_review": False},
     "simple-user": {"login": False},
 }
 

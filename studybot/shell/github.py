@@ -23,6 +23,7 @@ from studybot.core.errors import Text
 from studybot.core.records import (
     Activity,
     ActivityPage,
+    BranchRule,
     Comment,
     FileChange,
     Issue,
@@ -53,9 +54,9 @@ CONDITIONAL_PAGES = 16
 # What the bot was doing, for the sentence when a request fails: the key of each request in messages.
 WHAT = frozenset({
     "GET repo", "GET git/ref", "GET git/commits", "GET git/blobs", "GET contents", "GET issues",
-    "GET issues/comments", "GET activity", "GET collaborators/permission", "POST issues", "PATCH issues",
-    "POST issues/comments", "PATCH issues/comments", "POST issues/comments/reactions", "POST git/blobs",
-    "POST git/trees", "POST git/commits", "PATCH git/refs",
+    "GET issues/comments", "GET activity", "GET collaborators/permission", "GET rules/branches", "POST issues",
+    "PATCH issues", "POST issues/comments", "PATCH issues/comments", "POST issues/comments/reactions",
+    "POST git/blobs", "POST git/trees", "POST git/commits", "PATCH git/refs",
 })
 
 
@@ -303,6 +304,19 @@ class GitHubGateway:
             return ROLES[role]
         # A custom organisation role carries its base permission in the legacy field.
         return LEGACY.get(str(data.get("permission") or ""), Permission.NONE)
+
+    def branch_rules(self, branch: str) -> tuple[BranchRule, ...] | None:
+        """The active rules on ``branch``; None when they cannot be read (403, or 404 on a GitHub without rulesets)."""
+        try:
+            items = list(self._pages(f"{self._repo_path}/rules/branches/{_path(branch)}", "GET rules/branches", {}))
+        except GatewayError as err:
+            # A rate limit also answers 403; that one must stop the run like any other request.
+            if err.status == 404 or err.key == "error.github.cannot_read":
+                return None
+            raise
+        return tuple(
+            BranchRule(type=str(item["type"]), parameters=dict(item.get("parameters") or {})) for item in items
+        )
 
     # ---- writes ------------------------------------------------------------------------
 

@@ -109,7 +109,8 @@ def read_github(
     """GitHub's part of the world: what is new since the state's cursors, and what ``request`` adds.
 
     The issues, comments and activity of ``world.github`` are kept when it was read with the
-    same cursors; permissions and question issues already read are not asked again.
+    same cursors; permissions, question issues and the branch's rules already read are not asked
+    again.
     """
     known = world.github
     if known is None or world.request.from_start != request.from_start:
@@ -125,6 +126,7 @@ def read_github(
             ),
             permissions=known.permissions if known else {},
             questions=known.questions if known else None,
+            rules=known.rules if known else gateway.branch_rules(branch),
         )
     elif request.whole_log and not world.request.whole_log:
         known = dataclasses.replace(known, activity=gateway.list_activity(known.branch, after=None))

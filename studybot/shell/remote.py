@@ -14,6 +14,7 @@ from typing import Any, Protocol
 from studybot.core.errors import StudybotError
 from studybot.core.records import (
     ActivityPage,
+    BranchRule,
     Comment,
     FileChange,
     Issue,
@@ -76,6 +77,10 @@ class Gateway(Protocol):
         ...
 
     def permission(self, login: str) -> Permission: ...
+
+    def branch_rules(self, branch: str) -> tuple[BranchRule, ...] | None:
+        """The rules in force on ``branch`` from every active ruleset, or None when GitHub will not say."""
+        ...
 
     def create_issue(self, title: str, body: str, labels: tuple[str, ...]) -> Issue: ...
 
