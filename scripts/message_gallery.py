@@ -79,7 +79,6 @@ FIELDS: dict[str, object] = {
     "at": "5월 3일(화) 23:50",
     "cutoff": "12:00",
     "issue": 14,
-    "maintainers": "장서진",
     "sentence": "❌ config/study.yml: 설정 오류 1건. 아래를 고친 뒤 다시 실행하세요.",
     "absent_fine": "4,000원",
     "blog": "한현경 님 (@hyeonkyeong)",

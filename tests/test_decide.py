@@ -48,6 +48,7 @@ def world(*, github: GitHubRecords | None = None, ledger: str | None = None, **g
 
 def online(**fields: object) -> GitHubRecords:
     fields.setdefault("activity", ActivityPage((), None))
+    fields.setdefault("rules_read", True)  # as a run that writes reads them (here: unreadable)
     return GitHubRecords(branch="main", **fields)  # type: ignore[arg-type]
 
 
@@ -223,3 +224,21 @@ def test_before_the_start_no_config_is_recorded_and_the_head_config_shows(seed, 
                                  files={"README.md": README, "config/study.yml": text})
     plan = decide(seed, seed_schedule, before, state(), kst(2022, 4, 8))
     assert [type(op) for op in plan.operations] == [SetupIssue] and plan.state.decisions.config is None
+
+
+def test_the_branch_rules_are_read_only_by_a_run_that_writes(seed, seed_schedule):
+    """A run with writes due asks for the branch's rules and then names the open folders; a quiet run asks for nothing."""
+    from studybot.core.markers import digest
+
+    now = WEEK1_DEADLINE - dt.timedelta(days=3)
+    asked = decide(seed, seed_schedule, world(github=online(rules_read=False)), started(), now)
+    assert asked.reread is not None and asked.reread.rules and not asked.operations
+    first = decide(seed, seed_schedule, world(github=online()), started(), now)
+    assert any("CODEOWNERS" in note for note in first.notes)
+    body = first.operations[0].body  # type: ignore[union-attr]
+    opened = first.state.with_sync(issues={1: WeekIssue(number=3, digest=digest(body))})
+    commit = first.operations[-1]
+    assert isinstance(commit, CommitFiles)
+    after = World({"README.md": commit.readme, **dict(commit.files)}, dump_state(opened), world().git, online(rules_read=False))
+    quiet = decide(seed, seed_schedule, after, opened, now)
+    assert quiet.reread is None and quiet.operations == () and not any("CODEOWNERS" in note for note in quiet.notes)

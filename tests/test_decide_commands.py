@@ -77,7 +77,7 @@ class Desk:
         git = GitRecords(head=f"c{len(self.patches) - 1}", parents=dict(self.parents), readme_patches=tuple(self.patches))
         github = GitHubRecords(
             branch="main", comments=tuple(self.comments.values()), activity=ActivityPage((), None),
-            permissions=self.permissions, questions=(),
+            permissions=self.permissions, questions=(), rules_read=True,  # rules unreadable: CODEOWNERS decides
         )
         files = {"README.md": self.readme, ".github/CODEOWNERS": f"* @{LEADER}\n"}
         return World(files, dump_state(self.state), git, github, ReadRequest(**request))  # type: ignore[arg-type]

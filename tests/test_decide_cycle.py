@@ -91,7 +91,7 @@ class Term:
         records = GitRecords(head=self.head, parents=dict(self.parents), readme_patches=tuple(self.patches))
         github = GitHubRecords(
             branch="main", comments=tuple(self.comments), activity=ActivityPage(tuple(self.activity), None),
-            permissions=permissions or {}, questions=questions,
+            permissions=permissions or {}, questions=questions, rules_read=True,
         )
         return World({"README.md": self.readme}, None, records, github)
 

@@ -164,6 +164,8 @@ def decide(
         if not is_started(state):
             start = next((request for request in requests if starts(request, allowed)), None)
             if start is None:
+                if not world.github.rules_read:  # the setup issue says which folders are open
+                    return _reread(config, schedule, world, state, now, ReadRequest(rules=True), report)
                 return setup_plan(config, schedule, report, world, state, messages, notes)
             started_by = Override(kind="start", by=start.comment.author, at=start.comment.created_at, comment=start.comment.id)
             state = state.with_decisions(started=started_by, config=adoption(world, start, "start"))
@@ -190,8 +192,6 @@ def decide(
     questions = world.github.questions if world.github is not None else ()
     homework = weekly_log(config, schedule, world)
     notes += homework_warnings(homework, schedule, messages)
-    if world.github is not None and unprotected(world):
-        notes.append(protection_text(world, messages))
     context = Context(config, schedule, report, state, now, messages, questions, homework)
     if world.github is not None and questions is None and config.qna.close_labeled and closing_due(context):
         return _reread(config, schedule, world, state, now, ReadRequest(questions=True), report)
@@ -202,6 +202,13 @@ def decide(
         operations += restorations(state.sync)
     if only_week is not None:
         operations = [op for op in operations if getattr(op, "week", only_week) == only_week]
+    if world.github is not None:
+        # The branch's rules cost a request: read them only in a run that writes, so a quiet
+        # run stays at three requests, and say then which folders members could change.
+        if operations and not world.github.rules_read:
+            return _reread(config, schedule, world, state, now, ReadRequest(rules=True), report)
+        if world.github.rules_read and unprotected(world):
+            notes.append(protection_text(world, messages))
     closing = set(closing_due(context)) if questions is not None else set()
     decisions = freeze_final_weeks(state.decisions, report, now)
     sync = state.sync

@@ -35,6 +35,7 @@ class ReadRequest:
     questions: bool = False
     whole_log: bool = False
     ledger_path: str | None = None
+    rules: bool = False  # read the default branch's rules (only for a run that writes, or the setup issue)
 
     def including(self, other: ReadRequest) -> ReadRequest:
         """This request widened by ``other`` (reads only grow between passes)."""
@@ -46,6 +47,7 @@ class ReadRequest:
             questions=self.questions or other.questions,
             whole_log=self.whole_log or other.whole_log,
             ledger_path=other.ledger_path or self.ledger_path,
+            rules=self.rules or other.rules,
         )
 
 
@@ -84,6 +86,7 @@ class GitHubRecords:
     permissions: Mapping[str, Permission] = field(default_factory=dict)
     questions: tuple[Issue, ...] | None = None  # open close_labeled issues, when requested
     rules: tuple[BranchRule, ...] | None = None  # the branch's active rules; None where GitHub would not give them
+    rules_read: bool = False  # whether they were asked for this run (a quiet run does not ask)
 
 
 @dataclass(frozen=True)

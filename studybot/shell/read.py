@@ -126,7 +126,8 @@ def read_github(
             ),
             permissions=known.permissions if known else {},
             questions=known.questions if known else None,
-            rules=known.rules if known else gateway.branch_rules(branch),
+            rules=known.rules if known else None,
+            rules_read=known.rules_read if known else False,
         )
     elif request.whole_log and not world.request.whole_log:
         known = dataclasses.replace(known, activity=gateway.list_activity(known.branch, after=None))
@@ -135,6 +136,8 @@ def read_github(
     questions = known.questions
     if request.questions and questions is None:
         questions = _questions(config, gateway)
+    if request.rules and not known.rules_read:
+        known = dataclasses.replace(known, rules=gateway.branch_rules(known.branch), rules_read=True)
     return dataclasses.replace(known, permissions=permissions, questions=questions)
 
 
