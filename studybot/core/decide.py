@@ -152,7 +152,8 @@ def decide(
         notes += [refusal_text(item, roster, messages) for item in refusals]
         sync = sync.model_copy(update={"refused": [*sync.refused, *(item for item in refusals if item not in sync.refused)]})
     state = state.model_copy(update={"sync": sync})
-    report = judge(config, schedule, gather_evidence(config, schedule, world, state), state.decisions, now)
+    evidence = gather_evidence(config, schedule, world, state)
+    report = judge(config, schedule, evidence, state.decisions, now)
 
     replies: list[Operation] = []
     if world.github is not None:
@@ -181,7 +182,8 @@ def decide(
             if applied.recheck and not world.request.from_start:
                 return _reread(config, schedule, world, state, now, ReadRequest(from_start=True), report)
             state, replies = applied.state, list(applied.replies)
-            report = judge(config, schedule, gather_evidence(config, schedule, world, state), state.decisions, now)
+            evidence = gather_evidence(config, schedule, world, state)
+            report = judge(config, schedule, evidence, state.decisions, now)
 
     if world.github is not None:
         items = world.github.activity.items
@@ -213,7 +215,7 @@ def decide(
     decisions = freeze_final_weeks(state.decisions, report, now)
     sync = state.sync
     if world.github is not None:
-        sync = remember_cells(sync, gather_evidence(config, schedule, world, state), decisions.weeks)
+        sync = remember_cells(sync, evidence, decisions.weeks)
     state = state.model_copy(
         update={
             "decisions": decisions,
@@ -292,10 +294,15 @@ def _reread(
     request: ReadRequest,
     report: Report | None = None,
 ) -> Plan:
-    """A plan that asks for a wider read before anything is written (with the report judged so far)."""
+    """A plan that asks for a wider read before anything is written (with the report judged so far).
+
+    A run that reads again almost always writes, so the branch's rules come along: one request
+    now saves deciding once more for them later.
+    """
     if report is None:
         report = judge(config, schedule, gather_evidence(config, schedule, world, state), state.decisions, now)
-    return Plan(report, state=state, reread=world.request.including(request))
+    widened = dataclasses.replace(request, rules=world.github is not None)
+    return Plan(report, state=state, reread=world.request.including(widened))
 
 
 def load_base(world: World) -> State | None:
