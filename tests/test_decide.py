@@ -242,3 +242,20 @@ def test_the_branch_rules_are_read_only_by_a_run_that_writes(seed, seed_schedule
     after = World({"README.md": commit.readme, **dict(commit.files)}, dump_state(opened), world().git, online(rules_read=False))
     quiet = decide(seed, seed_schedule, after, opened, now)
     assert quiet.reread is None and quiet.operations == () and not any("CODEOWNERS" in note for note in quiet.notes)
+
+
+def test_a_config_record_or_history_that_no_longer_validates_falls_back(seed, seed_schedule):
+    """A recorded config this version cannot read is judged again from the file's history; with none readable, the checkout's stands."""
+    from studybot.core.state import AdoptedConfig
+    from studybot.shell.demo import example_file
+
+    text = example_file("study.yml")
+    broken = started().with_decisions(config=AdoptedConfig(text="members: [", commit="gone", how="start"))
+    readable = dataclasses.replace(world(github=online(), changes={"config/study.yml": ("c2",)}, versions={"c2": text}),
+                                   config_path="config/study.yml")
+    plan = decide(seed, seed_schedule, readable, broken, kst(2022, 4, 8))
+    assert plan.state.decisions.config is not None and plan.state.decisions.config.text == text
+    unreadable = dataclasses.replace(world(github=online(), changes={"config/study.yml": ("c2",)}, versions={"c2": "members: ["}),
+                                     config_path="config/study.yml")
+    kept = decide(seed, seed_schedule, unreadable, broken, kst(2022, 4, 8))
+    assert kept.reread is None and kept.state.decisions.config == broken.decisions.config

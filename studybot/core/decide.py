@@ -39,7 +39,6 @@ from studybot.core.provenance import (
     ABSENT,
     ConfigTrust,
     LedgerTrust,
-    Refusal,
     config_in_force,
     is_bot_account,
     ledger_in_force,
@@ -112,39 +111,12 @@ def decide(
 ) -> Plan:
     """The plan of one run. ``only_week`` limits issue and comment writes to that week."""
     notes: list[str] = []
-    refusals: list[Refused] = []
-    sync = state.sync
     head_config, head_schedule = config, schedule
-    if world.github is not None:
-        ledger = ledger_trust(config, world, state)
-        if ledger.more:
-            return _reread(config, schedule, world, state, now, ReadRequest(whole_log=True))
-        if ledger.keep is not None:
-            refused = ledger.refused or Refusal(world.git.head or "", None, None)
-            keep = EMPTY_LEDGER if world.git.ledger_blobs.get(ledger.keep) == ABSENT else ledger.keep
-            restore = ReadRequest(ledger_at=keep, restored=(refused.commit, refused.actor or "?"))
-            return _reread(config, schedule, world, state, now, restore)
-        if world.request.restored is not None:
-            sha, actor = world.request.restored
-            refusals.append(Refused(file="ledger", commit=sha, actor=None if actor == "?" else actor))
-        started = is_started(state)
-        trust = config_trust(world, state.decisions.config if started else None, [*sync.pushes, *fresh_pushes(world)])
-        in_force = parsed(trust.adopted.text) if trust is not None else None
-        if trust is not None and in_force is not None:
-            read_path = world.request.ledger_path or config.output.ledger
-            if in_force.output.ledger != read_path and world.request.ledger_path is None:
-                return _reread(config, schedule, world, state, now, ReadRequest(ledger_path=in_force.output.ledger))
-            if started:
-                refusals += [
-                    Refused(file="config", commit=item.commit, actor=item.actor, at=item.at, invalid=item.invalid)
-                    for item in trust.refused
-                ]
-                state = state.with_decisions(config=trust.adopted)
-                if in_force != config:
-                    config, schedule = in_force, build_schedule(in_force)
-                state = state.model_copy(update={"decisions": config_excuses(state.decisions, config, trust.adopted, now)})
-        elif started and trust is None:  # a config with no history in the checkout: whoever keeps it decides
-            state = state.model_copy(update={"decisions": config_excuses(state.decisions, config, None, now)})
+    trusted = in_force(config, schedule, world, state, now)
+    if trusted.reread is not None:
+        return _reread(config, schedule, world, state, now, trusted.reread)
+    config, schedule, state, refusals = trusted.config, trusted.schedule, trusted.state, trusted.refusals
+    sync = state.sync
     messages = messages_for(config.study.language)
     roster = Roster(config)
     if world.github is not None:
@@ -345,6 +317,62 @@ def observe(sync: SyncState, world: World, roster: Roster, now: dt.datetime) -> 
         update={"activity_after": github.activity.cursor or sync.cursors.activity_after, "head": head}
     )
     return sync.model_copy(update={"pushes": pushes, "cursors": cursors})
+
+
+@dataclass(frozen=True)
+class InForce:
+    """The config, schedule and state a run may trust, the changes it refused, or the read that settles them."""
+
+    config: StudyConfig
+    schedule: Schedule
+    state: State
+    refusals: tuple[Refused, ...] = ()
+    reread: ReadRequest | None = None
+
+
+def in_force(config: StudyConfig, schedule: Schedule, world: World, state: State, now: dt.datetime) -> InForce:
+    """What this run may trust: the ledger the bot or a maintainer last pushed, and the config in force.
+
+    The ledger comes first (the config's record lives in it). A member's change of either is
+    refused and listed, to be told to the leader; the config given is the checkout's.
+    """
+    if world.github is None:
+        return InForce(config, schedule, state)
+    ledger = ledger_trust(config, world, state)
+    if ledger.more:
+        return InForce(config, schedule, state, reread=ReadRequest(whole_log=True))
+    if ledger.keep is not None and ledger.refused is not None:
+        keep = EMPTY_LEDGER if world.git.ledger_blobs.get(ledger.keep) == ABSENT else ledger.keep
+        restore = ReadRequest(ledger_at=keep, restored=(ledger.refused.commit, ledger.refused.actor or "?"))
+        return InForce(config, schedule, state, reread=restore)
+    refusals: list[Refused] = []
+    if world.request.restored is not None:
+        sha, actor = world.request.restored
+        refusals.append(Refused(file="ledger", commit=sha, actor=None if actor == "?" else actor))
+    started = is_started(state)
+    record = state.decisions.config if started else None
+    if record is not None and parsed(record.text) is None:
+        record = None  # a record this version no longer reads: judge the file's history from its start
+    trust = config_trust(world, record, [*state.sync.pushes, *fresh_pushes(world)])
+    if trust is None:  # a config with no history in the checkout: whoever keeps it decides
+        if started:
+            state = state.model_copy(update={"decisions": config_excuses(state.decisions, config, None, now)})
+        return InForce(config, schedule, state, tuple(refusals))
+    adopted = parsed(trust.adopted.text)
+    if adopted is None:  # no version of the file validates: the checkout's (which did) is all there is
+        return InForce(config, schedule, state, tuple(refusals))
+    if adopted.output.ledger != (world.request.ledger_path or config.output.ledger) and world.request.ledger_path is None:
+        return InForce(config, schedule, state, reread=ReadRequest(ledger_path=adopted.output.ledger))
+    if not started:
+        return InForce(config, schedule, state, tuple(refusals))
+    refusals += [
+        Refused(file="config", commit=item.commit, actor=item.actor, at=item.at, invalid=item.invalid)
+        for item in trust.refused
+    ]
+    if adopted != config:
+        config, schedule = adopted, build_schedule(adopted)
+    decisions = config_excuses(state.decisions.model_copy(update={"config": trust.adopted}), config, trust.adopted, now)
+    return InForce(config, schedule, state.model_copy(update={"decisions": decisions}), tuple(refusals))
 
 
 def fresh_pushes(world: World) -> list[Push]:
