@@ -305,3 +305,19 @@ def test_a_broken_config_pushed_by_a_member_does_not_stop_the_deadline(open_week
     assert "설정 파일에 오류가 있어" in log and "config/study.yml:" in log
     (alert,) = alerts(study)
     assert "오류가 있어 적용하지 않았고" in alert
+
+
+# ---- one bad input ---------------------------------------------------------------------------
+
+
+def test_a_readme_with_a_doubled_marker_line_does_not_keep_the_week_open(open_week):
+    """A member doubling a table marker line: the deadline still closes the week and the ledger is committed; the problem is reported."""
+    study = open_week
+    study.edit("구미진", kst(2022, 4, 12, 22), lambda t: t.replace("<!-- studybot:fines:start -->",
+                                                                    "<!-- studybot:fines:start -->\n<!-- studybot:fines:start -->", 1))
+    before = study.github.head()
+    outcome = study.run(kst(2022, 4, 13, 0, 5))
+    week1 = next(i for i in study.github.issues.values() if marker(1, Kind.ISSUE) in i.body)
+    assert week1.state.value == "closed" and study.github.head() != before  # the ledger commit landed
+    assert json.loads(study.ledger())["sync"]["issues"]["1"]["week_closed"]
+    assert outcome.problems and "studybot:fines:start" in outcome.problems[0]
