@@ -127,12 +127,14 @@ def carry_out(operation: Operation, gateway: Gateway, state: State) -> Receipt:
             return Receipt()
         posted = gateway.create_comment(issue_of(state, operation), operation.body)
         return Receipt(comment=posted.id, author=posted.author)
-    if isinstance(operation, CloseQuestion):
+    if isinstance(operation, CloseQuestion | CloseDuplicate):
+        # A question is answered ("completed"); a duplicate was never meant to be ("not_planned").
         receipt = Receipt()
         if operation.body is not None:
             posted = gateway.create_comment(operation.issue, operation.body)
             receipt = Receipt(comment=posted.id, author=posted.author)
-        gateway.update_issue(operation.issue, state=IssueState.CLOSED, state_reason="completed")
+        reason = "completed" if isinstance(operation, CloseQuestion) else "not_planned"
+        gateway.update_issue(operation.issue, state=IssueState.CLOSED, state_reason=reason)
         return receipt
     if isinstance(operation, RestoreComment):
         gateway.update_comment(operation.comment, operation.body)
@@ -140,13 +142,6 @@ def carry_out(operation: Operation, gateway: Gateway, state: State) -> Receipt:
     if isinstance(operation, Alert):
         posted = gateway.create_comment(operation.issue, operation.body)
         return Receipt(comment=posted.id, author=posted.author)
-    if isinstance(operation, CloseDuplicate):
-        receipt = Receipt()
-        if operation.body is not None:
-            posted = gateway.create_comment(operation.issue, operation.body)
-            receipt = Receipt(comment=posted.id, author=posted.author)
-        gateway.update_issue(operation.issue, state=IssueState.CLOSED, state_reason="not_planned")
-        return receipt
     if isinstance(operation, SetupIssue):
         if operation.issue is None:
             created = gateway.create_issue(operation.title, operation.body, ())
