@@ -15,7 +15,7 @@ from studyworld import Study
 from test_cheating import LEADER, RESULTS_AT, frozen, make_study, verdict
 
 from studybot.core.markers import Kind, marker
-from studybot.shell.demo import example_file, put_link
+from studybot.shell.demo import put_link
 
 CONFIG = "config/study.yml"
 LEDGER = ".studybot/ledger.json"
@@ -162,12 +162,6 @@ def test_a_merge_rolling_the_ledger_back_to_an_old_bot_commit_is_undone(study):
     outcome = study.run(kst(2022, 4, 14, 1))
     assert frozen(study, "구미진") == ("absent", 4000) and verdict(outcome, "구미진") == ("absent", 4000)
     assert alerts(study)
-
-
-def test_the_example_config_is_what_the_study_starts_with(tmp_path):
-    """The attack suite's study runs on the shipped example config, unchanged."""
-    study = make_study(tmp_path)
-    assert config_text(study) == example_file("study.yml")
 
 
 # ---- history rewrites --------------------------------------------------------------------------
