@@ -5,11 +5,11 @@ from __future__ import annotations
 from helpers import kst
 
 from studybot.core.landing import Landing
+from studybot.core.members import is_bot
 from studybot.core.provenance import (
     ABSENT,
     Refusal,
     config_in_force,
-    is_bot_account,
     ledger_in_force,
     maintainers_of,
     may_write_ledger,
@@ -76,6 +76,10 @@ def test_no_history_means_nothing_to_judge():
     """A config no commit carries (or only deletions) has no provenance to judge."""
     assert config_in_force([], {}, {}, None) is None
     assert config_in_force(["c1"], {"c1": None}, {}, None) is None
+
+
+def is_bot_account(actor: str | None) -> bool:
+    return actor is not None and is_bot(actor, None)
 
 
 def _ledger(blobs, pushes, *, whole_log=True, head="h"):

@@ -27,7 +27,7 @@ from studybot.core.icsfeed import calendar_ics
 from studybot.core.landing import force_pushes, land_commits, landed_stamp, pushes_of, rewrites
 from studybot.core.markers import Kind, digest, marker
 from studybot.core.markup import escape
-from studybot.core.members import Roster
+from studybot.core.members import Roster, is_bot
 from studybot.core.messages import Messages, messages_for
 from studybot.core.observe import comment_evidence, observe_comments, observe_issues
 from studybot.core.outbox import plan_notices
@@ -40,7 +40,6 @@ from studybot.core.provenance import (
     ConfigTrust,
     LedgerTrust,
     config_in_force,
-    is_bot_account,
     ledger_in_force,
     maintainers_of,
     may_write_ledger,
@@ -135,14 +134,14 @@ def decide(
             return _reread(config, schedule, world, state, now, ReadRequest(permissions=frozenset(authors)), report)
         allowed = authorize(roster, world.github.permissions, authors)
         if not is_started(state):
-            start = next((request for request in requests if starts(request, allowed)), None)
+            start = next((request for request in requests if asks(request, allowed, Verb.START)), None)
             if start is None:
                 if not world.github.rules_read:  # the setup issue says which folders are open
                     return _reread(config, schedule, world, state, now, ReadRequest(rules=True), report)
                 return setup_plan(config, schedule, report, world, state, messages, notes)
             started_by = Override(kind="start", by=start.comment.author, at=start.comment.created_at, comment=start.comment.id)
             state = state.with_decisions(started=started_by, config=adoption(world, start, "start"))
-        adopt = next((request for request in requests if adopts(request, allowed)), None)
+        adopt = next((request for request in requests if asks(request, allowed, Verb.CONFIG)), None)
         if adopt is not None and (adopted := adoption(world, adopt, "command")) is not None:
             # The config at the head, adopted by a maintainer's command: from now on it is in force.
             config, schedule = head_config, head_schedule
@@ -213,12 +212,12 @@ def decide(
     )
 
 
-def starts(request: Request, allowed: Mapping[str, bool]) -> bool:
-    """A ``/studybot start`` from a maintainer who may command (not through an edit)."""
+def asks(request: Request, allowed: Mapping[str, bool], verb: Verb) -> bool:
+    """A ``/studybot <verb>`` from a maintainer who may command (not through an edit)."""
     return (
         not request.edited
         and allowed.get(request.comment.author, False)
-        and any(isinstance(item, Command) and item.verb is Verb.START for item in request.parsed)
+        and any(isinstance(item, Command) and item.verb is verb for item in request.parsed)
     )
 
 
@@ -394,11 +393,12 @@ def ledger_trust(config: StudyConfig, world: World, state: State) -> LedgerTrust
     text = chain.adopted.text if chain is not None else None
     maintainers = maintainers_of(text) if text is not None else Roster(config).maintainer_logins
     whole = world.request.whole_log or world.request.from_start or state.sync.cursors.activity_after is None
-    def is_bot(actor: str | None) -> bool:
-        return actor == world.bot_login if world.bot_login else is_bot_account(actor)
+    def by_bot(actor: str | None) -> bool:
+        # Not the login the ledger records for the bot: that is part of what is judged.
+        return actor is not None and is_bot(actor, None, (), world.bot_login)
 
     return ledger_in_force(
-        world.git.head, world.git.ledger_blobs, pushes, may_write_ledger(maintainers, is_bot), is_bot, whole_log=whole
+        world.git.head, world.git.ledger_blobs, pushes, may_write_ledger(maintainers, by_bot), by_bot, whole_log=whole
     )
 
 
@@ -419,15 +419,6 @@ def adoption(world: World, request: Request, how: Literal["start", "command"]) -
     changes = world.git.changes.get(world.config_path or "", ())
     comment = request.comment
     return AdoptedConfig(text=text, commit=changes[0] if changes else None, by=comment.author, at=comment.created_at, how=how)
-
-
-def adopts(request: Request, allowed: Mapping[str, bool]) -> bool:
-    """A ``/studybot config`` from a maintainer who may command (not through an edit)."""
-    return (
-        not request.edited
-        and allowed.get(request.comment.author, False)
-        and any(isinstance(item, Command) and item.verb is Verb.CONFIG for item in request.parsed)
-    )
 
 
 def config_excuses(

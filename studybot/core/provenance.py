@@ -173,12 +173,3 @@ def may_write_ledger(
     """Who may change the ledger: the bot's account and the maintainers."""
     lowered = {login.lower() for login in maintainers}
     return lambda actor: is_bot(actor) or (actor or "").lower() in lowered
-
-
-def is_bot_account(actor: str | None) -> bool:
-    """A GitHub App or Actions account (``…[bot]``): what the bot pushes as, unless the leader
-    declared the App's login (``bot-login``).
-
-    The login the ledger records for the bot is not used here: it is part of what is judged.
-    """
-    return actor is not None and actor.endswith("[bot]")
