@@ -8,6 +8,7 @@ checks that the money and the record did not move and that the leader was told.
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 from helpers import kst
@@ -287,7 +288,7 @@ def test_a_second_issue_the_bot_opened_for_a_week_is_closed_and_its_submissions_
 
 
 def test_a_broken_config_pushed_by_a_member_does_not_stop_the_deadline(open_week, tmp_path):
-    """A config that no longer parses: the run closes the week by the config in force, says what is wrong, exits 1."""
+    """A config that no longer parses: the run closes the week by the config in force, says what is wrong on the config's lines, exits 2."""
     from test_action_run import actions_env
     from test_action_run import run as run_action_at
 
@@ -295,8 +296,8 @@ def test_a_broken_config_pushed_by_a_member_does_not_stop_the_deadline(open_week
     push_config(study, MEMBER, kst(2022, 4, 12), lambda t: t.replace("fines: {late: 3000, absent: 4000}", "fines: {late: 삼천원"))
     code, log = run_action_at(study, actions_env(study, tmp_path), kst(2022, 4, 13, 0, 5))
     week1 = next(i for i in study.github.issues.values() if marker(1, Kind.ISSUE) in i.body)
-    assert code == 1 and week1.state.value == "closed"
-    assert "설정 파일에 오류가 있어" in log and "config/study.yml:" in log
+    assert code == 2 and week1.state.value == "closed"
+    assert "설정 파일에 오류가 있어" in log and re.search(r"::error file=[^,]*config/study.yml,line=17,", log)
     (alert,) = alerts(study)
     assert "오류가 있어 적용하지 않았고" in alert
 

@@ -281,9 +281,10 @@ def run_action(
         console.error(sentence)
     if broken is not None:
         console.error(messages.t("run.config_broken", sentence=broken.sentence(messages)))
-        for problem in broken.annotations:
-            console.error(str(problem))
-    return EXIT_FAILED if outcome.problems or broken is not None else 0
+        for problem in broken.annotations:  # each on its line of the config, as `check` reports them
+            console.error(problem.message, file=problem.file, line=problem.line, col=problem.column)
+        return broken.code  # a config error keeps its exit code (2), though the run did what was due
+    return EXIT_FAILED if outcome.problems else 0
 
 
 def adopted_config(workspace: Path) -> StudyConfig | None:
