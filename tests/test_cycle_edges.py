@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 
-from helpers import SEED_CONFIG, kst, started
+from helpers import SEED_CONFIG, decide_on, kst, started
 from test_decide import WEEK1_DEADLINE, online, world
 
 from studybot.core.config import StudyConfig, parse_config
-from studybot.core.decide import Plan, decide
+from studybot.core.decide import Plan
 from studybot.core.markers import Kind, digest, marker
 from studybot.core.plan import CloseIssue, CloseQuestion, Notify, PostComment
 from studybot.core.records import Issue, IssueState
@@ -29,7 +28,7 @@ def variant(*replacements: tuple[str, str]) -> StudyConfig:
 
 
 def run(config: StudyConfig, ledger, now: dt.datetime, **github) -> Plan:
-    return decide(config, build_schedule(config), world(github=online(**github)), ledger, now)
+    return decide_on(config, build_schedule(config), world(github=online(**github)), ledger, now)
 
 
 def posted(plan: Plan, kind: Kind) -> list[PostComment]:
@@ -93,8 +92,7 @@ def test_a_question_is_closed_under_the_first_week_that_closes(seed, seed_schedu
 def test_a_far_weeks_stale_reminder_sends_no_notice(seed):
     """A reminder marker for a week not yet judged names nobody, so no reminder notice goes out."""
     far = OPENED.with_sync(bot_comments={marker(12, Kind.REMINDER): BotComment(id=5)})
-    hooked = dataclasses.replace(world(github=online()), webhooks=frozenset({"discord"}))
-    plan = decide(seed, build_schedule(seed), hooked, far, kst(2022, 4, 8))
+    plan = decide_on(seed, build_schedule(seed), world(github=online()), far, kst(2022, 4, 8), webhooks={"discord"})
     assert not [op for op in plan.operations if isinstance(op, Notify) and op.notice.event.value == "reminder"]
 
 
@@ -134,7 +132,7 @@ def test_results_show_a_link_that_came_after_the_cut_off(seed):
     late = PatchCommit(commit("c2", "c1", kst(2022, 4, 13, 15)), (Hunk(5, 1, 5, 1, (lines[4],), (filled,)),))
     done = started(issues={1: WeekIssue(number=3, state="closed", week_closed=True)})
     history = world(github=online(), readme_patches=(created, late))
-    plan = decide(seed, build_schedule(seed), history, done, WEEK1_DEADLINE + dt.timedelta(days=1))
+    plan = decide_on(seed, build_schedule(seed), history, done, WEEK1_DEADLINE + dt.timedelta(days=1))
     (results,) = posted(plan, Kind.RESULTS)
     row = next(line for line in results.body.splitlines() if "구미진" in line)
     assert "15:00" in row and "12:00" in row

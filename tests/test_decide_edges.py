@@ -5,10 +5,10 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 
-from helpers import kst, started, state
+from helpers import decide_on, kst, started, state
 from test_decide import WEEK1_DEADLINE, comment, online, world
 
-from studybot.core.decide import Plan, decide, week_timeline
+from studybot.core.decide import Plan, week_timeline
 from studybot.core.markers import Kind, digest, marker
 from studybot.core.plan import CommitFiles, CreateIssue, Reply, SetupIssue
 from studybot.core.records import Comment, Permission
@@ -22,7 +22,7 @@ GRANTED = {LEADER: Permission.ADMIN}
 def run(seed, seed_schedule, *comments: Comment, now=kst(2022, 4, 8), ledger=None, **github) -> Plan:
     """One run with the leader's permission known and ``comments`` on the week's issue."""
     github.setdefault("permissions", GRANTED)
-    return decide(seed, seed_schedule, world(github=online(comments=comments, **github)), ledger or started(), now)
+    return decide_on(seed, seed_schedule, world(github=online(comments=comments, **github)), ledger or started(), now)
 
 
 def answer(plan: Plan, comment_id: int) -> Reply:
@@ -80,7 +80,7 @@ def test_a_recheck_reads_the_history_from_the_start(seed, seed_schedule):
 
 def test_only_week_keeps_other_weeks_writes_out(seed, seed_schedule):
     """A run limited to week 2 opens no issue for week 1 but still commits the ledger."""
-    plan = decide(seed, seed_schedule, world(github=online()), started(), WEEK1_DEADLINE - dt.timedelta(days=6),
+    plan = decide_on(seed, seed_schedule, world(github=online()), started(), WEEK1_DEADLINE - dt.timedelta(days=6),
                   only_week=2)
     assert [type(op).__name__ for op in plan.operations] == ["CommitFiles"]
     assert state() is not None
@@ -158,16 +158,16 @@ def stranger_world(**github):
 def test_the_setup_issue_names_unmatched_authors_and_is_kept_current(seed, seed_schedule):
     """Before the start the setup issue lists the commit author no member matches, with a count,
     and is edited only while open and only when its body changed."""
-    (setup,) = decide(seed, seed_schedule, stranger_world(), state(), kst(2022, 4, 20)).operations
+    (setup,) = decide_on(seed, seed_schedule, stranger_world(), state(), kst(2022, 4, 20)).operations
     assert isinstance(setup, SetupIssue) and setup.issue is None
     assert "guest@example.com" in setup.body and "2" in setup.body
     stale = state(setup=WeekIssue(number=2, digest="old"))
-    (edit,) = decide(seed, seed_schedule, stranger_world(), stale, kst(2022, 4, 20)).operations
+    (edit,) = decide_on(seed, seed_schedule, stranger_world(), stale, kst(2022, 4, 20)).operations
     assert isinstance(edit, SetupIssue) and edit.issue == 2 and edit.body == setup.body
     current = state(setup=WeekIssue(number=2, digest=digest(setup.body)))
-    assert decide(seed, seed_schedule, stranger_world(), current, kst(2022, 4, 20)).operations == ()
+    assert decide_on(seed, seed_schedule, stranger_world(), current, kst(2022, 4, 20)).operations == ()
     closed = state(setup=WeekIssue(number=2, state="closed", digest="old"))
-    plan = decide(seed, seed_schedule, stranger_world(), closed, kst(2022, 4, 20))
+    plan = decide_on(seed, seed_schedule, stranger_world(), closed, kst(2022, 4, 20))
     assert plan.operations == () and plan.notes
 
 
@@ -175,7 +175,7 @@ def test_a_restored_ledger_is_announced_to_the_leader(seed, seed_schedule):
     """After a member's ledger push is set aside, the run notes which commit and who pushed it."""
     request = ReadRequest(ledger_at=EMPTY_LEDGER, restored=("c2abcdef123", "mijinkoo"))
     restored = dataclasses.replace(world(github=online(), ledger_changes=("c2",)), request=request)
-    plan = decide(seed, seed_schedule, restored, started(), kst(2022, 4, 8))
+    plan = decide_on(seed, seed_schedule, restored, started(), kst(2022, 4, 8))
     assert plan.reread is None and any("c2abcde" in note and "mijinkoo" in note for note in plan.notes)
     assert plan.operations and isinstance(plan.operations[-1], CommitFiles)
 
@@ -184,9 +184,9 @@ def test_a_ledger_pushed_by_the_leader_or_the_bot_is_used(seed, seed_schedule):
     """Ledger changes pushed by the study leader, or by no push the log knows, are trusted as they are."""
     pushes = [Push(before="c1", after="c2", at=kst(2022, 4, 8), actor=LEADER)]
     led = world(github=online(), ledger=dump_state(started(pushes=pushes)), ledger_changes=("c2",))
-    assert decide(seed, seed_schedule, led, started(pushes=pushes), kst(2022, 4, 8)).reread is None
+    assert decide_on(seed, seed_schedule, led, started(pushes=pushes), kst(2022, 4, 8)).reread is None
     unknown = world(github=online(), ledger=dump_state(started()), ledger_changes=("c9",))
-    assert decide(seed, seed_schedule, unknown, started(), kst(2022, 4, 8)).reread is None
+    assert decide_on(seed, seed_schedule, unknown, started(), kst(2022, 4, 8)).reread is None
 
 
 def test_a_foreign_ledger_falls_back_to_the_leaders_edit_after_the_bots_push(seed, seed_schedule):
@@ -202,7 +202,7 @@ def test_a_foreign_ledger_falls_back_to_the_leaders_edit_after_the_bots_push(see
         github=online(activity=ActivityPage(log, None)), ledger=dump_state(started()),
         ledger_blobs={"c0": "bot", "c1": "leader", "c2": "member"},
     )
-    plan = decide(seed, seed_schedule, foreign, started(), kst(2022, 4, 8))
+    plan = decide_on(seed, seed_schedule, foreign, started(), kst(2022, 4, 8))
     assert plan.reread is not None and plan.reread.ledger_at == "c1" and plan.reread.restored == ("c2", "mijinkoo")
 
 
@@ -210,7 +210,7 @@ def test_a_recheck_read_starts_the_cursors_over(seed, seed_schedule):
     """On the read from the start the issue and comment cursors are cleared and read again."""
     ledger = started(cursors=Cursors(comments_since=kst(2022, 4, 1), head="c1"))
     request = dataclasses.replace(world(github=online()), request=ReadRequest(from_start=True))
-    plan = decide(seed, seed_schedule, request, ledger, kst(2022, 4, 8))
+    plan = decide_on(seed, seed_schedule, request, ledger, kst(2022, 4, 8))
     assert plan.state.sync.cursors.comments_since is None and plan.state.sync.cursors.head == "c2"
 
 
@@ -218,30 +218,30 @@ def test_commits_new_since_the_last_run_are_first_seen_now(seed, seed_schedule):
     """A commit that arrived since the last run's head is recorded as first seen at this run."""
     ledger = started(cursors=Cursors(head="c1"))
     newer = world(github=online(), seen_before=frozenset({"c1"}))
-    plan = decide(seed, seed_schedule, newer, ledger, kst(2022, 4, 8))
+    plan = decide_on(seed, seed_schedule, newer, ledger, kst(2022, 4, 8))
     assert plan.state.sync.first_seen == {"c2": kst(2022, 4, 8)}
 
 
 def test_a_broken_ledger_in_the_checkout_is_rewritten(seed, seed_schedule):
     """When the checkout's ledger cannot be read, the run commits a fresh one."""
     broken = world(github=online(), ledger="{not json")
-    plan = decide(seed, seed_schedule, broken, started(), WEEK1_DEADLINE - dt.timedelta(days=3))
+    plan = decide_on(seed, seed_schedule, broken, started(), WEEK1_DEADLINE - dt.timedelta(days=3))
     assert isinstance(plan.operations[-1], CommitFiles)
 
 
 def test_a_repository_without_a_readme_is_warned_about(seed, seed_schedule):
     """With no README at all the run still plans its week, and with one lacking the table it warns."""
     bare = World({}, None, GitRecords(head="c2", parents={"c2": ()}), online())
-    plan = decide(seed, seed_schedule, bare, started(), WEEK1_DEADLINE - dt.timedelta(days=6))
+    plan = decide_on(seed, seed_schedule, bare, started(), WEEK1_DEADLINE - dt.timedelta(days=6))
     assert any(isinstance(op, CreateIssue) for op in plan.operations)
     tableless = World({"README.md": "# Study\n"}, None, GitRecords(head="c2", parents={"c2": ()}), online())
-    plan = decide(seed, seed_schedule, tableless, started(), WEEK1_DEADLINE - dt.timedelta(days=6))
+    plan = decide_on(seed, seed_schedule, tableless, started(), WEEK1_DEADLINE - dt.timedelta(days=6))
     assert any(notice.problem.value == "no_table" for notice in plan.report.warnings)
 
 
 def test_the_timeline_of_the_current_week(seed, seed_schedule):
     """The week's steps are listed with their local times, the deadline among them."""
-    plan = decide(seed, seed_schedule, world(github=online()), started(), kst(2022, 4, 8))
+    plan = decide_on(seed, seed_schedule, world(github=online()), started(), kst(2022, 4, 8))
     steps = week_timeline(seed, seed_schedule, plan.report, plan.state, kst(2022, 4, 8))
     assert steps == plan.timeline and any("4월 13일(수) 00:00" in step for step in steps)
 
@@ -266,12 +266,12 @@ def test_a_folders_only_study_makes_the_weeks_folders_and_no_feed(seed_schedule)
     text = text.replace("output: {readme: README.md, ledger: .studybot/ledger.json}",
                         "output: {readme: README.md, ledger: .studybot/ledger.json, calendar: null, picture: null}")
     config = parse_config(text)
-    plan = decide(config, seed_schedule, world(github=online()), started(), WEEK1_DEADLINE - dt.timedelta(days=3))
+    plan = decide_on(config, seed_schedule, world(github=online()), started(), WEEK1_DEADLINE - dt.timedelta(days=3))
     commit = plan.operations[-1]
     assert isinstance(commit, CommitFiles)
     paths = [path for path, _ in commit.files]
     assert paths and all(path.startswith("1주차/") for path in paths)
-    later = decide(config, seed_schedule, world(github=online()), started(), WEEK1_DEADLINE + dt.timedelta(days=1))
+    later = decide_on(config, seed_schedule, world(github=online()), started(), WEEK1_DEADLINE + dt.timedelta(days=1))
     assert not [path for op in later.operations if isinstance(op, CommitFiles) for path, _ in op.files]
 
 

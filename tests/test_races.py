@@ -5,14 +5,14 @@ from __future__ import annotations
 import json
 
 from helpers import kst, started
-from studyworld import Study
+from studyworld import Study, job
 
 from studybot.core.config import parse_config
+from studybot.core.decide import decide
 from studybot.core.markers import Kind, marker
 from studybot.core.plan import CreateIssue
 from studybot.core.receipts import opened_meanwhile
 from studybot.core.records import Issue, IssueState
-from studybot.core.schedule import build_schedule
 from studybot.shell.demo import example_file
 from studybot.shell.read import open_checkout
 from studybot.shell.runner import apply_with_retry, plan_run
@@ -25,11 +25,14 @@ def test_a_run_that_finds_the_issue_another_run_just_opened_uses_it(tmp_path):
     text = example_file("study.yml")
     config = parse_config(text)
     study = Study(tmp_path, config, example_file("README.md"), text, kst(2022, 4, 6, 9))
-    schedule = build_schedule(config)
-    world, plan = plan_run(config, schedule, open_checkout(study.workspace), study.github, AT, branch="main")
+    planned = plan_run(config, open_checkout(study.workspace), study.github, AT, job())
+    world, plan = planned.world, planned.plan
     assert any(isinstance(op, CreateIssue) and op.week == 1 for op in plan.operations)
     study.run(AT)  # run B, all of it, in between
-    applied = apply_with_retry(config, schedule, study.github, world, plan, AT, branch="main")
+    applied = apply_with_retry(
+        study.github, world, plan, branch="main", ledger_path=config.output.ledger,
+        redecide=lambda world, state: decide(planned.run, world, state),
+    )
     assert [number for number, issue in study.github.issues.items() if marker(1, Kind.ISSUE) in issue.body] == [1]
     assert applied.state.sync.issues[1].number == 1
     assert json.loads(study.github.files["main"][config.output.ledger])["sync"]["issues"]["1"]["number"] == 1

@@ -21,6 +21,7 @@ from studybot.shell.git import GitError, Repository
 from studybot.shell.remote import Gateway
 
 MAX_README_BYTES = 5 * 1024 * 1024
+DEFAULT_LEDGER = ".studybot/ledger.json"  # where the ledger is when no config says otherwise
 
 
 class CheckoutError(StudybotError):
@@ -38,8 +39,8 @@ def open_checkout(path: str | Path) -> Repository:
 
 
 def read_world(
-    config: StudyConfig,
-    repository: Repository,
+    config: StudyConfig | None,
+    repository: Repository | None,
     gateway: Gateway | None = None,
     request: ReadRequest = ReadRequest(),
     *,
@@ -51,8 +52,16 @@ def read_world(
 
     With ``previous`` (the world of the pass before, read with a narrower request), only what
     the request adds is read: more permissions, the question issues; a different ledger or a
-    read from the start reads GitHub again.
+    read from the start reads GitHub again; a branch that moved under the commit, the README and
+    the ledger at its new head. Without a config (the checkout's does not parse) only the
+    ledger is read, at the usual place, for the config it keeps in force.
     """
+    if previous is not None and request.moved > previous.request.moved:
+        assert gateway is not None and branch is not None
+        return _read_moved(previous, gateway, branch, request)
+    assert repository is not None
+    if config is None:
+        return _read_ledger_only(repository, request, config_path)
     ledger_path = request.ledger_path or config.output.ledger
     same_ledger = previous is not None and (previous.request.ledger_at, previous.request.ledger_path) == (
         request.ledger_at, request.ledger_path
@@ -85,6 +94,23 @@ def read_world(
         return world
     world = dataclasses.replace(world, github=read_github(config, gateway, world, request, branch=branch))
     return _with_ledger_blobs(world, repository, ledger_path)
+
+
+def _read_moved(world: World, gateway: Gateway, branch: str, request: ReadRequest) -> World:
+    """The README and the ledger at the branch's new head (the checkout is still at the old one)."""
+    head = gateway.branch_head(branch)
+    ledger_path = request.ledger_path or DEFAULT_LEDGER
+    files = {path: gateway.read_file(path, head) for path in world.files}
+    return dataclasses.replace(world, files=files, ledger=gateway.read_file(ledger_path, head), request=request, branch_head=head)
+
+
+def _read_ledger_only(repository: Repository, request: ReadRequest, config_path: str | None) -> World:
+    try:
+        head = repository.head()
+        ledger = repository.show(head, request.ledger_path or DEFAULT_LEDGER) if head is not None else None
+    except GitError as error:
+        raise CheckoutError.wrap(error) from None
+    return World({}, ledger, GitRecords(head), request=request, config_path=config_path)
 
 
 def _with_ledger_blobs(world: World, repository: Repository, ledger_path: str) -> World:
