@@ -8,6 +8,7 @@ shell reads again: a second read is explicit, never a callback.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
@@ -37,6 +38,8 @@ class ReadRequest:
     ledger_path: str | None = None
     rules: bool = False  # read the default branch's rules (only for a run that writes, or the setup issue)
     moved: int = 0  # how often the branch moved under the commit: read the README and ledger at its head again
+    # Right before opening a week's issue: the issues updated since then, in case another run opened it.
+    issues_since: dt.datetime | None = None
 
     def including(self, other: ReadRequest) -> ReadRequest:
         """This request widened by ``other`` (reads only grow between passes)."""
@@ -50,6 +53,7 @@ class ReadRequest:
             ledger_path=other.ledger_path or self.ledger_path,
             rules=self.rules or other.rules,
             moved=max(self.moved, other.moved),
+            issues_since=other.issues_since or self.issues_since,
         )
 
 

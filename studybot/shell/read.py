@@ -59,6 +59,9 @@ def read_world(
     if previous is not None and request.moved > previous.request.moved:
         assert gateway is not None and branch is not None
         return _read_moved(previous, gateway, branch, request)
+    if previous is not None and previous.github is not None and request.issues_since != previous.request.issues_since:
+        assert gateway is not None and request.issues_since is not None
+        return _read_recent_issues(previous, gateway, request)
     assert repository is not None
     if config is None:
         return _read_ledger_only(repository, request, config_path)
@@ -102,6 +105,14 @@ def _read_moved(world: World, gateway: Gateway, branch: str, request: ReadReques
     ledger_path = request.ledger_path or DEFAULT_LEDGER
     files = {path: gateway.read_file(path, head) for path in world.files}
     return dataclasses.replace(world, files=files, ledger=gateway.read_file(ledger_path, head), request=request, branch_head=head)
+
+
+def _read_recent_issues(world: World, gateway: Gateway, request: ReadRequest) -> World:
+    """The issues updated since ``request.issues_since`` added to the world's (another run may have opened one)."""
+    assert world.github is not None
+    recent = {issue.number: issue for issue in gateway.list_issues(since=request.issues_since)}
+    issues = (*(issue for issue in world.github.issues if issue.number not in recent), *recent.values())
+    return dataclasses.replace(world, github=dataclasses.replace(world.github, issues=issues), request=request)
 
 
 def _read_ledger_only(repository: Repository, request: ReadRequest, config_path: str | None) -> World:

@@ -24,7 +24,7 @@ from studybot.core.config import StudyConfig
 from studybot.core.decide import Plan, decide, week_timeline
 from studybot.core.errors import EXIT_FAILED, StudybotError, speaking
 from studybot.core.messages import Messages, messages_for
-from studybot.core.plan import Operation
+from studybot.core.plan import CreateIssue, Operation
 from studybot.core.regions import RegionError
 from studybot.core.report import Report
 from studybot.core.schedule import Schedule, build_schedule
@@ -149,7 +149,7 @@ def run_cycle(
                 gateway, world, plan, branch=job.branch, ledger_path=run.config.output.ledger,
                 redecide=lambda world, state: decide(run, world, state),
                 done=lambda operation: log(operation.describe(messages)), webhooks=job.webhooks,
-                base_tree=repository.tree_of(world.git.head) if world.git.head else None,
+                base_tree=repository.tree_of(world.git.head) if world.git.head else None, before=run.state,
             )
         except RegionError as error:  # a member broke the README's markers while we committed
             raise RunError.wrap(error) from None
@@ -176,13 +176,22 @@ def apply_with_retry(
     done: Callable[[Operation], None] = lambda operation: None,
     webhooks: Mapping[str, SecretStr] | None = None,
     base_tree: str | None = None,
+    before: State | None = None,
 ) -> Applied:
     """Apply the plan; when the branch moved under the commit, read the README and ledger at
     the new head (``read_world``), merge the states, decide again and commit on the new head.
 
+    ``before`` is the state the plan was decided from: given it, a plan that opens a week's
+    issue first reads the issues again and is decided again, so two runs open one issue.
+
     ``base_tree`` is the tree of ``world.git.head`` as the checkout has it; a retry on a new
     head reads that head's tree from GitHub instead."""
     parent = world.git.head or ""
+    since = next((op.recheck_since for op in plan.operations if isinstance(op, CreateIssue) and op.recheck_since), None)
+    if since is not None and before is not None:
+        # Right before a week's issue is opened: another run may have opened it since this one read.
+        world = read_world(None, None, gateway, world.request.including(ReadRequest(issues_since=since)), previous=world)
+        plan = redecide(world, before)
     operations, state, problems = plan.operations, plan.state, plan.problems
     warnings: list[str] = []
     for _ in range(COMMIT_ATTEMPTS):
