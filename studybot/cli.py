@@ -285,9 +285,10 @@ def _config_path(arguments: argparse.Namespace) -> Path:
 
 
 def _check(arguments: argparse.Namespace, out: TextIO, environ: Mapping[str, str] | None = None) -> int:
-    from studybot.core.config import ConfigError, config_warnings, load_config
+    from studybot.core.config import ConfigError, config_warnings
     from studybot.core.messages import messages_for
     from studybot.core.schedule import build_schedule
+    from studybot.shell.configfile import load_config
 
     environ = os.environ if environ is None else environ
     path = _config_path(arguments)

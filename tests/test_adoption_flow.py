@@ -11,9 +11,9 @@ from studyworld import GitBackedGitHub, job
 from test_init import DEADLINES, IDENTITIES, SEED, _emptied, _seed_links, _with_link
 
 from studybot.cli import main
-from studybot.core.config import load_config
 from studybot.core.markers import Kind, marker
 from studybot.core.records import Permission
+from studybot.shell.configfile import load_config
 from studybot.shell.runner import run_cycle
 
 LOGINS = {"장서진": "SEOJIN-Lab", "구미진": "mijinkoo", "이은빈": "binable43", "한현경": "shining-arrow", "문수인": "m0oon0"}

@@ -33,7 +33,6 @@ import requests
 import responses
 from helpers import SEED_CONFIG, decide_on, started
 
-from studybot.core.config import load_config
 from studybot.core.decide import Plan
 from studybot.core.evidence import Evidence
 from studybot.core.markers import Kind, marker, read_marker
@@ -46,6 +45,7 @@ from studybot.core.schedule import build_schedule
 from studybot.core.state import State, dump_state, load_state
 from studybot.core.world import GitRecords, World
 from studybot.shell.apply import apply_plan
+from studybot.shell.configfile import load_config
 from studybot.shell.github import GitHubGateway
 from studybot.shell.read import read_github
 from studybot.shell.remote import GatewayError, RefMoved

@@ -8,7 +8,7 @@ import pytest
 import yaml
 from helpers import SEED_CONFIG, SHARED, kst
 
-from studybot.core.config import load_config, parse_config
+from studybot.core.config import parse_config
 from studybot.core.messages import messages_for
 from studybot.core.onboarding import (
     Answers,
@@ -31,6 +31,7 @@ from studybot.core.onboarding import (
 )
 from studybot.core.records import CommitInfo, Hunk, PatchCommit
 from studybot.core.workflowfile import Purpose, render_workflow, schedules
+from studybot.shell.configfile import load_config
 
 SEED = (SHARED / "seeds" / "study-mlops-README.md").read_text(encoding="utf-8")
 WED = 2
