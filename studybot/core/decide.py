@@ -154,7 +154,7 @@ def decide(run: Run, world: World, state: State) -> Plan:
     except RegionError as error:
         # Broken markers in the README: everything else of the run still happens.
         readme, problems = None, [*problems, error.sentence(messages)]
-    commit = plan_commit(config, schedule, report, world, state, load_base(world), operations, messages, homework, now, readme)
+    commit = plan_commit(run, report, world, state, operations, homework, readme)
     if commit is not None:
         operations.append(commit)
     return Plan(report, tuple(operations), state, tuple(notes), tuple(timeline(context)), problems=tuple(problems))
@@ -338,32 +338,28 @@ def judge(config: StudyConfig, schedule: Schedule, evidence: Evidence, decisions
 
 
 def plan_commit(
-    config: StudyConfig,
-    schedule: Schedule,
+    run: Run,
     report: Report,
     world: World,
     state: State,
-    base: State | None,
     operations: list[Operation],
-    messages: Messages,
-    homework: Mapping[int, HomeworkEntry] | None = None,
-    now: dt.datetime | None = None,
-    readme_after: str | None = None,
+    homework: Mapping[int, HomeworkEntry],
+    readme_after: str | None,
 ) -> CommitFiles | None:
     """The README with fresh regions, the bot's other files and the ledger, as one commit.
 
     None when nothing changed. Bookkeeping alone (cursors, pushes read, first sightings) never
     warrants a commit; every other write of the run is recorded in the ledger, so it does.
     """
+    config, base = run.config, load_base(world)
     readme = world.text(config.output.readme) or ""
     changed_readme = readme_after if readme_after is not None and readme_after != readme else None
-    files = {path: content for path, content in bot_files(config, schedule, report, world, messages, homework, now).items()
-             if world.text(path) != content}
+    files = {path: content for path, content in bot_files(run, report, world, homework).items() if world.text(path) != content}
     same_state = base is not None and dump_state(substance(state)) == dump_state(substance(base))
     if changed_readme is None and not files and same_state and not operations and world.request.ledger_at is None:
         return None
     key = "commit.message" if changed_readme is not None or files else "commit.ledger_only"
-    return CommitFiles(config.output.readme, changed_readme, config.output.ledger, messages.t(key), tuple(sorted(files.items())))
+    return CommitFiles(config.output.readme, changed_readme, config.output.ledger, run.messages.t(key), tuple(sorted(files.items())))
 
 
 def fresh_readme(config: StudyConfig, schedule: Schedule, report: Report, world: World, messages: Messages) -> str:
@@ -376,27 +372,20 @@ def fresh_readme(config: StudyConfig, schedule: Schedule, report: Report, world:
     return readme
 
 
-def bot_files(
-    config: StudyConfig,
-    schedule: Schedule,
-    report: Report,
-    world: World,
-    messages: Messages,
-    homework: Mapping[int, HomeworkEntry] | None,
-    now: dt.datetime | None,
-) -> dict[str, str]:
+def bot_files(run: Run, report: Report, world: World, homework: Mapping[int, HomeworkEntry]) -> dict[str, str]:
     """The files the bot keeps besides the README and the ledger: the calendar feed, the
     picture of the term, and the placeholders of the week folders that open now."""
+    config, schedule, messages, now = run.config, run.schedule, run.messages, run.now
     files: dict[str, str] = {}
     if config.output.calendar:
         files[config.output.calendar] = calendar_ics(config, schedule, report, messages).decode("utf-8")
     if config.output.picture:
         files[config.output.picture] = term_picture(report, schedule, messages)
     folders = config.submissions.folders
-    if folders.enabled and folders.create_placeholders and now is not None:
+    if folders.enabled and folders.create_placeholders:
         for week in schedule.weeks:
             if week.deadline - WEEK_OPENS_BEFORE <= now < week.deadline:
-                entry = (homework or {}).get(week.number)
+                entry = homework.get(week.number)
                 files.update(
                     placeholder_files(config, schedule, week.number, config.members, world.git.paths, messages, entry)
                 )
