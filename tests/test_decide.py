@@ -182,7 +182,8 @@ def test_a_members_start_does_not_start_it(seed, seed_schedule):
     start = comment(61, "/studybot start", "mijinkoo", kst(2022, 4, 7))
     granted = online(comments=(start,), permissions={"mijinkoo": Permission.WRITE})
     plan = decide_on(seed, seed_schedule, world(github=granted), state(), kst(2022, 4, 7))
-    assert [type(op) for op in plan.operations] == [SetupIssue]
+    assert [type(op) for op in plan.operations] == [SetupIssue, Reply]  # one reply names who may start
+    assert "스터디장(장서진)만" in (plan.operations[1].body or "")  # type: ignore[union-attr]
 
 
 def test_the_setup_issue_and_the_summary_name_the_unguarded_paths(seed, seed_schedule):

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from studybot.core.adoption import is_started, protection_text, setup_body, unprotected
 from studybot.core.claims import claim, restorations
 from studybot.core.commands import apply_requests
+from studybot.core.comments import Command, Verb
 from studybot.core.config import StudyConfig
 from studybot.core.cycle import WEEK_OPENS_BEFORE, Context, closing_due, plan_cycle, timeline
 from studybot.core.evidence import Evidence
@@ -23,16 +24,16 @@ from studybot.core.history import commit_date_stamp, current_table_notices, fold
 from studybot.core.homework import HomeworkEntry, homework_warnings, parse_homework
 from studybot.core.icsfeed import calendar_ics
 from studybot.core.landing import force_pushes, land_commits, landed_stamp, pushes_of, rewrites
-from studybot.core.markers import Kind, digest, marker
-from studybot.core.markup import escape
-from studybot.core.members import Roster
+from studybot.core.markers import Kind, digest, marker, shown_marker
+from studybot.core.markup import code, escape
+from studybot.core.members import Roster, is_bot
 from studybot.core.messages import Messages, messages_for
 from studybot.core.observe import comment_evidence, observe_comments, observe_issues
 from studybot.core.outbox import plan_notices
 from studybot.core.picture import REGION as PICTURE_REGION
 from studybot.core.picture import picture_region, term_picture
 from studybot.core.placeholders import placeholder_files
-from studybot.core.plan import Alert, CommitFiles, Operation, SetupIssue
+from studybot.core.plan import Alert, CloseSetupIssue, CommitFiles, Operation, Reply, SetupIssue
 from studybot.core.regions import RegionError, replace_region
 from studybot.core.render import render_fines, render_rotation
 from studybot.core.replies import acknowledge
@@ -118,6 +119,9 @@ def decide(run: Run, world: World, state: State) -> Plan:
     if world.github is not None and questions is None and config.qna.close_labeled and closing_due(context):
         return _reread(world, report, state, ReadRequest(questions=True))
     operations = replies + plan_cycle(context)
+    setup = state.sync.setup
+    if world.github is not None and setup is not None and setup.state == "open":
+        operations.append(CloseSetupIssue(setup.number))  # the study has started: the setup issue is answered
     if world.github is not None:
         operations, claimed = claim(operations, state.sync)
         state = state.model_copy(update={"sync": claimed})
@@ -161,16 +165,42 @@ def decide(run: Run, world: World, state: State) -> Plan:
 
 
 def setup_plan(run: Run, report: Report, world: World, state: State, notes: list[str]) -> Plan:
-    """Before the start: the setup issue opened or brought up to date, and nothing else."""
+    """Before the start: the setup issue opened or brought up to date, answers to starts that
+    did not start the study, and the refused changes told; nothing else."""
     messages = run.messages
     body = setup_body(run.config, run.schedule, report, world, messages, run.settings.bot_login)
+    shown = run.version.commit if run.version is not None else None
+    if shown is not None:
+        body += "\n" + shown_marker(shown)  # the version a start adopts; the ledger is not written before it
     known = state.sync.setup
-    operations: tuple[Operation, ...] = ()
+    operations: list[Operation] = []
     if known is None:
-        operations = (SetupIssue(messages.t("setup.title"), body),)
-    elif known.state == "open" and known.digest != digest(body):
-        operations = (SetupIssue(messages.t("setup.title"), body, known.number),)
-    return Plan(report, operations, state, (*notes, messages.t("setup.waiting")))
+        operations.append(SetupIssue(messages.t("setup.title"), body, config=shown))
+    elif known.state == "open" and (known.digest != digest(body) or known.config != shown):
+        operations.append(SetupIssue(messages.t("setup.title"), body, known.number, config=shown))
+    stale = {request.comment.id for request in run.stale_starts}
+    commit = code(run.version.commit[:7]) if run.version is not None and run.version.commit else "—"
+    for request in run.stale_starts:
+        comment = request.comment
+        text = marker(0, Kind.REPLY, comment.id) + "\n" + messages.t("setup.start_changed", commit=commit)
+        operations.append(Reply(comment.issue_number, comment.id, body=text))
+        state = state.with_sync(commands=sorted({*state.sync.commands, comment.id}))
+    # A start from someone who may not start is answered now (naming who may), not after the start.
+    refused = [
+        request for request in run.requests
+        if request.comment.id not in stale and any(isinstance(item, Command) and item.verb is Verb.START for item in request.parsed)
+    ]
+    if refused:
+        applied = apply_requests(refused, run.allowed, run.config, run.schedule, report, state, run.now, messages)
+        state, operations = applied.state, [*operations, *applied.replies]
+    told = [item for item in run.refusals if alert_key(item) not in state.sync.sent]
+    context = Context(run.config, run.schedule, report, state, run.now, messages)
+    # Nothing is committed before the start, so what an earlier run already posted is found on GitHub.
+    posted = {comment.body for comment in (world.github.comments if world.github else ()) if is_bot(comment.author, state.sync.bot_login, (), run.settings.bot_login)}
+    alerts = alert_comments(context, told, [refusal_text(item, run.roster, messages) for item in told])
+    operations += [alert for alert in alerts if isinstance(alert, Alert) and alert.body not in posted]
+    operations, claimed = claim(operations, state.sync)
+    return Plan(report, tuple(operations), state.model_copy(update={"sync": claimed}), (*notes, messages.t("setup.waiting")))
 
 
 def weekly_log(config: StudyConfig, schedule: Schedule, world: World) -> dict[int, HomeworkEntry]:

@@ -16,6 +16,7 @@ from studybot.core.plan import (
     CloseDuplicate,
     CloseIssue,
     CloseQuestion,
+    CloseSetupIssue,
     CommitFiles,
     CreateIssue,
     EditIssue,
@@ -100,7 +101,11 @@ def record(state: State, operation: Operation, receipt: Receipt) -> State:
         case SetupIssue():
             number = operation.issue if operation.issue is not None else receipt.number
             assert number is not None
-            return state.with_sync(setup=WeekIssue(number=number, digest=digest(operation.body)), bot_login=bot_login)
+            setup = WeekIssue(number=number, digest=digest(operation.body), config=operation.config)
+            return state.with_sync(setup=setup, bot_login=bot_login)
+        case CloseSetupIssue():
+            assert sync.setup is not None
+            return state.with_sync(setup=sync.setup.model_copy(update={"state": "closed"}))
         case Alert():
             return state.with_sync(sent=sorted({*sync.sent, operation.key}), bot_login=bot_login)
         case Notify():

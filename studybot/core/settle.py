@@ -28,6 +28,7 @@ from studybot.core.comments import Command, Verb
 from studybot.core.config import ConfigError, StudyConfig, parse_config
 from studybot.core.evidence import Evidence
 from studybot.core.landing import land_commits, pushes_of
+from studybot.core.markers import Kind, marker_week, read_marker, read_shown
 from studybot.core.members import Roster, is_bot
 from studybot.core.messages import Messages, messages_for
 from studybot.core.provenance import (
@@ -99,6 +100,8 @@ class Run:
     refusals: tuple[Refused, ...] = ()  # changes of the config or ledger that were not applied
     requests: tuple[Request, ...] = ()  # command comments not applied yet, oldest first
     allowed: Mapping[str, bool] = field(default_factory=dict)  # who among their authors may command
+    version: AdoptedConfig | None = None  # the config version in force, as pushed or adopted (None: no history)
+    stale_starts: tuple[Request, ...] = ()  # maintainers' starts given after the setup issue's version changed
     replays: Replays = field(default_factory=Replays, compare=False, repr=False)  # the run's, shared by its passes
 
 
@@ -118,24 +121,36 @@ def settle(
     trusted = in_force(checkout, world, state, now, settings.bot_login)
     if isinstance(trusted, ReadRequest):
         return widen(world, trusted)
-    config, state, refusals = trusted
+    config, version, state, refusals = trusted
     requests: tuple[Request, ...] = ()
     allowed: dict[str, bool] = {}
+    stale: list[Request] = []
     if world.github is not None:
         requests = tuple(pending_requests(world.github.comments, state))
         authors = {request.comment.author for request in requests if needs_permission(request)}
         if authors - set(world.github.permissions):
             return widen(world, ReadRequest(permissions=frozenset(authors)))
+        # Who may command is judged by the config in force: a member's own promotion was refused above.
         allowed = authorize(Roster(config), world.github.permissions, authors)
-        if not is_started(state) and (start := first_asking(requests, allowed, Verb.START)) is not None:
-            started_by = Override(kind="start", by=start.comment.author, at=start.comment.created_at, comment=start.comment.id)
-            state = state.with_decisions(started=started_by, config=adoption(world, start, "start"))
+        if not is_started(state):
+            starts = [request for request in requests if asks(request, allowed, Verb.START)]
+            shown = shown_version(world, state, settings.bot_login)
+            if starts and shown is not None and version is not None and shown != version.commit:
+                stale, starts = starts, []  # the leader has not seen the version in force: show it first
+            if starts:
+                start = starts[0].comment
+                started_by = Override(kind="start", by=start.author, at=start.created_at, comment=start.id)
+                adopted = adopted_at_start(version, start.author, start.created_at) if version else adoption(world, starts[0], "start")
+                state = state.with_decisions(started=started_by, config=adopted)
         adopt = first_asking(requests, allowed, Verb.CONFIG)
-        if adopt is not None and checkout is not None and (adopted := adoption(world, adopt, "command")) is not None:
-            # The config at the head, adopted by a maintainer's command: from now on it is in force.
-            config = checkout
-            state = state.with_decisions(config=adopted)
-            state = state.model_copy(update={"decisions": config_excuses(state.decisions, config, adopted, now)})
+        if adopt is not None and is_started(state):
+            command = adopted_before(world, adopt, [*state.sync.pushes, *fresh_pushes(world)])
+            chosen = parsed(command.text) if command is not None else None
+            if command is not None and chosen is not None:
+                # The version a maintainer saw when commenting: from now on it is in force.
+                config, version = chosen, command
+                state = state.with_decisions(config=command)
+                state = state.model_copy(update={"decisions": config_excuses(state.decisions, config, command, now)})
     return Run(
         config=config,
         schedule=build_schedule(config),
@@ -147,8 +162,24 @@ def settle(
         refusals=refusals,
         requests=requests,
         allowed=allowed,
+        version=version,
+        stale_starts=tuple(stale),
         replays=replays or Replays(),
     )
+
+
+def shown_version(world: World, state: State, bot_login: str | None) -> str | None:
+    """The config version (its commit) the bot's setup issue shows, as GitHub has the issue now.
+
+    Nothing is committed before the start, so the issue itself is the record of what the leader saw.
+    """
+    assert world.github is not None
+    for issue in world.github.issues:
+        found = read_marker(issue.body)
+        week = marker_week(found) if found else None
+        if week is not None and week[1] is Kind.SETUP and is_bot(issue.author, state.sync.bot_login, (), bot_login):
+            return read_shown(issue.body)
+    return state.sync.setup.config if state.sync.setup is not None else None
 
 
 def widen(world: World, request: ReadRequest) -> ReadRequest:
@@ -166,17 +197,20 @@ class NoConfig(ConfigError):
 
 def in_force(
     checkout: StudyConfig | None, world: World, state: State, now: dt.datetime, bot_login: str | None = None
-) -> tuple[StudyConfig, State, tuple[Refused, ...]] | ReadRequest:
-    """The config in force, the state as trusted, and the changes refused, or the read that settles them.
+) -> tuple[StudyConfig, AdoptedConfig | None, State, tuple[Refused, ...]] | ReadRequest:
+    """The config in force (with the version it comes from), the state as trusted, and the
+    changes refused, or the read that settles them.
 
     The ledger comes first (the config's record lives in it). A member's change of either is
-    refused and listed, to be told to the leader.
+    refused and listed, to be told to the leader. Before the start, too, the config is the
+    newest version a maintainer of the version before it pushed: a member cannot make herself
+    a maintainer in the setup window and start the study as one.
     """
     config = checkout if checkout is not None else recorded(state)
     if config is None:
         raise NoConfig([])
     if world.github is None:
-        return config, state, ()
+        return config, None, state, ()
     ledger = ledger_trust(config, world, state, bot_login)
     if ledger.more:
         return ReadRequest(whole_log=True)
@@ -195,20 +229,20 @@ def in_force(
     if trust is None:  # a config with no history in the checkout: whoever keeps it decides
         if started:
             state = state.model_copy(update={"decisions": config_excuses(state.decisions, config, None, now)})
-        return config, state, tuple(refusals)
+        return config, None, state, tuple(refusals)
     adopted = parsed(trust.adopted.text)
     if adopted is None:  # no version of the file validates: the checkout's (which did) is all there is
-        return config, state, tuple(refusals)
+        return config, None, state, tuple(refusals)
     if adopted.output.ledger != (world.request.ledger_path or config.output.ledger) and world.request.ledger_path is None:
         return ReadRequest(ledger_path=adopted.output.ledger)
-    if not started:
-        return config, state, tuple(refusals)
     refusals += [
         Refused(file="config", commit=item.commit, actor=item.actor, at=item.at, invalid=item.invalid)
         for item in trust.refused
     ]
+    if not started:
+        return adopted, trust.adopted, state, tuple(refusals)
     decisions = config_excuses(state.decisions.model_copy(update={"config": trust.adopted}), adopted, trust.adopted, now)
-    return adopted, state.model_copy(update={"decisions": decisions}), tuple(refusals)
+    return adopted, trust.adopted, state.model_copy(update={"decisions": decisions}), tuple(refusals)
 
 
 def recorded(state: State) -> StudyConfig | None:
@@ -282,6 +316,30 @@ def adoption(world: World, request: Request, how: Literal["start", "command"]) -
     changes = world.git.changes.get(world.config_path or "", ())
     comment = request.comment
     return AdoptedConfig(text=text, commit=changes[0] if changes else None, by=comment.author, at=comment.created_at, how=how)
+
+
+def adopted_at_start(version: AdoptedConfig, by: str, at: dt.datetime) -> AdoptedConfig:
+    """The version in force before the start (the one the setup issue showed), adopted by the start."""
+    return version.model_copy(update={"by": by, "at": at, "how": "start"})
+
+
+def adopted_before(world: World, request: Request, pushes: list[Push]) -> AdoptedConfig | None:
+    """The newest config version pushed before ``request`` was written, as its author adopts it.
+
+    A maintainer adopts what they saw: a version pushed after the comment (a member's, a minute
+    later) is not adopted by it. A change whose push the activity log does not know is older
+    than the log, so it was there before the comment.
+    """
+    if world.config_path is None or world.git.head is None:
+        return None
+    comment = request.comment
+    landed = land_commits(world.git.parents, world.git.head, pushes)
+    for sha in world.git.changes.get(world.config_path, ()):
+        landing = landed.get(sha)
+        text = world.git.versions.get(sha)
+        if text is not None and (landing is None or landing.at <= comment.created_at):
+            return AdoptedConfig(text=text, commit=sha, by=comment.author, at=comment.created_at, how="command")
+    return None
 
 
 def config_excuses(

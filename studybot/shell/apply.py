@@ -21,6 +21,7 @@ from studybot.core.plan import (
     CloseDuplicate,
     CloseIssue,
     CloseQuestion,
+    CloseSetupIssue,
     CommitFiles,
     CreateIssue,
     EditIssue,
@@ -136,6 +137,9 @@ def carry_out(operation: Operation, gateway: Gateway, state: State) -> Receipt:
             return receipt
         case RestoreComment():
             gateway.update_comment(operation.comment, operation.body)
+            return Receipt()
+        case CloseSetupIssue():
+            gateway.update_issue(operation.issue, state=IssueState.CLOSED, state_reason="completed")
             return Receipt()
         case Alert():
             posted = gateway.create_comment(operation.issue, operation.body)

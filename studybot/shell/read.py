@@ -15,7 +15,7 @@ from studybot.core.config import StudyConfig
 from studybot.core.errors import StudybotError
 from studybot.core.protections import CODEOWNERS_PATHS
 from studybot.core.records import Issue, IssueState
-from studybot.core.state import load_state
+from studybot.core.state import Cursors, LedgerError, load_state
 from studybot.core.world import EMPTY_LEDGER, GitHubRecords, GitRecords, ReadRequest, World
 from studybot.shell.git import GitError, Repository
 from studybot.shell.remote import Gateway
@@ -82,7 +82,9 @@ def read_world(
         files, problems = _files(config, repository, head, config_path)
         ledger_rev = head if request.ledger_at is None else request.ledger_at
         ledger = None if ledger_rev == EMPTY_LEDGER else repository.show(ledger_rev, ledger_path)
-        cursors = load_state(ledger).sync.cursors
+        if ledger is None and gateway is not None and ledger_rev not in (head, EMPTY_LEDGER) and not repository.has_commit(ledger_rev):
+            ledger = gateway.read_file(ledger_path, ledger_rev)  # the bot's commit, rewritten out of the checkout
+        cursors = _cursors(ledger)
         if previous is not None and previous.request.ledger_path == request.ledger_path:
             # the same head: only which commits are new depends on the ledger
             git = dataclasses.replace(previous.git, seen_before=_seen_before(repository, head, cursors.head, gateway is not None))
@@ -92,11 +94,29 @@ def read_world(
                                config_path=config_path, ledger_path=ledger_path)
     except GitError as error:
         raise CheckoutError.wrap(error) from None
-    world = World(files, ledger, git, request=request, problems=tuple(problems), config_path=config_path)
+    broken = ledger_problem(ledger)  # the run goes on; settle judges who pushed it
+    found: tuple[StudybotError, ...] = (*problems, *([broken] if broken is not None else []))
+    world = World(files, ledger, git, request=request, problems=found, config_path=config_path)
     if gateway is None:
         return world
     world = dataclasses.replace(world, github=read_github(config, gateway, world, request, branch=branch))
     return _with_ledger_blobs(world, repository, ledger_path)
+
+
+def _cursors(ledger: str | None) -> Cursors:
+    """Where the ledger says the last run stopped reading; from the start when it cannot be read."""
+    try:
+        return load_state(ledger).sync.cursors
+    except LedgerError:
+        return Cursors()
+
+
+def ledger_problem(ledger: str | None) -> LedgerError | None:
+    try:
+        load_state(ledger)
+    except LedgerError as error:
+        return error
+    return None
 
 
 def _read_moved(world: World, gateway: Gateway, branch: str, request: ReadRequest) -> World:
@@ -151,7 +171,7 @@ def read_github(
     """
     known = world.github
     if known is None or world.request.from_start != request.from_start:
-        cursors = load_state(world.ledger).sync.cursors
+        cursors = _cursors(world.ledger)
         since = None if request.from_start else cursors
         branch = branch or (known.branch if known else gateway.default_branch())
         known = GitHubRecords(

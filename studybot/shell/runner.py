@@ -97,7 +97,7 @@ def plan_run(
     replays = Replays()  # the history is replayed once, however often the run decides
     for _ in range(MAX_READS):
         world = read_world(reading, repository, gateway, request, branch=job.branch, previous=world, config_path=job.config_path)
-        settled = settle(job.settings, checkout, world, load_state(world.ledger), now, replays)
+        settled = settle(job.settings, checkout, world, readable_state(world), now, replays)
         if isinstance(settled, ReadRequest):
             request = settled
             continue
@@ -109,6 +109,15 @@ def plan_run(
             return Planned(world, settled, plan)
         request = plan.reread
     raise RunError("error.run.rereads")
+
+
+def readable_state(world: World) -> State:
+    """The state the ledger holds; an empty one when it cannot be read (``read_world`` named the
+    problem, and settle restores the bot's ledger when a member pushed the broken one)."""
+    try:
+        return load_state(world.ledger)
+    except LedgerError:
+        return State()
 
 
 def run_cycle(
