@@ -13,8 +13,8 @@ from pathlib import Path
 
 from studybot.core.config import StudyConfig
 from studybot.core.errors import StudybotError
-from studybot.core.protections import CODEOWNERS_PATHS
 from studybot.core.landing import merged_sides
+from studybot.core.protections import CODEOWNERS_PATHS
 from studybot.core.records import Issue, IssueState, PatchCommit, SideCommit
 from studybot.core.state import load_state
 from studybot.core.world import EMPTY_LEDGER, GitHubRecords, GitRecords, ReadRequest, World
