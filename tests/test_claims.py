@@ -56,3 +56,39 @@ def test_comments_written_once_are_put_back_when_their_body_changed():
         marker(1, Kind.RESULTS): BotComment(id=9, digest=digest("고침")),
     })
     assert restorations(sync) == [RestoreComment(REMINDER, 7, "원래")]
+
+
+def test_a_closing_note_whose_answer_was_lost_is_claimed_with_its_text():
+    """The note is on GitHub exactly as the bot means to write it: its receipt and text are recorded."""
+    from studybot.core.claims import reclaimed
+
+    key = marker(7, Kind.CLOSING)
+    body = key + "\n7주차 과제 제출을 마감했습니다."
+    sync = SyncState(unclaimed={key: BotComment(id=70, digest=digest(body))})
+    after = reclaimed(sync, {key: body}, {})
+    assert after.bot_comments[key].id == 70 and after.bot_comments[key].text == body
+    assert key not in after.unclaimed
+
+
+def test_a_lookalike_note_or_an_unknown_issue_body_is_not_claimed():
+    """Another body under the marker stays unclaimed; an issue body that differs keeps no digest."""
+    from studybot.core.claims import reclaimed
+    from studybot.core.state import WeekIssue
+
+    key = marker(7, Kind.CLOSING)
+    sync = SyncState(
+        unclaimed={key: BotComment(id=70, digest=digest("someone else's words"))},
+        issues={2: WeekIssue(number=5, digest=digest("edited body"))},
+    )
+    assert reclaimed(sync, {key: key + "\nthe bot's words"}, {2: "the bot's body"}) == sync
+
+
+def test_an_issue_body_the_bot_wrote_gets_its_digest_back():
+    """A week's issue seen with exactly the body the bot writes for it: the digest of what it wrote is recorded."""
+    from studybot.core.claims import reclaimed
+    from studybot.core.state import WeekIssue
+
+    body = marker(2, Kind.ISSUE) + "\n## 2주차 Q&A"
+    sync = SyncState(issues={2: WeekIssue(number=5, digest=digest(body)), 3: WeekIssue(number=6, digest="x", written="x")})
+    after = reclaimed(sync, {}, {2: body, 3: "other"})
+    assert after.issues[2].written == digest(body) and after.issues[3].written == "x"

@@ -10,9 +10,9 @@ left alone, and the bot writes its own.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
-from studybot.core.markers import Kind, digest, marker
+from studybot.core.markers import Kind, digest, marker, marker_week
 from studybot.core.plan import CloseDuplicate, CloseQuestion, Operation, PostComment, Reply, RestoreComment
 from studybot.core.receipts import WRITTEN_ONCE, written
 from studybot.core.state import SyncState
@@ -64,3 +64,29 @@ def restorations(sync: SyncState) -> list[RestoreComment]:
         for key, item in sorted(sync.bot_comments.items())
         if item.text is not None and item.digest != digest(item.text)
     ]
+
+
+def reclaimed(sync: SyncState, comments: Mapping[str, str], issues: Mapping[int, str]) -> SyncState:
+    """Receipts whose answers were lost, recorded from what GitHub shows.
+
+    A run can write and then die before it saves its ledger (or GitHub can apply a write and lose
+    the answer). A marked comment no receipt recorded whose body is exactly what the bot means to
+    write for that marker (``comments``), and a week's issue whose body is exactly the one the bot
+    writes for it (``issues``), are the bot's own: their receipt, and the text of a comment written
+    once, are recorded, so a later edit of either is put back.
+    """
+    claimed = dict(sync.bot_comments)
+    for key, body in comments.items():
+        found = sync.unclaimed.get(key)
+        parsed = marker_week(key)
+        if found is not None and parsed is not None and found.digest == digest(body):
+            claimed[key] = written(found.id, body, parsed[1] in WRITTEN_ONCE)
+    weeks = {
+        week: issue.model_copy(update={"written": digest(issues[week])})
+        for week, issue in sync.issues.items()
+        if week in issues and not issue.written and issue.digest == digest(issues[week])
+    }
+    if claimed == sync.bot_comments and not weeks:
+        return sync
+    unclaimed = {key: item for key, item in sync.unclaimed.items() if key not in claimed}
+    return sync.model_copy(update={"bot_comments": claimed, "unclaimed": unclaimed, "issues": {**sync.issues, **weeks}})

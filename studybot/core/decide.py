@@ -14,17 +14,17 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from studybot.core.adoption import is_started, protection_text, setup_body, unprotected
-from studybot.core.claims import claim, restorations
+from studybot.core.claims import claim, reclaimed, restorations
 from studybot.core.commands import apply_requests
 from studybot.core.comments import Command, Verb
 from studybot.core.config import StudyConfig
-from studybot.core.cycle import WEEK_OPENS_BEFORE, Context, closing_due, plan_cycle, timeline
+from studybot.core.cycle import WEEK_OPENS_BEFORE, Context, closing_body, closing_due, issue_body, plan_cycle, timeline
 from studybot.core.evidence import Evidence
 from studybot.core.history import commit_date_stamp, current_table_notices, folder_evidence, readme_evidence
 from studybot.core.homework import HomeworkEntry, homework_warnings, parse_homework
 from studybot.core.icsfeed import calendar_ics
 from studybot.core.landing import force_pushes, land_commits, landed_stamp, pushes_of, rewrites
-from studybot.core.markers import Kind, digest, marker, shown_marker
+from studybot.core.markers import Kind, digest, marker, marker_week, shown_marker
 from studybot.core.markup import code, escape
 from studybot.core.members import Roster, is_bot
 from studybot.core.messages import Messages, messages_for
@@ -118,6 +118,9 @@ def decide(run: Run, world: World, state: State) -> Plan:
     context = Context(config, schedule, report, state, now, messages, questions, homework)
     if world.github is not None and questions is None and config.qna.close_labeled and closing_due(context):
         return _reread(world, report, state, ReadRequest(questions=True))
+    if world.github is not None:
+        state = state.model_copy(update={"sync": reclaimed(state.sync, *written_before(context))})
+        context = dataclasses.replace(context, state=state)
     operations = replies + plan_cycle(context)
     setup = state.sync.setup
     if world.github is not None and setup is not None and setup.state == "open":
@@ -201,6 +204,21 @@ def setup_plan(run: Run, report: Report, world: World, state: State, notes: list
     operations += [alert for alert in alerts if isinstance(alert, Alert) and alert.body not in posted]
     operations, claimed = claim(operations, state.sync)
     return Plan(report, tuple(operations), state.model_copy(update={"sync": claimed}), (*notes, messages.t("setup.waiting")))
+
+
+def written_before(context: Context) -> tuple[dict[str, str], dict[int, str]]:
+    """What the bot means to write for each week it opened an issue for, where that does not
+    change with time: the closing note, the note on each question it closed, and the issue
+    body whose receipt has no digest."""
+    issues = context.state.sync.issues
+    weeks = [week for week in context.schedule.weeks if week.number in issues]
+    comments = {marker(week.number, Kind.CLOSING): closing_body(context, week) for week in weeks}
+    for key in context.state.sync.unclaimed:
+        found = marker_week(key)
+        if found is not None and found[1] is Kind.QUESTIONS:
+            comments[key] = f"{key}\n" + context.messages.t("questions.body", week=found[0])
+    bodies = {week.number: issue_body(context, week) for week in weeks if not issues[week.number].written}
+    return comments, bodies
 
 
 def weekly_log(config: StudyConfig, schedule: Schedule, world: World) -> dict[int, HomeworkEntry]:

@@ -168,8 +168,16 @@ def final_state(study: Study) -> dict:
         for item in frozen["members"].values():
             if item["ref"] and SHA.fullmatch(item["ref"]):
                 item["ref"] = "<commit>"  # commit ids differ with the bot's own commits in between
+    sync = ledger["sync"]
+    ids = {c.id: read_marker(c.body) or "" for c in github.comments.values()}
     return {
         "issues": sorted((issue.title, issue.state.value) for issue in github.issues.values()),
+        # What the bot can put back after someone edits it: a receipt (with the text of a comment
+        # written once) for every comment it wrote, and the digest of every issue body it wrote.
+        "receipts": sorted(
+            (key, item["id"] in ids, item.get("text") is not None) for key, item in sync["bot_comments"].items()
+        ),
+        "written": sorted((week, bool(issue.get("written"))) for week, issue in sync["issues"].items()),
         "bot_comments": bot_comments,
         "reactions": reactions,
         "readme": study.readme(),
