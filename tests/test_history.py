@@ -241,7 +241,9 @@ def test_folder_of_someone_else_is_not_theirs(repo):
     commit(repo, "이은빈", kst(2022, 4, 12), {"1주차/구미진/a.md": "대신 냄\n"})
     evidence = evidence_of(repo, config)
     assert ("구미진", 1) not in evidence.submissions
-    assert [notice.problem for notice in evidence.warnings] == [Problem.NOT_OWNER]
+    (notice,) = evidence.warnings
+    assert (notice.problem, notice.week, notice.member) == (Problem.FOLDER_FOREIGN, 1, "구미진")
+    assert (notice.detail, notice.other, notice.at) == ("1주차/구미진/a.md", "이은빈", kst(2022, 4, 12))
 
 
 def test_shallow_checkout_asks_for_full_history(tmp_path, config):
