@@ -219,3 +219,31 @@ class FolderRules:
         """The folder the first pattern names for ``week`` and a member (``*`` left out)."""
         pattern = self.patterns[0].replace("*", "")
         return pattern.format(week=week, name=name, login=login or name, github=login or name)
+
+
+@dataclass(frozen=True)
+class Listed:
+    """One folder of the checkout as ``check`` lists it."""
+
+    folder: str
+    member: str | None
+    weeks: tuple[int, ...]
+    kind: str  # read | ungraded | outside | unmatched
+
+
+def folder_listing(rules: FolderRules, paths: Iterable[str], graded: Iterable[int]) -> list[Listed]:
+    """Which folders of the checkout the patterns read, for which member and week, and which
+    look like homework folders but are not read; in path order, each folder once."""
+    weeks = set(graded)
+    found: dict[str, Listed] = {}
+    for path in paths:
+        path = unicodedata.normalize("NFC", path)
+        matched = rules.match(path)
+        if matched is not None:
+            kind = "read" if weeks.intersection(matched.weeks) else "ungraded"
+            found.setdefault(matched.folder, Listed(matched.folder, matched.member, matched.weeks, kind))
+            continue
+        stray = rules.stray(path)
+        if stray is not None:
+            found.setdefault(stray.folder, Listed(stray.folder, stray.member, stray.weeks, stray.kind.value))
+    return [found[folder] for folder in sorted(found)]

@@ -322,17 +322,18 @@ def folder_evidence(
     return reader.evidence
 
 
-# Content shorter than this (visible characters) is too common to tell whose work it is ("완료", "done").
+# Content shorter than this (visible characters, or bytes) is too common to tell whose work it is ("완료", "done").
 MIN_WORK_CHARACTERS = 20
 
 
-def _work_key(content: bytes) -> str | None:
-    """What two files share when they hold the same work: the visible text, or the bytes."""
+def _shown(content: bytes) -> tuple[str, int]:
+    """What a file shows, as a digest, and how long it is: its visible text, or its bytes."""
     try:
-        shown = visible(content.decode("utf-8"))
+        shown = visible(content.decode("utf-8")).encode("utf-8")
+        length = len(shown.decode("utf-8"))
     except UnicodeDecodeError:
-        return hashlib.sha256(content).hexdigest() if len(content) >= MIN_WORK_CHARACTERS else None
-    return hashlib.sha256(shown.encode("utf-8")).hexdigest() if len(shown) >= MIN_WORK_CHARACTERS else None
+        shown, length = content, len(content)
+    return hashlib.sha256(shown).hexdigest(), length
 
 
 class _FolderReader:
@@ -350,9 +351,10 @@ class _FolderReader:
         if never_counts(path, content):
             self.shown[path] = None
             return
-        key = _work_key(content)
-        unchanged = path in self.shown and key is not None and self.shown[path] == key
-        self.shown[path] = key
+        digest, length = _shown(content)
+        unchanged = self.shown.get(path) == digest
+        self.shown[path] = digest
+        key = digest if length >= MIN_WORK_CHARACTERS else None  # short texts are too common to tell whose they are
         if unchanged:
             return  # an invisible edit: what shows is what was there before
         stamp_ = stamp(commit.commit)

@@ -478,8 +478,8 @@ TEXT = {
     # --- week folders: patterns, unread hand-ins, the check listing ---
     "config.folder_level": "{where}: 폴더 패턴 '{value}'에 이름이 빈 폴더가 있습니다 ('//', 맨 앞 '/', '.'). {{week}}주차/{{name}}/처럼 써 주세요.",
     "config.folder_twice": "{where}: 폴더 패턴 '{value}'에 {{week}}나 멤버 칸({{name}})이 두 번 들어 있습니다. 한 패턴에 한 번씩만 써 주세요.",
-    "notice.folder_outside": "{where} {member} 님: `{detail}` 폴더의 파일은 주차 폴더 밖에 있어서 제출로 읽지 않았습니다 ({other}, {at}, 커밋 {ref}). 과제라면 주차 폴더로 옮겨 주세요. 옮긴 시각에 제출로 봅니다.",
-    "notice.folder_unmatched": "{where} {member} 님: `{detail}` 폴더는 주차가 적혀 있지만 `submissions.folders.pattern`의 어느 패턴과도 맞지 않아 읽지 않았습니다 ({other}, {at}, 커밋 {ref}). 이 이름도 과제 폴더라면 설정의 `pattern` 목록에 추가해 주세요. 처음 올린 시각으로 다시 판정합니다.",
+    "notice.folder_outside": "{where} {member} 님: `{detail}` 폴더의 파일은 주차 폴더 밖에 있어서 제출로 읽지 않았습니다 ({other} 님이 {at}에 올림, 커밋 {ref}). 과제라면 주차 폴더로 옮겨 주세요. 옮긴 시각에 제출로 봅니다.",
+    "notice.folder_unmatched": "{where} {member} 님: `{detail}` 폴더는 주차가 적혀 있지만 `submissions.folders.pattern`의 어느 패턴과도 맞지 않아 읽지 않았습니다 ({other} 님이 {at}에 올림, 커밋 {ref}). 이 이름도 과제 폴더라면 설정의 `pattern` 목록에 추가해 주세요. 처음 올린 시각으로 다시 판정합니다.",
     "notice.folder_foreign": "{where} {member} 님의 폴더에 본인도 스터디장도 아닌 {other} 님이 파일을 올렸습니다: `{detail}` ({at}, 커밋 {ref}). {member} 님의 제출로 보지 않았습니다.",
     "notice.folder_moved": "{where} {member} 님: `{detail}`은(는) {other} 님이 먼저 낸 파일과 내용이 같아서 {member} 님의 제출로 보지 않았습니다 ({at}, 커밋 {ref}). 다른 사람의 과제를 옮기거나 베낀 것이 아닌지 스터디장이 확인해 주세요.",
     "results.unread": "\n\n📂 제출로 읽지 않은 파일이 있습니다. 스터디장이 확인해 주세요.\n{lines}",
