@@ -21,6 +21,7 @@ MEMBERS = [
     Member(name="장서진", github="SEOJIN-Lab", maintainer=True),
     Member(name="구미진", github="mijinkoo"),
     Member(name="Sophia Kim", github="sophia-k"),
+    Member(name="한현경"),  # no GitHub login: read by name only
 ]
 
 
@@ -57,6 +58,8 @@ def rules(*patterns: str) -> FolderRules:
         ("{week}주차/{name}/", "2주차/구미진/src/main.py", ("구미진", (2,), "2주차/구미진/")),
         # the member inside a level with other text
         ("{week}주차/{name}_과제/", "2주차/구미진_과제/a.md", ("구미진", (2,), "2주차/구미진_과제/")),
+        # a comma in a topic is no second week
+        ("{week}주차*/{name}/", "3주차 BFS, DFS/한현경/a.md", ("한현경", (3,), "3주차 BFS, DFS/한현경/")),
     ],
 )
 def test_each_pattern_form_reads_its_folders(pattern, path, expected):
@@ -85,6 +88,13 @@ def test_names_are_read_in_nfc_and_without_format_characters():
 )
 def test_paths_the_pattern_does_not_read(path):
     assert rules("{week}주차/{name}/").match(path) is None
+
+
+def test_a_two_week_level_naming_two_members_reads_neither():
+    """`3주차_구미진,4주차_이은빈` is no member's folder for both weeks."""
+    assert rules("{week}주차_{name}/").match("3주차_구미진,4주차_장서진/a.md") is None
+    assert rules("{week}주차_{name}/").match("3주차_구미진,4주차_구미진/a.md") == FolderMatch(
+        "구미진", (3, 4), "3주차_구미진,4주차_구미진/")
 
 
 def test_several_patterns_read_either_form_and_the_first_match_wins():

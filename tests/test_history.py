@@ -406,3 +406,23 @@ def test_an_invisible_edit_of_someone_elses_file_does_not_make_it_ones_own(repo)
     commit(repo, "이은빈", kst(2022, 4, 11), {"1주차/구미진/a.md": "대신 쓴 과제\n"})
     commit(repo, "구미진", kst(2022, 4, 12), {"1주차/구미진/a.md": "대신 쓴\u00a0과제\n"})
     assert evidence_of(repo, config).submissions == {}
+
+
+def test_a_week_outside_the_term_is_neither_read_nor_told(repo):
+    """`0주차/` (the orientation) holds no graded week: no submission and no warning."""
+    config = folder_config()
+    commit(repo, "구미진", kst(2022, 4, 1), {"0주차/구미진/소개.md": "# 자기소개와 스터디 목표\n"})
+    evidence = evidence_of(repo, config)
+    assert (evidence.submissions, evidence.warnings) == ({}, [])
+
+
+def test_an_unknown_author_is_named_by_address_for_folders_too(repo):
+    """A commit by an address no member has: not counted in 구미진's folder, and the address is told."""
+    config = folder_config()
+    commit(repo, "낯선이", kst(2022, 4, 11), {"1주차/구미진/a.md": "# 누군가 올린 풀이\n", "구미진/b.md": "# 메모 메모 메모\n"})
+    evidence = evidence_of(repo, config)
+    assert evidence.submissions == {}
+    assert {(notice.problem, notice.detail, notice.other) for notice in evidence.warnings} == {
+        (Problem.UNKNOWN_AUTHOR, "stranger@example.com", ""),
+        (Problem.FOLDER_OUTSIDE, "구미진/", "<stranger@example.com>"),
+    }

@@ -193,8 +193,8 @@ class FolderRules:
                     if member is None:
                         break
             else:
-                if member is not None and weeks:
-                    return FolderMatch(member, weeks, "/".join(parts[: len(levels)]) + "/")
+                assert member is not None  # a valid pattern has a member level, and it read one
+                return FolderMatch(member, weeks, "/".join(parts[: len(levels)]) + "/")
         return None
 
     def stray(self, path: str) -> Stray | None:

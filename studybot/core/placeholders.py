@@ -62,21 +62,19 @@ def is_placeholder(content: bytes) -> bool:
     match = _MARKER.fullmatch(_without_format(first, spaces=" ").strip())
     if match is None:
         return False
-    readings = {body, _without_format(body), _without_format(body, spaces=" "), _without_format(body, spaces="")}
+    readings = {body, _without_format(body, spaces=" "), _without_format(body, spaces="")}
     return any(match.group(1) == _digest(reading) for reading in readings)
 
 
-def _without_format(text: str, spaces: str | None = None) -> str:
+def _without_format(text: str, spaces: str) -> str:
     """The text without invisible characters other than ASCII spaces and line ends; other
-    spaces become ``spaces`` (None: kept)."""
+    whitespace becomes ``spaces`` (one space, or nothing)."""
     kept: list[str] = []
     for char in text:
         if char in " \n" or not is_invisible(char):
             kept.append(char)
-        elif char.isspace() and spaces is not None:
-            kept.append(spaces)
         elif char.isspace():
-            kept.append(char)
+            kept.append(spaces)
     return "".join(kept)
 
 

@@ -474,7 +474,7 @@ TEXT = {
     "summary.title": "## studybot",
     "summary.title_dry_run": "## studybot (dry run: nothing written)",
     # --- week folders: patterns, unread hand-ins, the check listing ---
-    "config.folder_level": "{where}: the folder pattern '{value}' has a folder with no name ('//', a leading '/', '.'); write one such as week{{week}}/{{name}}/.",
+    "config.folder_level": "{where}: the folder pattern '{value}' has a folder name that is empty, '.' or '..'; write one such as week{{week}}/{{name}}/.",
     "config.folder_twice": "{where}: the folder pattern '{value}' has {{week}} or the member ({{name}}) twice; use each once per pattern.",
     "notice.folder_outside": "{where} {member}: the files in `{detail}` are outside any week folder, so they were not read as a submission (pushed by {other}, {at}, commit {ref}). If they are homework, move them into the week folder; they count when moved.",
     "notice.folder_unmatched": "{where} {member}: the folder `{detail}` names a week but matches no pattern in `submissions.folders.pattern`, so it was not read (pushed by {other}, {at}, commit {ref}). If it is a homework folder, add its form to the pattern list; it is then judged at its first upload.",

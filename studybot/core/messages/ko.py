@@ -476,7 +476,7 @@ TEXT = {
     "summary.title": "## studybot",
     "summary.title_dry_run": "## studybot (미리보기: 아무것도 쓰지 않음)",
     # --- week folders: patterns, unread hand-ins, the check listing ---
-    "config.folder_level": "{where}: 폴더 패턴 '{value}'에 이름이 빈 폴더가 있습니다 ('//', 맨 앞 '/', '.'). {{week}}주차/{{name}}/처럼 써 주세요.",
+    "config.folder_level": "{where}: 폴더 패턴 '{value}'에 비어 있거나 '.', '..'인 폴더 이름이 있습니다. {{week}}주차/{{name}}/처럼 써 주세요.",
     "config.folder_twice": "{where}: 폴더 패턴 '{value}'에 {{week}}나 멤버 칸({{name}})이 두 번 들어 있습니다. 한 패턴에 한 번씩만 써 주세요.",
     "notice.folder_outside": "{where} {member} 님: `{detail}` 폴더의 파일은 주차 폴더 밖에 있어서 제출로 읽지 않았습니다 ({other} 님이 {at}에 올림, 커밋 {ref}). 과제라면 주차 폴더로 옮겨 주세요. 옮긴 시각에 제출로 봅니다.",
     "notice.folder_unmatched": "{where} {member} 님: `{detail}` 폴더는 주차가 적혀 있지만 `submissions.folders.pattern`의 어느 패턴과도 맞지 않아 읽지 않았습니다 ({other} 님이 {at}에 올림, 커밋 {ref}). 이 이름도 과제 폴더라면 설정의 `pattern` 목록에 추가해 주세요. 처음 올린 시각으로 다시 판정합니다.",
