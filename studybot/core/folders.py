@@ -18,6 +18,7 @@ Pure: no file, git or clock. The config module validates patterns with :func:`pa
 from __future__ import annotations
 
 import enum
+import functools
 import re
 import unicodedata
 from collections.abc import Iterable, Sequence
@@ -39,6 +40,7 @@ _STATED = re.compile(
 )
 
 
+@functools.cache
 def is_invisible(char: str) -> bool:
     """Whether a character shows nothing: Unicode whitespace, a format character (Cf), or a
     Hangul filler, which Korean keyboards type and which renders as a blank."""
@@ -47,13 +49,15 @@ def is_invisible(char: str) -> bool:
 
 def visible(text: str) -> str:
     """The text without its invisible characters (see :func:`is_invisible`)."""
-    return "".join(char for char in text if not is_invisible(char))
+    # Judged once per distinct character: a long file has few of them.
+    return text.translate({ord(char): None for char in set(text) if is_invisible(char)})
 
 
+@functools.lru_cache(maxsize=8192)  # folder names repeat in every path under them
 def fold(text: str) -> str:
     """Text as names and folder names are compared: NFC, no format characters, no case."""
     text = unicodedata.normalize("NFC", text)
-    return "".join(char for char in text if unicodedata.category(char) != "Cf").casefold()
+    return text.translate({ord(char): None for char in set(text) if unicodedata.category(char) == "Cf"}).casefold()
 
 
 def _weeks_of(first: str, last: str | None) -> tuple[int, ...]:

@@ -69,13 +69,8 @@ def is_placeholder(content: bytes) -> bool:
 def _without_format(text: str, spaces: str) -> str:
     """The text without invisible characters other than ASCII spaces and line ends; other
     whitespace becomes ``spaces`` (one space, or nothing)."""
-    kept: list[str] = []
-    for char in text:
-        if char in " \n" or not is_invisible(char):
-            kept.append(char)
-        elif char.isspace():
-            kept.append(spaces)
-    return "".join(kept)
+    table = {ord(char): spaces if char.isspace() else None for char in set(text) - {" ", "\n"} if is_invisible(char)}
+    return text.translate(table)
 
 
 # Files leaders and tools put into empty folders so that the folder exists.
