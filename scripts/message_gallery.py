@@ -137,6 +137,13 @@ KEY_FIELDS: dict[str, dict[str, object]] = {
     # A key prefix ending in "." applies to every key under it.
     "webhook.": {"status": 404},
     "time.until": {"when": LAST_MINUTE},
+    "notice.folder_outside": {"detail": "mijinkoo/", "other": "구미진"},
+    "notice.folder_unmatched": {"detail": "week_3/구미진/", "other": "구미진"},
+    "notice.folder_foreign": {"detail": "3주차/구미진/풀이.md", "other": "이은빈"},
+    "notice.folder_moved": {"detail": "3주차/구미진/풀이.md", "other": "이은빈"},
+    "results.unread": {"lines": "- 3주차 구미진 님: `mijinkoo/` 폴더의 파일은 주차 폴더 밖에 있어서 제출로 읽지 않았습니다 "
+                                "(구미진 님이 5월 3일(화) 23:50에 올림, 커밋 3f9c2d1). 과제라면 주차 폴더로 옮겨 주세요. "
+                                "옮긴 시각에 제출로 봅니다."},
     "timeline.issue_at": {"when": KO.when_spoken(OPENED)},
     "timeline.reminder_at": {"when": KO.when_spoken(NOW)},
     "timeline.close_at": {"when": KO.when_spoken(DEADLINE)},

@@ -14,9 +14,12 @@ import os
 import sys
 from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
-from typing import ClassVar, TextIO
+from typing import TYPE_CHECKING, ClassVar, TextIO
 
 from studybot.core.errors import EXIT_CONFIG, EXIT_FAILED, EXIT_OK, Failure, StudybotError, speaking
+
+if TYPE_CHECKING:
+    from studybot.core.config import StudyConfig
 
 __all__ = ["EXIT_CONFIG", "EXIT_FAILED", "EXIT_OK", "Failure", "fail", "main"]
 
@@ -337,7 +340,35 @@ def _check(arguments: argparse.Namespace, out: TextIO, environ: Mapping[str, str
         print(messages.t("check.readme", path=readme, count=len(notices)), file=out)
         for notice in notices:
             print(f"  - {messages.notice(notice)}", file=out)
+    if config.submissions.folders.enabled:
+        _check_folders(config, Path(arguments.repo_path), [week.number for week in schedule.weeks], out)
     return EXIT_OK
+
+
+def _check_folders(config: StudyConfig, repo_path: Path, graded: list[int], out: TextIO) -> None:
+    """List which folders of the checkout's head the patterns read (member, weeks) and which
+    look like homework folders but are not read. Nothing when the path is no git checkout."""
+    from studybot.core.folders import FolderRules, folder_listing
+    from studybot.core.messages import messages_for
+    from studybot.shell.git import Repository
+
+    repository = Repository(repo_path)
+    if not repository.is_repository() or repository.head() is None:
+        return
+    messages = messages_for(config.study.language)
+    patterns = config.submissions.folders.patterns
+    listed = folder_listing(FolderRules(patterns, config.members), repository.paths(), graded)
+    read = [item for item in listed if item.kind == "read"]
+    print(
+        messages.t(
+            "check.folders", path=repo_path, patterns=", ".join(f"`{pattern}`" for pattern in patterns),
+            matched=len(read), unread=sum(item.kind in ("outside", "unmatched") for item in listed),
+        ),
+        file=out,
+    )
+    for item in listed:
+        weeks = ", ".join(str(week) for week in item.weeks)
+        print(messages.t(f"check.folder_{item.kind}", folder=item.folder, member=item.member or "?", weeks=weeks), file=out)
 
 
 def _calendar(arguments: argparse.Namespace, out: TextIO) -> int:

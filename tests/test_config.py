@@ -280,6 +280,36 @@ def test_a_folder_pattern_with_the_login_is_enough():
     assert config.submissions.folders.pattern == "week{week}/{github}/"
 
 
+FOLDERS = MINIMAL + "submissions:\n  folders:\n    enabled: true\n    pattern: PATTERN\n"
+
+
+def test_a_pattern_list_reads_as_any_of_them_and_one_string_stays_one():
+    """A list of patterns for a naming switch; a single string keeps working exactly as before."""
+    listed = parse_config(FOLDERS.replace("PATTERN", '["week{week}/{name}/", "week_{week}/{login}/"]'))
+    assert listed.submissions.folders.patterns == ("week{week}/{name}/", "week_{week}/{login}/")
+    single = parse_config(FOLDERS.replace("PATTERN", '"{week}주차*/{name}/"'))
+    assert single.submissions.folders.pattern == "{week}주차*/{name}/"
+    assert single.submissions.folders.patterns == ("{week}주차*/{name}/",)
+
+
+def test_each_bad_pattern_in_a_list_is_told_at_its_own_line():
+    text = FOLDERS.replace("PATTERN", '\n      - "week{week}/{name}/"\n      - "week_{week}/{name}"\n      - "{week}//{name}/"'
+                                      '\n      - 5\n      - "{week}/{week}/{name}/"')
+    found = problems_of(text)
+    assert [problem.split(": ", 1)[0] for problem in found] == [
+        "study.yml:11:9", "study.yml:12:9", "study.yml:13:9", "study.yml:14:9"]
+    assert "'/'" in found[0] and "'.'" in found[1] and "5" in found[2] and "{week}" in found[3]
+
+
+@pytest.mark.parametrize(
+    ("pattern", "expected"),
+    [("[]", "at least 1"), ("5", "write text here"), ('"{week}/{foo}/"', "{foo}"), ('"../{week}/{name}/"', "'..'")],
+)
+def test_a_pattern_that_is_no_pattern_is_a_problem_at_the_pattern(pattern, expected):
+    (found,) = problems_of(FOLDERS.replace("PATTERN", pattern))
+    assert found.startswith("study.yml:9:14:") and expected in found, found
+
+
 def test_a_schedule_whose_deadlines_all_fall_in_breaks_is_a_problem():
     """Breaks that cover every weekly deadline leave no graded week: a problem at breaks, not an empty calendar."""
     found = problems_of(

@@ -267,3 +267,21 @@ def test_results_show_a_link_that_came_after_the_cut_off(seed):
     (results,) = posted(plan, Kind.RESULTS)
     row = next(line for line in results.body.splitlines() if "구미진" in line)
     assert "15:00" in row and "12:00" in row
+def test_results_list_the_files_not_read_as_a_hand_in_for_that_week(seed, seed_schedule):
+    """The week's results name its unread files for the leader: by the week they state, else by when they came."""
+    from studybot.core.evidence import Notice, Problem
+
+    warnings = [
+        # no week named: it came before week 1's cut-off, so week 1's results list it
+        Notice(Problem.FOLDER_OUTSIDE, None, "구미진", "mijinkoo/", "abc1234def", "구미진", kst(2022, 4, 12, 20)),
+        Notice(Problem.FOLDER_UNMATCHED, 2, "이은빈", "week_2/이은빈/", "def5678abc", "이은빈", kst(2022, 4, 12, 21)),
+        Notice(Problem.BAD_LINK, 1, "구미진", "javascript:"),  # not a file: the report's warnings have it
+    ]
+    closed = state(issues={1: as_written(seed, seed_schedule, kst(2022, 4, 14), state="closed", week_closed=True)},
+                   bot_comments={marker(1, Kind.CLOSING): BotComment(id=5)})
+    (results,) = plan(seed, seed_schedule, kst(2022, 4, 13, 12), closed, evidence=Evidence(warnings=warnings))
+    assert "📂 제출로 읽지 않은 파일이 있습니다" in results.body
+    assert "- 구미진 님: `mijinkoo/` 폴더의 파일은 주차 폴더 밖에 있어서" in results.body
+    assert "week_2" not in results.body and "javascript" not in results.body
+    quiet = plan(seed, seed_schedule, kst(2022, 4, 13, 12), closed, evidence=Evidence(warnings=warnings[1:]))
+    assert "📂" not in quiet[0].body

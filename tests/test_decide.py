@@ -150,7 +150,7 @@ def test_nothing_new_plans_nothing(seed, seed_schedule):
     body = first.operations[0].body  # type: ignore[union-attr]
     from studybot.core.markers import digest
 
-    opened = first.state.with_sync(issues={1: WeekIssue(number=3, digest=digest(body))})
+    opened = first.state.with_sync(issues={1: WeekIssue(number=3, digest=digest(body), written=digest(body))})
     commit = first.operations[-1]
     assert isinstance(commit, CommitFiles)
     after = World({"README.md": commit.readme, **dict(commit.files)}, dump_state(opened), world().git, online())

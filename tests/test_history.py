@@ -245,7 +245,9 @@ def test_folder_of_someone_else_is_not_theirs(repo):
     commit(repo, "이은빈", kst(2022, 4, 12), {"1주차/구미진/a.md": "대신 냄\n"})
     evidence = evidence_of(repo, config)
     assert ("구미진", 1) not in evidence.submissions
-    assert [notice.problem for notice in evidence.warnings] == [Problem.NOT_OWNER]
+    (notice,) = evidence.warnings
+    assert (notice.problem, notice.week, notice.member) == (Problem.FOLDER_FOREIGN, 1, "구미진")
+    assert (notice.detail, notice.other, notice.at) == ("1주차/구미진/a.md", "이은빈", kst(2022, 4, 12))
 
 
 def test_shallow_checkout_asks_for_full_history(tmp_path, config):
@@ -534,3 +536,117 @@ def test_a_side_that_made_the_readme_reads_its_parent_as_empty(repo, config):
     own = commit(repo, "장서진", kst(2022, 4, 6), {"README.md": table()})
     merge(repo, own, side, "장서진", kst(2022, 4, 13, 1), text)
     assert evidence_of(repo, config).submissions[("이은빈", 1)].at == kst(2022, 4, 12, 20)
+# ---- week folders: what is read, and what is told instead -----------------------------------------
+
+
+def patterned_config(pattern: str) -> StudyConfig:
+    return parse_config(CONFIG.replace("folders: {enabled: true}",
+                                       f"folders: {{enabled: true, pattern: {pattern}}}\n  readme: {{enabled: false}}"))
+
+
+def sentences(notice) -> tuple[str, str]:
+    from studybot.core.messages import messages_for
+
+    return messages_for("ko").notice(notice), messages_for("en").notice(notice)
+
+
+def test_a_folder_of_two_weeks_counts_for_both_at_its_first_upload(repo):
+    config = patterned_config('"{week}주차*/{name}/"')
+    commit(repo, "구미진", kst(2022, 4, 12, 20), {"1주차,2주차 RNN/구미진/a.md": "# RNN 정리와 LSTM 정리\n"})
+    evidence = evidence_of(repo, config)
+    assert {key: item.at for key, item in evidence.submissions.items()} == {
+        ("구미진", 1): kst(2022, 4, 12, 20), ("구미진", 2): kst(2022, 4, 12, 20)}
+    assert evidence.submissions[("구미진", 2)].url == "1주차,2주차 RNN/구미진/"
+
+
+def test_files_outside_any_week_folder_are_told_with_the_week_of_the_commit_message(repo):
+    """Notes kept flat in `<login>/`: no submission; one warning per week the messages name, in ko and en."""
+    config = folder_config()
+    repo.commit({"binable43/rnn.md": "RNN 정리\n"}, "[2주차/binable43] RNN", author="이은빈",
+                email=EMAIL["이은빈"], when=kst(2022, 4, 19, 21))
+    repo.commit({"binable43/rnn.md": "RNN 정리, 더\n"}, "[2주차/binable43] 보충", author="이은빈",
+                email=EMAIL["이은빈"], when=kst(2022, 4, 19, 23))
+    evidence = evidence_of(repo, config)
+    assert evidence.submissions == {}
+    (notice,) = evidence.warnings
+    assert (notice.problem, notice.week, notice.member, notice.detail, notice.other, notice.at) == (
+        Problem.FOLDER_OUTSIDE, 2, "이은빈", "binable43/", "이은빈", kst(2022, 4, 19, 21))
+    korean, english = sentences(notice)
+    assert korean.startswith("2주차 이은빈 님: `binable43/` 폴더의 파일은 주차 폴더 밖에 있어서") and "올림" in korean
+    assert english.startswith("Week 2 이은빈: the files in `binable43/` are outside any week folder")
+
+
+def test_a_week_folder_no_pattern_matches_is_told_by_week(repo):
+    config = folder_config()
+    commit(repo, "구미진", kst(2022, 4, 12, 20), {"week_1/구미진/a.md": "# 과제 풀이 내용\n"})
+    (notice,) = evidence_of(repo, config).warnings
+    assert (notice.problem, notice.week, notice.member, notice.detail) == (
+        Problem.FOLDER_UNMATCHED, 1, "구미진", "week_1/구미진/")
+    korean, english = sentences(notice)
+    assert "`week_1/구미진/` 폴더는 주차가 적혀 있지만" in korean and "`pattern` 목록에 추가해 주세요" in korean
+    assert "matches no pattern in `submissions.folders.pattern`" in english
+
+
+def test_a_leaders_material_in_a_week_folder_is_not_told_but_a_members_file_there_is(repo):
+    """`1주차/README.md` by the leader is the week's material; the same by a member is a misplaced hand-in."""
+    config = folder_config()
+    commit(repo, "장서진", kst(2022, 4, 6), {"1주차/README.md": "# 1주차 문제 목록\n"})
+    commit(repo, "구미진", kst(2022, 4, 12), {"1주차/풀이.md": "# 1주차 풀이 정리\n"})
+    commit(repo, "낯선이", kst(2022, 4, 12), {"1주차/x.md": "# 누군가의 파일\n"})
+    (notice,) = evidence_of(repo, config).warnings
+    assert (notice.problem, notice.member, notice.detail) == (Problem.FOLDER_UNMATCHED, "구미진", "1주차/")
+
+
+def test_work_another_member_handed_in_first_does_not_count_for_the_next(repo):
+    """Content first in 구미진's folder, then (with a zero-width space) in 이은빈's: 이은빈 gets no submission."""
+    config = folder_config()
+    work = "# RNN\n\n순환 신경망은 이전 상태를 다음 입력과 함께 씁니다.\n"
+    commit(repo, "구미진", kst(2022, 4, 11), {"1주차/구미진/rnn.md": work})
+    commit(repo, "이은빈", kst(2022, 4, 12), {"1주차/이은빈/rnn.md": work.replace("RNN", "R\u200bNN")})
+    evidence = evidence_of(repo, config)
+    assert set(evidence.submissions) == {("구미진", 1)}
+    (notice,) = evidence.warnings
+    assert (notice.problem, notice.member, notice.other, notice.detail) == (
+        Problem.FOLDER_MOVED, "이은빈", "구미진", "1주차/이은빈/rnn.md")
+    korean, english = sentences(notice)
+    assert "구미진 님이 먼저 낸 파일과 내용이 같아서 이은빈 님의 제출로 보지 않았습니다" in korean
+    assert "has the same content as a file 구미진 handed in earlier" in english
+
+
+def test_a_leader_moving_a_misplaced_file_to_its_author_credits_the_author(repo):
+    """구미진 uploads into 이은빈's folder by mistake (told); the leader moves it to 구미진's: it counts for her."""
+    config = folder_config()
+    work = "# 구미진의 RNN 정리\n\n순환 신경망의 기울기 소실을 정리했습니다.\n"
+    commit(repo, "구미진", kst(2022, 4, 11), {"1주차/이은빈/rnn.md": work})
+    commit(repo, "장서진", kst(2022, 4, 12), {"1주차/이은빈/rnn.md": None, "1주차/구미진/rnn.md": work})
+    evidence = evidence_of(repo, config)
+    assert set(evidence.submissions) == {("구미진", 1)}
+    assert [notice.problem for notice in evidence.warnings] == [Problem.FOLDER_FOREIGN]
+
+
+def test_an_invisible_edit_of_someone_elses_file_does_not_make_it_ones_own(repo):
+    """이은빈 puts work in 구미진's folder; 구미진 adds only a no-break space: still not her hand-in."""
+    config = folder_config()
+    commit(repo, "이은빈", kst(2022, 4, 11), {"1주차/구미진/a.md": "대신 쓴 과제\n"})
+    commit(repo, "구미진", kst(2022, 4, 12), {"1주차/구미진/a.md": "대신 쓴\u00a0과제\n"})
+    assert evidence_of(repo, config).submissions == {}
+
+
+def test_a_week_outside_the_term_is_neither_read_nor_told(repo):
+    """`0주차/` (the orientation) holds no graded week: no submission and no warning."""
+    config = folder_config()
+    commit(repo, "구미진", kst(2022, 4, 1), {"0주차/구미진/소개.md": "# 자기소개와 스터디 목표\n"})
+    evidence = evidence_of(repo, config)
+    assert (evidence.submissions, evidence.warnings) == ({}, [])
+
+
+def test_an_unknown_author_is_named_by_address_for_folders_too(repo):
+    """A commit by an address no member has: not counted in 구미진's folder, and the address is told."""
+    config = folder_config()
+    commit(repo, "낯선이", kst(2022, 4, 11), {"1주차/구미진/a.md": "# 누군가 올린 풀이\n", "구미진/b.md": "# 메모 메모 메모\n"})
+    evidence = evidence_of(repo, config)
+    assert evidence.submissions == {}
+    assert {(notice.problem, notice.detail, notice.other) for notice in evidence.warnings} == {
+        (Problem.UNKNOWN_AUTHOR, "stranger@example.com", ""),
+        (Problem.FOLDER_OUTSIDE, "구미진/", "<stranger@example.com>"),
+    }

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
 from helpers import kst
 
 from studybot.core.config import parse_config
 from studybot.core.history import Roster, commit_date_stamp, folder_evidence
 from studybot.core.homework import HomeworkEntry, HomeworkLine
 from studybot.core.messages import messages_for
-from studybot.core.placeholders import is_placeholder, mark, placeholder_files
+from studybot.core.placeholders import is_blank, is_placeholder, mark, never_counts, placeholder_files
 from studybot.core.schedule import build_schedule
 from studybot.shell.git import Repository
 
@@ -127,3 +128,35 @@ def test_a_large_file_is_never_taken_for_a_placeholder():
 def test_a_file_that_is_not_utf8_is_not_a_placeholder():
     """Binary content counts as the member's work."""
     assert not is_placeholder(b"\xff\xfe<!-- studybot:placeholder -->")
+def test_an_invisible_change_keeps_the_placeholder_a_placeholder():
+    """A zero-width space, a BOM or an odd space in the bot's README shows nothing, so it stays a placeholder."""
+    content = files_for(1)["1주차/가경/README.md"]
+    assert is_placeholder(content.replace("과제 파일을", "과제\u200b 파일을").encode())
+    assert is_placeholder(content.replace(" ", "\u3000").encode())  # the marker line's spaces too
+    assert is_placeholder(content.replace("올려", "올\u00a0려").encode())
+    assert not is_placeholder(content.replace("올려", "올려요").encode())
+
+
+@pytest.mark.parametrize(
+    ("path", "content", "never"),
+    [
+        ("1주차/가경/dummy", b"", True),
+        ("1주차/가경/dummy", b"x", True),  # the organiser's dummy, whatever it holds
+        ("1주차/가경/DUMMY.txt", b"placeholder", True),
+        ("1주차/가경/.gitkeep", b"", True),
+        ("1주차/가경/.keep", b"\n", True),
+        ("1주차/가경/a.md", "\u3000\u3000".encode(), True),  # ideographic spaces
+        ("1주차/가경/a.md", "\u00a0\u200b\ufeff\u3164".encode(), True),  # NBSP, ZWSP, BOM, Hangul filler
+        ("1주차/가경/a.md", "과제".encode(), False),
+        ("1주차/가경/dummy_model.py", b"import torch\n", False),
+        ("1주차/가경/a.pdf", b"\xff\xfe\x00", False),  # binary is never blank
+        ("1주차/가경/empty.bin", b"", True),
+    ],
+)
+def test_what_never_counts_in_a_week_folder(path, content, never):
+    assert never_counts(path, content) is never
+
+
+def test_blank_means_unicode_whitespace_and_format_characters():
+    assert is_blank(" \t\r\n\u2003\u3000\u200b".encode())
+    assert not is_blank("\u3000.".encode())

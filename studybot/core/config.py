@@ -18,10 +18,13 @@ from typing import Annotated, Any, ClassVar, Literal
 import pytz
 import yaml
 from pydantic import (
+    AfterValidator,
     BaseModel,
     BeforeValidator,
     ConfigDict,
+    Discriminator,
     Field,
+    Tag,
     ValidationError,
     field_validator,
     model_validator,
@@ -248,23 +251,39 @@ class IssueSource(_Model):
     enabled: bool = True
 
 
+def _folder_pattern(value: str) -> str:
+    """One folder pattern: ``{week}``, one member field, ``*`` within a level, ending with '/'."""
+    from studybot.core.folders import MEMBER_FIELDS, pattern_problem
+
+    _check_template(value, {"week", *MEMBER_FIELDS})
+    problem = pattern_problem(value)
+    if problem is not None:
+        raise _Fault(problem[0], **problem[1])
+    return value
+
+
+def _pattern_shape(value: Any) -> str:
+    return "list[str]" if isinstance(value, list) else "str"
+
+
+FolderPattern = Annotated[str, AfterValidator(_folder_pattern)]
+
+
 class FolderSource(_Model):
     enabled: bool = False
-    pattern: str = "{week}주차/{name}/"
+    # One pattern, or a list meaning "any of these" (a naming switch mid-term, two kinds of hand-in).
+    # The tags are the names pydantic gives union branches, which error locations leave out.
+    pattern: Annotated[
+        Annotated[FolderPattern, Tag("str")] | Annotated[list[FolderPattern], Field(min_length=1), Tag("list[str]")],
+        Discriminator(_pattern_shape),
+    ] = "{week}주차/{name}/"
     # When a week opens, the bot adds a marked README to each active member's empty folder.
     create_placeholders: bool = False
 
-    @field_validator("pattern")
-    @classmethod
-    def _fields(cls, value: str) -> str:
-        fields = _check_template(value, {"week", "name", "github"})
-        if "week" not in fields:
-            raise _Fault("config.folder_week")
-        if not fields & {"name", "github"}:
-            raise _Fault("config.folder_member")
-        if not value.endswith("/"):
-            raise _Fault("config.folder_slash")
-        return value
+    @property
+    def patterns(self) -> tuple[str, ...]:
+        """Every pattern, the first one being where the bot puts placeholders and points members."""
+        return (self.pattern,) if isinstance(self.pattern, str) else tuple(self.pattern)
 
 
 class Submissions(_Model):

@@ -12,6 +12,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 from studybot.core.config import StudyConfig
+from studybot.core.evidence import Problem
 from studybot.core.homework import HomeworkEntry, homework_text
 from studybot.core.markers import Kind, digest, marker
 from studybot.core.markup import escape, link, mention
@@ -236,7 +237,9 @@ def ways_to_hand_in(config: StudyConfig, week: Week, messages: Messages) -> str:
         ways.append(messages.t("issue.how.comment"))
     if config.submissions.folders.enabled:
         name = messages.t("issue.how.name")
-        folder = config.submissions.folders.pattern.format(week=week.number, name=name, github=name)
+        # The first pattern is where the bot points members; a topic (`*`) is theirs to add.
+        pattern = config.submissions.folders.patterns[0].replace("*", "")
+        folder = pattern.format(week=week.number, name=name, login=name, github=name)
         ways.append(messages.t("issue.how.folder", folder=folder))
     return messages.t("issue.how.join").join(ways)
 
@@ -299,5 +302,26 @@ def results_body(context: Context, results: WeekReport) -> str:
         week=results.week.number,
         rows="\n".join(rows),
         total=messages.money(sum(judgement.fine for judgement in results.members.values()), currency),
-        blog=blog,
+        blog=blog + unread_lines(context, results.week),
     )
+
+
+UNREAD = frozenset({Problem.FOLDER_OUTSIDE, Problem.FOLDER_UNMATCHED, Problem.FOLDER_FOREIGN, Problem.FOLDER_MOVED})
+
+
+def unread_lines(context: Context, week: Week) -> str:
+    """The files of this week that looked like a hand-in but were not read as one, for the leader.
+
+    A file that names no week belongs to the week whose cut-off it came before.
+    """
+    schedule, messages = context.schedule, context.messages
+    lines: list[str] = []
+    for notice in context.report.warnings:
+        if notice.problem not in UNREAD:
+            continue
+        pointed = notice.week
+        if pointed is None and notice.at is not None:
+            pointed = next((item.number for item in schedule.weeks if notice.at < item.late_until), None)
+        if pointed == week.number:
+            lines.append(f"- {messages.notice(notice, escape, schedule.local)}")
+    return messages.t("results.unread", lines="\n".join(dict.fromkeys(lines))) if lines else ""

@@ -53,6 +53,11 @@ class Problem(enum.StrEnum):
     SAME_URL = "same_url"  # members handed in one URL for one week
     FORCE_PUSH = "force_push"  # the default branch was rewritten
     DROPPED_PUSH = "dropped_push"  # a rewrite took a member's push off the branch
+    # Week folders: files that look like a hand-in but were not read as one.
+    FOLDER_OUTSIDE = "folder_outside"  # in a member's own folder, outside any week folder
+    FOLDER_UNMATCHED = "folder_unmatched"  # a folder naming a week that matches no pattern
+    FOLDER_FOREIGN = "folder_foreign"  # put in another member's folder
+    FOLDER_MOVED = "folder_moved"  # work another member handed in first
 
 
 @dataclass(frozen=True, order=True)

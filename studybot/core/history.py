@@ -8,6 +8,7 @@ is proportional to the lines it changed: only changed rows are re-parsed.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import unicodedata
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
@@ -23,9 +24,10 @@ from studybot.core.evidence import (
     link_problem,
     same_work,
 )
+from studybot.core.folders import FolderMatch, FolderRules, Stray, StrayKind, stated_weeks, visible
 from studybot.core.members import Roster
-from studybot.core.placeholders import is_placeholder
-from studybot.core.records import CommitInfo, PatchCommit, TreeCommit
+from studybot.core.placeholders import never_counts
+from studybot.core.records import CommitInfo, FileTouch, PatchCommit, TreeCommit
 from studybot.core.schedule import build_schedule
 from studybot.core.table import Row, TableHeader, find_table, parse_row
 
@@ -337,43 +339,113 @@ def folder_evidence(
     stamp: StampFn,
     weeks: Iterable[int],
 ) -> Evidence:
-    """First commit after which each member's week folder holds a file with real content."""
-    pattern = config.submissions.folders.pattern
+    """First commit after which each member's week folder holds a file with real content.
+
+    Never silent: a file that looks like a hand-in but is not read as one is a warning with its
+    path, who pushed it, when, and the week it points to (see :func:`studybot.core.folders`):
+    files in a member's own folder outside any week folder, folders naming a week that match
+    no pattern, files put in another member's folder, and work someone else handed in first.
+    """
+    rules = FolderRules(config.submissions.folders.patterns, config.members)
+    graded = set(weeks)
     roster = Roster(config)
-    prefixes: dict[str, tuple[str, int]] = {}
-    for week in weeks:
-        for person in config.members:
-            folder = pattern.format(week=week, name=person.name, github=person.github or person.name)
-            prefixes[unicodedata.normalize("NFC", folder)] = (person.name, week)
-    depth = pattern.count("/")
-    candidates: list[tuple[TreeCommit, str, str, int]] = []
+    found: list[tuple[TreeCommit, FileTouch, str, FolderMatch | Stray]] = []
     for commit in commits:
         for touch in commit.touched:
             path = unicodedata.normalize("NFC", touch.path)
-            parts = path.split("/")
-            if len(parts) <= depth:
-                continue
-            owner = prefixes.get("/".join(parts[:depth]) + "/")
-            if owner is not None:
-                candidates.append((commit, touch.blob, *owner))
-    contents = read_blobs(sorted({blob for _, blob, _, _ in candidates}))
-    evidence = Evidence()
-    for commit, blob, member, week in candidates:
-        content = contents.get(blob, b"")
-        # Blank files and the bot's own placeholder READMEs are made for members, not by them.
-        if not content.strip() or is_placeholder(content):
-            continue
+            where: FolderMatch | Stray | None = rules.match(path)
+            if where is None:
+                where = rules.stray(path)
+            elif not graded.intersection(where.weeks):
+                continue  # an orientation week or one outside the term: not homework
+            if where is not None:
+                found.append((commit, touch, path, where))
+    contents = read_blobs(sorted({touch.blob for _, touch, _, _ in found}))
+    reader = _FolderReader(roster, graded)
+    for commit, touch, path, where in found:
+        reader.read(commit, path, contents.get(touch.blob, b""), where, stamp)
+    return reader.evidence
+
+
+# Content shorter than this (visible characters, or bytes) is too common to tell whose work it is ("완료", "done").
+MIN_WORK_CHARACTERS = 20
+
+
+def _shown(content: bytes) -> tuple[str, int]:
+    """What a file shows, as a digest, and how long it is: its visible text, or its bytes."""
+    try:
+        shown = visible(content.decode("utf-8")).encode("utf-8")
+        length = len(shown.decode("utf-8"))
+    except UnicodeDecodeError:
+        shown, length = content, len(content)
+    return hashlib.sha256(shown).hexdigest(), length
+
+
+class _FolderReader:
+    """Reads folder files oldest first: submissions, and warnings about what it does not count."""
+
+    def __init__(self, roster: Roster, graded: set[int]):
+        self.roster = roster
+        self.graded = graded
+        self.evidence = Evidence()
+        self.authors: dict[str, str] = {}  # work key -> the member whose work it first was
+        self.shown: dict[str, str | None] = {}  # path -> the work key of its last version
+        self.strays: set[tuple[str, str, str | None, int | None]] = set()
+
+    def read(self, commit: TreeCommit, path: str, content: bytes, where: FolderMatch | Stray, stamp: StampFn) -> None:
+        if never_counts(path, content):
+            self.shown[path] = None
+            return
+        digest, length = _shown(content)
+        unchanged = self.shown.get(path) == digest
+        self.shown[path] = digest
+        key = digest if length >= MIN_WORK_CHARACTERS else None  # short texts are too common to tell whose they are
+        if unchanged:
+            return  # an invisible edit: what shows is what was there before
         stamp_ = stamp(commit.commit)
-        if not roster.may_edit(stamp_.actor, member):
-            evidence.warn(
-                _not_owner(week, member, stamp_.actor, commit.commit)
-            )
-            continue
-        known = config.member(member)
-        assert known is not None  # every folder prefix was made from a configured member
-        folder = pattern.format(week=week, name=member, github=known.github or member)
-        evidence.add(
-            Submission(member, week, Source.FOLDER, folder, stamp_.at, stamp_.trusted, stamp_.actor,
-                       commit.commit.sha)
-        )
-    return evidence
+        if isinstance(where, Stray):
+            self._stray(commit, where, stamp_)
+            return
+        member = where.member
+        allowed = self.roster.may_edit(stamp_.actor, member)
+        author = member if allowed else stamp_.actor
+        first = self.authors.setdefault(key, author) if key is not None and author is not None else author
+        for week in sorted(self.graded.intersection(where.weeks)):
+            if not allowed:
+                if stamp_.actor is None:
+                    self.evidence.warn(_not_owner(week, member, None, commit.commit))
+                else:
+                    self.evidence.warn(
+                        Notice(Problem.FOLDER_FOREIGN, week, member, path, commit.commit.sha, stamp_.actor, stamp_.at)
+                    )
+            elif first != member:
+                self.evidence.warn(
+                    Notice(Problem.FOLDER_MOVED, week, member, path, commit.commit.sha, first or "", stamp_.at)
+                )
+            else:
+                self.evidence.add(
+                    Submission(member, week, Source.FOLDER, where.folder, stamp_.at, stamp_.trusted, stamp_.actor,
+                               commit.commit.sha)
+                )
+
+    def _stray(self, commit: TreeCommit, stray: Stray, stamp_: Stamp) -> None:
+        member = stray.member
+        if member is None:
+            # A week folder with no member's name in it: a member's misplaced work, or the leader's material.
+            if stamp_.actor is None or stamp_.actor in self.roster.maintainers:
+                return
+            member = stamp_.actor
+        weeks = stray.weeks or stated_weeks(commit.message)
+        problem = Problem.FOLDER_UNMATCHED if stray.kind is StrayKind.UNMATCHED else Problem.FOLDER_OUTSIDE
+        who = stamp_.actor or _unknown(commit.commit.author_email)
+        for week in weeks or (None,):
+            # One warning per folder, member and week: its first push is when it would count.
+            seen = (problem.value, stray.folder, member, week)
+            if seen in self.strays:
+                continue
+            self.strays.add(seen)
+            self.evidence.warn(Notice(problem, week, member, stray.folder, commit.commit.sha, who, stamp_.at))
+
+
+def _unknown(email: str) -> str:
+    return f"<{email}>"

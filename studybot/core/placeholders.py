@@ -19,6 +19,7 @@ import unicodedata
 from collections.abc import Iterable
 
 from studybot.core.config import Member, StudyConfig
+from studybot.core.folders import is_invisible, visible
 from studybot.core.homework import HomeworkEntry, deadline_text
 from studybot.core.markup import escape
 from studybot.core.messages import Messages
@@ -46,16 +47,50 @@ def mark(body: str) -> str:
 
 
 def is_placeholder(content: bytes) -> bool:
-    """Whether a file is a bot placeholder exactly as written (edited ones are not)."""
+    """Whether a file is a bot placeholder as written, or with only invisible characters changed.
+
+    A format character (a zero-width space) or an odd space put into the placeholder shows
+    nothing, so it does not make the placeholder homework; a visible edit does.
+    """
     if len(content) > _MAX_PLACEHOLDER_BYTES:
         return False
     try:
-        text = _normalized(content.decode("utf-8"))
+        text = content.decode("utf-8")
     except UnicodeDecodeError:
         return False
-    first, _, body = text.partition("\n")
-    match = _MARKER.fullmatch(first.strip())
-    return match is not None and match.group(1) == _digest(body)
+    first, _, body = _normalized(text).partition("\n")
+    match = _MARKER.fullmatch(_without_format(first, spaces=" ").strip())
+    if match is None:
+        return False
+    readings = {body, _without_format(body, spaces=" "), _without_format(body, spaces="")}
+    return any(match.group(1) == _digest(reading) for reading in readings)
+
+
+def _without_format(text: str, spaces: str) -> str:
+    """The text without invisible characters other than ASCII spaces and line ends; other
+    whitespace becomes ``spaces`` (one space, or nothing)."""
+    table = {ord(char): spaces if char.isspace() else None for char in set(text) - {" ", "\n"} if is_invisible(char)}
+    return text.translate(table)
+
+
+# Files leaders and tools put into empty folders so that the folder exists.
+_KEEPERS = {".gitkeep", ".keep", "dummy"}
+
+
+def is_blank(content: bytes) -> bool:
+    """Whether a file shows nothing: empty, or only Unicode whitespace and format characters."""
+    try:
+        return not visible(content.decode("utf-8"))
+    except UnicodeDecodeError:
+        return False
+
+
+def never_counts(path: str, content: bytes) -> bool:
+    """Whether a file in a week folder is a placeholder, never a hand-in: blank, a ``dummy`` or
+    ``.gitkeep`` file (any content), or the bot's own placeholder."""
+    name = path.rsplit("/", 1)[-1].casefold()
+    stem = name.split(".", 1)[0] if not name.startswith(".") else name
+    return stem in _KEEPERS or name in _KEEPERS or is_blank(content) or is_placeholder(content)
 
 
 def _folders_in(paths: Iterable[str]) -> set[str]:
@@ -71,8 +106,13 @@ def _folders_in(paths: Iterable[str]) -> set[str]:
 
 
 def folder_of(config: StudyConfig, week: int, member: Member) -> str:
-    """The member's folder for the week, as the config's pattern names it (ends with '/')."""
-    return config.submissions.folders.pattern.format(week=week, name=member.name, github=member.github or member.name)
+    """The member's folder for the week, as the config's first pattern names it (ends with '/').
+
+    A ``*`` (any topic after the week) is left out: the bot cannot know the topic.
+    """
+    pattern = config.submissions.folders.patterns[0].replace("*", "")
+    login = member.github or member.name
+    return pattern.format(week=week, name=member.name, login=login, github=login)
 
 
 def placeholder_files(

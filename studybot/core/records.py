@@ -134,3 +134,4 @@ class FileTouch:
 class TreeCommit:
     commit: CommitInfo
     touched: tuple[FileTouch, ...]
+    message: str = ""  # the subject line, which may name the week (`[4주차/login]`)

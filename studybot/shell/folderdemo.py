@@ -156,7 +156,9 @@ def build_folder_example(path: Path, bot_placeholders: bool = True) -> FolderExa
 
 
 def folder_path(config: StudyConfig, week: int, member: Member) -> str:
-    return config.submissions.folders.pattern.format(week=week, name=member.name, github=member.github or member.name)
+    from studybot.core.placeholders import folder_of
+
+    return folder_of(config, week, member)
 
 
 def folder_demo_sections(example: FolderExample, report: Report, submissions: int) -> tuple[str, list[tuple[str | None, str]]]:

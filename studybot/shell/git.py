@@ -298,11 +298,13 @@ class Repository:
         """
         output = self._run(
             "log", "--reverse", "--topo-order", "--no-renames", "--raw", "--no-abbrev",
-            "--diff-filter=AM", f"--max-count={MAX_COMMITS}", "-z", f"--format={_HEADER}", rev,
+            "--diff-filter=AM", f"--max-count={MAX_COMMITS}", "-z", f"--format={_HEADER}{_FIELD}%s", rev,
         )
         for chunk in output.decode("utf-8", "surrogateescape").split(_COMMIT)[1:]:
             header, _, body = chunk.partition("\n")
-            yield TreeCommit(_commit_info(header.rstrip("\x00")), tuple(_raw_touches(body)))
+            # The subject goes last: whatever it holds, the fields before it split cleanly.
+            fields = header.rstrip("\x00").split(_FIELD, 5)
+            yield TreeCommit(_commit_info(_FIELD.join(fields[:5])), tuple(_raw_touches(body)), "".join(fields[5:]))
 
     def paths(self, rev: str = "HEAD") -> list[str]:
         """Every file path in the tree of ``rev``."""

@@ -479,4 +479,17 @@ TEXT = {
     "protections.token_caution": " studybot writes with the job's `GITHUB_TOKEN`, which no ruleset can exempt, so while it does, leave `.studybot/**` out or the bot cannot commit the ledger there; close `.studybot/` once studybot runs as a GitHub App (`bot-login`) on the `Bypass list`.",
     "summary.title": "## studybot",
     "summary.title_dry_run": "## studybot (dry run: nothing written)",
+    # --- week folders: patterns, unread hand-ins, the check listing ---
+    "config.folder_level": "{where}: the folder pattern '{value}' has a folder name that is empty, '.' or '..'; write one such as week{{week}}/{{name}}/.",
+    "config.folder_twice": "{where}: the folder pattern '{value}' has {{week}} or the member ({{name}}) twice; use each once per pattern.",
+    "notice.folder_outside": "{where} {member}: the files in `{detail}` are outside any week folder, so they were not read as a submission (pushed by {other}, {at}, commit {ref}). If they are homework, move them into the week folder; they count when moved.",
+    "notice.folder_unmatched": "{where} {member}: the folder `{detail}` names a week but matches no pattern in `submissions.folders.pattern`, so it was not read (pushed by {other}, {at}, commit {ref}). If it is a homework folder, add its form to the pattern list; it is then judged at its first upload.",
+    "notice.folder_foreign": "{where}: {other}, who is neither {member} nor a maintainer, put a file in {member}'s folder: `{detail}` ({at}, commit {ref}). It does not count for {member}.",
+    "notice.folder_moved": "{where} {member}: `{detail}` has the same content as a file {other} handed in earlier, so it does not count for {member} ({at}, commit {ref}). Check that nobody moved or copied someone else's work.",
+    "results.unread": "\n\n📂 Some files were not read as a submission; the leader should look at them.\n{lines}",
+    "check.folders": "{path}: read the homework folders — patterns {patterns}, {matched} folder(s) read, {unread} not read.",
+    "check.folder_read": "  ✅ `{folder}` → {member}, week {weeks}",
+    "check.folder_outside": "  ⚠️ `{folder}` → not read: {member}'s folder, but outside any week folder.",
+    "check.folder_unmatched": "  ⚠️ `{folder}` → not read: looks like week {weeks} but matches no pattern.",
+    "check.folder_ungraded": "  · `{folder}` → {member}, week {weeks}: not a graded week, not read.",
 }

@@ -481,4 +481,17 @@ TEXT = {
     "protections.token_caution": " 지금처럼 studybot이 워크플로의 `GITHUB_TOKEN`으로 실행되면 어떤 규칙 세트로도 예외를 줄 수 없어서, `.studybot/**`까지 막으면 봇이 그 폴더에 벌금 장부를 커밋하지 못합니다. `.studybot/`는 studybot을 GitHub 앱으로 실행하고(`bot-login`) 그 앱을 `Bypass list`에 넣은 뒤에 막아 주세요.",
     "summary.title": "## studybot",
     "summary.title_dry_run": "## studybot (미리보기: 아무것도 쓰지 않음)",
+    # --- week folders: patterns, unread hand-ins, the check listing ---
+    "config.folder_level": "{where}: 폴더 패턴 '{value}'에 비어 있거나 '.', '..'인 폴더 이름이 있습니다. {{week}}주차/{{name}}/처럼 써 주세요.",
+    "config.folder_twice": "{where}: 폴더 패턴 '{value}'에 {{week}}나 멤버 칸({{name}})이 두 번 들어 있습니다. 한 패턴에 한 번씩만 써 주세요.",
+    "notice.folder_outside": "{where} {member} 님: `{detail}` 폴더의 파일은 주차 폴더 밖에 있어서 제출로 읽지 않았습니다 ({other} 님이 {at}에 올림, 커밋 {ref}). 과제라면 주차 폴더로 옮겨 주세요. 옮긴 시각에 제출로 봅니다.",
+    "notice.folder_unmatched": "{where} {member} 님: `{detail}` 폴더는 주차가 적혀 있지만 `submissions.folders.pattern`의 어느 패턴과도 맞지 않아 읽지 않았습니다 ({other} 님이 {at}에 올림, 커밋 {ref}). 이 이름도 과제 폴더라면 설정의 `pattern` 목록에 추가해 주세요. 처음 올린 시각으로 다시 판정합니다.",
+    "notice.folder_foreign": "{where} {member} 님의 폴더에 본인도 스터디장도 아닌 {other} 님이 파일을 올렸습니다: `{detail}` ({at}, 커밋 {ref}). {member} 님의 제출로 보지 않았습니다.",
+    "notice.folder_moved": "{where} {member} 님: `{detail}`은(는) {other} 님이 먼저 낸 파일과 내용이 같아서 {member} 님의 제출로 보지 않았습니다 ({at}, 커밋 {ref}). 다른 사람의 과제를 옮기거나 베낀 것이 아닌지 스터디장이 확인해 주세요.",
+    "results.unread": "\n\n📂 제출로 읽지 않은 파일이 있습니다. 스터디장이 확인해 주세요.\n{lines}",
+    "check.folders": "{path}: 과제 폴더를 읽었습니다 — 패턴 {patterns}, 읽은 폴더 {matched}개, 읽지 않은 폴더 {unread}개.",
+    "check.folder_read": "  ✅ `{folder}` → {member} 님 {weeks}주차",
+    "check.folder_outside": "  ⚠️ `{folder}` → 읽지 않음: {member} 님의 폴더지만 주차 폴더 밖입니다.",
+    "check.folder_unmatched": "  ⚠️ `{folder}` → 읽지 않음: {weeks}주차 폴더로 보이지만 어느 패턴과도 맞지 않습니다.",
+    "check.folder_ungraded": "  · `{folder}` → {member} 님 {weeks}주차: 일정에 없는 주차라 읽지 않습니다.",
 }
