@@ -237,7 +237,7 @@ def test_the_branch_rules_are_read_only_by_a_run_that_writes(seed, seed_schedule
     first = decide_on(seed, seed_schedule, world(github=online()), started(), now)
     assert any("CODEOWNERS" in note for note in first.notes)
     body = first.operations[0].body  # type: ignore[union-attr]
-    opened = first.state.with_sync(issues={1: WeekIssue(number=3, digest=digest(body))})
+    opened = first.state.with_sync(issues={1: WeekIssue(number=3, digest=digest(body), written=digest(body))})
     commit = first.operations[-1]
     assert isinstance(commit, CommitFiles)
     after = World({"README.md": commit.readme, **dict(commit.files)}, dump_state(opened), world().git, online(rules_read=False))
