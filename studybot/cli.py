@@ -170,13 +170,17 @@ def _parser(words: dict[str, str]) -> argparse.ArgumentParser:
     init.add_argument("--repo-path", default=".", help=t("cli.repo_path"))
     init.add_argument("--lang", choices=("ko", "en"), help=t("cli.init.lang"))
     init.add_argument("--name", help=t("cli.init.name"))
-    init.add_argument("--first-deadline", metavar='"YYYY-MM-DD HH:MM"', help=t("cli.init.first_deadline"))
+    init.add_argument("--leader", "--maintainer", dest="maintainers", action="append", default=[], metavar="LOGIN", help=t("cli.init.maintainer"))
+    init.add_argument("--member", dest="members", action="append", default=[], metavar="NAME=LOGIN", help=t("cli.init.member"))
+    init.add_argument("--deadline", "--first-deadline", dest="first_deadline", metavar='"YYYY-MM-DD HH:MM"', help=t("cli.init.first_deadline"))
     init.add_argument("--late-window", metavar="DURATION", help=t("cli.init.late_window"))
-    init.add_argument("--late-fine", type=int, metavar="AMOUNT", help=t("cli.init.late_fine"))
-    init.add_argument("--absent-fine", type=int, metavar="AMOUNT", help=t("cli.init.absent_fine"))
+    init.add_argument("--fines", metavar="late=N,absent=N", help=t("cli.init.fines"))
+    init.add_argument("--late-fine", type=int, metavar="AMOUNT", help=argparse.SUPPRESS)
+    init.add_argument("--absent-fine", type=int, metavar="AMOUNT", help=argparse.SUPPRESS)
     init.add_argument("--break", dest="breaks", action="append", default=[], metavar="FROM..TO:NAME", help=t("cli.init.break"))
+    init.add_argument("--weeks", type=int, metavar="N", help=t("cli.init.weeks"))
+    init.add_argument("--pattern", metavar="PATTERN", help=t("cli.init.pattern"))
     init.add_argument("--timezone", help=t("cli.init.timezone"))
-    init.add_argument("--maintainer", dest="maintainers", action="append", default=[], metavar="LOGIN", help=t("cli.init.maintainer"))
     init.add_argument("--force", action="store_true", help=t("cli.init.force"))
     init.add_argument("--yes", action="store_true", help=t("cli.init.yes"))
     return parser
@@ -267,6 +271,10 @@ def _init(arguments: argparse.Namespace, out: TextIO) -> int:
         maintainers=tuple(arguments.maintainers),
         force=arguments.force,
         yes=arguments.yes,
+        members=tuple(arguments.members),
+        fines=arguments.fines,
+        weeks=arguments.weeks,
+        pattern=arguments.pattern,
     )
     # Prompts only for a person at a terminal; in scripts a missing answer names its flag.
     return run_init(options, out, ask=input if sys.stdin.isatty() else None)

@@ -162,11 +162,11 @@ def test_init_infers_the_first_deadline_from_the_rules_and_the_first_weeks_links
 
 
 def test_without_a_terminal_a_missing_deadline_names_its_flag(tmp_path: Path) -> None:
-    """A README without rules text or history cannot give a deadline: the error names --first-deadline and writes nothing."""
+    """A README without rules text or history cannot give a deadline: the error names --deadline and writes nothing."""
     (tmp_path / "README.md").write_text("# Reading club\n\n|Week|Homework|\n|---|---|\n|Week 1|[Ann]() [Bo]()|\n", encoding="utf-8")
     code, output = _run("init", "--repo-path", str(tmp_path), "--yes")
     assert code == 2
-    assert "--first-deadline" in output
+    assert "--deadline" in output
     assert not (tmp_path / "config").exists()
 
 

@@ -126,7 +126,7 @@ def test_onboarding_without_deadline_or_history_asks_for_the_flag() -> None:
     """With neither rules text nor links in history, the first deadline is reported missing, not guessed."""
     readme = "|Week|Homework|\n|---|---|\n|Week 1|[Ann]()|\n"
     result = onboard(readme, Columns("Week", "Homework", None), [], [], Answers(), "club", has_history=False)
-    assert result.draft is None and result.missing == ("--first-deadline",)
+    assert result.draft is None and result.missing == ("--deadline",)
 
 
 def test_onboarding_the_seed_from_history_infers_deadline_window_fines_and_breaks() -> None:
