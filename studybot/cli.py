@@ -79,7 +79,41 @@ def cli_language(argv: Sequence[str], environ: Mapping[str, str]) -> str:
                 language = data.get("study", {}).get("language") if isinstance(data, dict) else None
                 if language in LANGUAGES:
                     return str(language)
-    return locale_language(environ) or "en"
+    return locale_language(environ) or readme_language(_repo_in(argv)) or "ko"
+
+
+def readme_language(repo: Path) -> str | None:
+    """The language a study's README is written in: Korean when it has Hangul, else English; None without one.
+
+    A C locale says nothing about the reader; the README of the study the command runs in does.
+    """
+    with contextlib.suppress(OSError):
+        for name in ("README.md", "readme.md", "Readme.md"):
+            path = repo / name
+            if path.is_file() and path.stat().st_size < 1024 * 1024:
+                text = path.read_text(encoding="utf-8", errors="replace")
+                return "ko" if any("\uac00" <= char <= "\ud7a3" for char in text) else "en"
+    return None
+
+
+def front_door_language(repo: Path, environ: Mapping[str, str]) -> str:
+    """The language of the words before a config exists: the locale's, else the README's, else Korean."""
+    return locale_language(environ) or readme_language(repo) or "ko"
+
+
+def _require_config(path: Path, repo: Path, environ: Mapping[str, str]) -> None:
+    """No config yet: say so in the study's language and point at ``studybot init``."""
+    if not path.exists():
+        raise Failure("cli.no_config", code=EXIT_CONFIG, language=front_door_language(repo, environ), path=path)
+
+
+def _repo_in(argv: Sequence[str]) -> Path:
+    for index, word in enumerate(argv):
+        if word == "--repo-path" and index + 1 < len(argv):
+            return Path(argv[index + 1])
+        if word.startswith("--repo-path="):
+            return Path(word.split("=", 1)[1])
+    return Path(".")
 
 
 def _config_in(argv: Sequence[str]) -> Path:
@@ -235,8 +269,10 @@ def _command(arguments: argparse.Namespace, out: TextIO, environ: dict[str, str]
     if arguments.command == "check":
         return _check(arguments, out, environ)
     if arguments.command == "calendar":
+        _require_config(Path(arguments.config), Path("."), environ)
         return _calendar(arguments, out)
     if arguments.command == "report":
+        _require_config(_config_path(arguments), Path(arguments.repo_path), environ)
         return _report(arguments, out, now)
     if arguments.command == "demo":
         if arguments.example == "mlops-study":
@@ -299,6 +335,7 @@ def _check(arguments: argparse.Namespace, out: TextIO, environ: Mapping[str, str
 
     environ = os.environ if environ is None else environ
     path = _config_path(arguments)
+    _require_config(path, Path(arguments.repo_path), environ)
     try:
         config = load_config(path, locale_language(environ))
     except ConfigError as error:
@@ -322,7 +359,13 @@ def _check(arguments: argparse.Namespace, out: TextIO, environ: Mapping[str, str
         ),
         file=out,
     )
-    for warning in config_warnings(config):
+    warnings = config_warnings(config)
+    # Only for the repository the config belongs to: a config checked from elsewhere says nothing of its authors.
+    repo = Path(arguments.repo_path).resolve()
+    strangers = _unmatched_authors(config, repo) if path.resolve().is_relative_to(repo) else []
+    if strangers:
+        warnings.append(messages.t("check.authors_unmatched", authors=", ".join(strangers)))
+    for warning in warnings:
         if environ.get("GITHUB_ACTIONS") == "true":
             from studybot.shell.actions import warning as annotate
 
@@ -345,6 +388,27 @@ def _check(arguments: argparse.Namespace, out: TextIO, environ: Mapping[str, str
         for notice in notices:
             print(f"  - {messages.notice(notice)}", file=out)
     return EXIT_OK
+
+
+def _unmatched_authors(config, repo: Path) -> list[str]:
+    """Commit authors of the README (or, for a folder study, of the repository) whom no member matches."""
+    from studybot.core.members import Roster
+    from studybot.shell.git import GitError, Repository
+
+    repository = Repository(repo)
+    if not repository.is_repository() or repository.head() is None:
+        return []
+    path = config.submissions.readme.path if config.submissions.readme.enabled else "."
+    try:
+        authors = repository.authors(path)
+    except GitError:
+        return []
+    roster = Roster(config)
+    return [
+        f"{name} <{email}>"
+        for name, email, _ in authors
+        if "[bot]" not in name + email and roster.author(email) is None
+    ]
 
 
 def _calendar(arguments: argparse.Namespace, out: TextIO) -> int:

@@ -502,4 +502,9 @@ TEXT = {
     "init.interrupted": "Stopped. No files were written.",
     "init.bad_fines": "Write it as --fines late=3000,absent=4000.",
     "init.bad_member": "Write it as --member Jane=jane-gh.",
+    # --- front door: no config yet, check's warnings ---
+    "cli.no_config": "{path} does not exist. Run `studybot init` in the study repository: it reads the README and its history and writes the config and the workflow. If the config is elsewhere, pass --config PATH.",
+    "config.no_login": "{members} have no GitHub login (github:). Their edits to their own cells or folders do not count as hand-ins, and their comments are not read.",
+    "config.no_commanding_maintainer": "No member with maintainer: true has a GitHub login, so nobody can use /studybot commands. Add github: <login> to the study leader's line.",
+    "check.authors_unmatched": "Some README commit authors match no member: {authors}. If they are members, add github: <login> or emails: [address] to their line.",
 }

@@ -504,4 +504,9 @@ TEXT = {
     "init.interrupted": "중단했습니다. 아무 파일도 만들지 않았습니다.",
     "init.bad_fines": "--fines 지각=3000,결석=4000처럼 써 주세요.",
     "init.bad_member": "--member 장서진=SEOJIN-Lab처럼 써 주세요.",
+    # --- front door: no config yet, check's warnings ---
+    "cli.no_config": "{path} 설정 파일이 없습니다. 스터디 저장소에서 `studybot init`을 실행하면 README와 기록을 읽어 설정과 워크플로를 만들어 줍니다. 설정이 다른 곳에 있으면 --config 경로로 알려 주세요.",
+    "config.no_login": "{members} 님은 GitHub 아이디(github:)가 없습니다. 본인 칸이나 폴더를 고쳐도 제출로 인정되지 않고, 댓글 제출도 읽지 못합니다.",
+    "config.no_commanding_maintainer": "maintainer: true인 멤버에게 GitHub 아이디가 없어 아무도 /studybot 명령을 쓸 수 없습니다. 스터디장 줄에 github: 아이디를 적어 주세요.",
+    "check.authors_unmatched": "README를 고친 커밋 작성자 중 멤버와 연결되지 않은 사람이 있습니다: {authors}. 멤버라면 그 줄에 github: 아이디나 emails: [주소]를 적어 주세요.",
 }
