@@ -360,8 +360,8 @@ def _unplaced(record: AuthorRecord) -> Finding:
 # ---------------------------------------------------------------- week folders
 
 _WEEK_SEGMENT = re.compile(
-    r"^(?P<pre>(?:week|wk|w)?[ _-]?)(?P<num>0*\d{1,2})(?:\s*[,~-]\s*(?:(?:week|wk|w)?[ _-]?)0*\d{1,2}(?:주차|주)?)?"
-    r"(?P<post>주차|주|회차|차시)?(?P<rest>.*)$",
+    r"^(?P<pre>(?:week|wk|w)?[ _-]?)(?P<num>0*\d{1,2})(?P<post>주차|주|회차|차시)?"
+    r"(?:\s*[,~-]\s*(?:week|wk|w)?[ _-]?0*\d{1,2}(?P<post2>주차|주|회차|차시)?)?(?P<rest>.*)$",
     re.IGNORECASE,
 )
 _NOT_MEMBERS = {".github", ".studybot", "config", "docs", "doc", "assets", "images", "image", "img", "src", "resources"}
@@ -391,13 +391,11 @@ def _week_template(segment: str) -> tuple[int, str] | None:
     match = _WEEK_SEGMENT.match(unicodedata.normalize("NFC", segment))
     if match is None:
         return None
-    pre, post, rest = match.group("pre"), match.group("post") or "", match.group("rest")
+    pre, post, rest = match.group("pre"), match.group("post") or match.group("post2") or "", match.group("rest")
     if not pre.strip(" _-") and not post:
         return None  # a bare number is no week folder (``2023/``, ``01_intro``)
-    if rest and not post and rest[0] not in " _-.(":
-        return None
-    if rest and rest[0] == ".":
-        return None  # a file such as ``week1.md``
+    if rest and not post and rest[0] not in " _-(":
+        return None  # ``week1x``, ``w1.5``: text glued to the number
     return int(match.group("num")), pre + "{week}" + post + ("*" if rest else "")
 
 
@@ -491,9 +489,9 @@ def listed_members(readme: str) -> list[tuple[str, str | None, str]]:
         login = url.group(1) if url and url.group(1).lower() not in _NOT_LOGINS else (at.group(1) if at else None)
         name = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", text)
         name = _AT_LOGIN.sub("", _GITHUB_URL.sub("", name))
-        name = re.sub(r"[*_`()\[\]:|,-]+", " ", name).split()
-        if name:
-            found.append((normalize(name[0]), login, line.strip()))
+        words = re.sub(r"[*_`()\[\]:|,-]+", " ", name).split()
+        if words:
+            found.append((normalize(words[0]), login, line.strip()))
         elif login:
             found.append((login, login, line.strip()))
     return found
@@ -969,8 +967,8 @@ def _breaks(
     breaks = sorted([item for item in found if item.name not in given_names] + named, key=lambda item: item.start)
     undated = [item.name for item in stated if item.name not in {b.name for b in breaks}]
     for name in undated:
-        item = next(entry for entry in stated if entry.name == name)
-        findings.append(Finding(FindingKind.BREAK_UNDATED, {"name": name, "weeks": item.weeks or "?"}, item.source))
+        said = next(entry for entry in stated if entry.name == name)
+        findings.append(Finding(FindingKind.BREAK_UNDATED, {"name": name, "weeks": said.weeks or "?"}, said.source))
     return tuple(breaks), findings, undated
 
 
