@@ -10,7 +10,6 @@ topic-suffixed shape needs the folder pattern language and is marked xfail until
 
 from __future__ import annotations
 
-import datetime as dt
 import io
 import json
 from pathlib import Path
@@ -20,17 +19,10 @@ import yaml
 from helpers import kst
 
 from studybot.cli import main
-from studybot.shell.demo import describe, example_file, put_blog, put_link
+from studybot.shell.demo import example_file
 from studybot.shell.git import Repository, ScriptedCommit
+from studybot.shell.replay import build_seed_replay as replay
 
-# The seed study's members commit from GitHub's noreply addresses, as they do on github.com.
-SEED_IDENTITIES = {
-    "장서진": ("장서진", "82519477+SEOJIN-Lab@users.noreply.github.com"),
-    "구미진": ("mijinkoo", "81234567+mijinkoo@users.noreply.github.com"),
-    "이은빈": ("binable43", "70012345+binable43@users.noreply.github.com"),
-    "한현경": ("shining-arrow", "61234567+shining-arrow@users.noreply.github.com"),
-    "문수인": ("m0oon0", "66612345+m0oon0@users.noreply.github.com"),
-}
 SEED_NOW = "2022-05-26T00:00"
 
 
@@ -75,34 +67,8 @@ def _init(repo: Path, *flags: str) -> str:
 
 
 def build_seed_replay(path: Path) -> Path:
-    """The example study's history (studybot/example/history.yml) without studybot's config.
-
-    장서진 creates the repository with the README (the table and the rules) first; every
-    member then commits from their noreply address, as the scripted history says.
-    """
-    import pytz
-
-    from studybot.core.config import localize
-
-    zone = pytz.timezone("Asia/Seoul")
-    script = yaml.safe_load(example_file("history.yml"))
-    repository = Repository.create(path)
-    readme = example_file("README.md")
-    commits = []
-    for event in script["events"]:
-        if event.get("create"):
-            files = {"README.md": readme}
-        elif "link" in event:
-            readme = put_link(readme, **event["link"])
-            files = {"README.md": readme}
-        else:
-            readme = put_blog(readme, **event["blog"])
-            files = {"README.md": readme}
-        name, email = SEED_IDENTITIES[event["by"]]
-        at = localize(zone, dt.datetime.fromisoformat(event["at"]))
-        committed = localize(zone, dt.datetime.fromisoformat(event["committed"])) if "committed" in event else None
-        commits.append(ScriptedCommit(files, event.get("message") or describe(event), name, email, at, committed))
-    repository.import_commits(commits)
+    """The example study's history without studybot's config (studybot/shell/replay.py)."""
+    replay(path)
     return path
 
 
