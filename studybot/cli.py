@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import dataclasses
 import datetime as dt
 import json
 import os
@@ -339,8 +340,10 @@ def _check(arguments: argparse.Namespace, out: TextIO, environ: Mapping[str, str
     try:
         config = load_config(path, locale_language(environ))
     except ConfigError as error:
+        # GitHub marks a file only by its path in the repository, never by an absolute one.
+        problems = [dataclasses.replace(problem, file=_in_repository(problem.file, Path(arguments.repo_path))) for problem in error.problems]
         raise Failure(
-            "check.failed", code=EXIT_CONFIG, annotations=error.problems, language=error.language,
+            "check.failed", code=EXIT_CONFIG, annotations=problems, language=error.language,
             path=path, count=len(error.problems),
         ) from None
     schedule = build_schedule(config)
@@ -388,6 +391,13 @@ def _check(arguments: argparse.Namespace, out: TextIO, environ: Mapping[str, str
         for notice in notices:
             print(f"  - {messages.notice(notice)}", file=out)
     return EXIT_OK
+
+
+def _in_repository(file: str, repo: Path) -> str:
+    """``file`` relative to the repository when it lies inside it (as GitHub's annotations need), else as given."""
+    with contextlib.suppress(ValueError, OSError):
+        return Path(file).resolve().relative_to(repo.resolve()).as_posix()
+    return file
 
 
 def _unmatched_authors(config, repo: Path) -> list[str]:

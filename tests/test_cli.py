@@ -387,3 +387,14 @@ def test_check_of_a_config_with_every_login_and_a_leader_has_no_warnings(tmp_pat
     repo = _check_study(tmp_path, "  - {name: 가나, github: gana-gh, maintainer: true}\n  - {name: 다라, github: dara, emails: [root@localhost]}\n")
     code, text = run("check", "--repo-path", str(repo))
     assert code == 0 and "⚠️" not in text
+
+
+def test_a_broken_configs_annotations_name_the_file_inside_the_repository(tmp_path):
+    """`check --config /abs/path` in Actions: the annotation says config/study.yml, so GitHub marks the file."""
+    (tmp_path / "config").mkdir()
+    path = tmp_path / "config" / "study.yml"
+    path.write_text(SEED_TEXT.replace("timezone: Asia/Seoul", "timezone: Asia/Seol"), encoding="utf-8")
+    code, text = run("check", "--config", str(path.resolve()), "--repo-path", str(tmp_path), environ={"GITHUB_ACTIONS": "true"})
+    assert code == 2
+    assert "::error file=config/study.yml,line=6,col=13::" in text
+    assert str(tmp_path) + "/config" not in text.split("::error file=")[1].split(",")[0]
