@@ -72,15 +72,13 @@ def init_example(language: str) -> str:
 
 
 def check_example(language: str) -> str:
-    with tempfile.TemporaryDirectory() as temp:
-        with _inside(_example_study(Path(temp) / "study", language)):
-            return "$ studybot check\n" + _run("check")
+    with tempfile.TemporaryDirectory() as temp, _inside(_example_study(Path(temp) / "study", language)):
+        return "$ studybot check\n" + _run("check")
 
 
 def calendar_example(language: str) -> str:
-    with tempfile.TemporaryDirectory() as temp:
-        with _inside(_example_study(Path(temp) / "study", language)):
-            return "$ studybot calendar\n" + _run("calendar")
+    with tempfile.TemporaryDirectory() as temp, _inside(_example_study(Path(temp) / "study", language)):
+        return "$ studybot calendar\n" + _run("calendar")
 
 
 def no_config_example(language: str) -> str:
