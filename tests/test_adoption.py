@@ -98,3 +98,10 @@ def test_a_config_without_a_leader_or_a_route_says_so(seed, seed_schedule):
     body = _setup(config, seed_schedule, kst(2022, 4, 5, 9))
     assert "- 스터디장: 없음. 아무도 봇을 시작하거나 명령을 쓸 수 없으니" in body
     assert "켜진 제출 방법이 없습니다." in body
+
+
+def test_once_every_weeks_issue_has_opened_the_setup_issue_names_no_next_one(seed, seed_schedule):
+    """Adopted after the last week's issue opened (7월 20일): no '다음은' line pointing at a time already past."""
+    body = _setup(seed, seed_schedule, kst(2022, 7, 25, 9))
+    assert "- 다음은" not in body
+    assert "마감이 지난 11개 주차의 판정입니다." in body

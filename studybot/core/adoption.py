@@ -85,15 +85,13 @@ def protection_text(world: World, messages: Messages) -> str:
 def _rules_text(config: StudyConfig, schedule: Schedule, messages: Messages) -> str:
     """Every key money depends on, one short line each: deadline, fines, settlement, timing, excuses, leaders."""
     currency = config.study.currency
-    lines = []
-    if schedule.weeks:
-        first = schedule.weeks[0]
-        lines.append(
-            messages.t(
-                "setup.rule.deadline", week=first.number, deadline=messages.when(schedule.local(first.deadline)),
-                late_until=messages.when(schedule.local(first.late_until)),
-            )
+    first = schedule.weeks[0]  # a valid config grades at least one week
+    lines = [
+        messages.t(
+            "setup.rule.deadline", week=first.number, deadline=messages.when(schedule.local(first.deadline)),
+            late_until=messages.when(schedule.local(first.late_until)),
         )
+    ]
     lines.append(
         messages.t(
             "setup.rule.fines", late=messages.money(config.fines.late, currency),
