@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import dataclasses
 import datetime as dt
 import json
 import os
@@ -82,7 +83,41 @@ def cli_language(argv: Sequence[str], environ: Mapping[str, str]) -> str:
                 language = data.get("study", {}).get("language") if isinstance(data, dict) else None
                 if language in LANGUAGES:
                     return str(language)
-    return locale_language(environ) or "en"
+    return locale_language(environ) or readme_language(_repo_in(argv)) or "ko"
+
+
+def readme_language(repo: Path) -> str | None:
+    """The language a study's README is written in: Korean when it has Hangul, else English; None without one.
+
+    A C locale says nothing about the reader; the README of the study the command runs in does.
+    """
+    with contextlib.suppress(OSError):
+        for name in ("README.md", "readme.md", "Readme.md"):
+            path = repo / name
+            if path.is_file() and path.stat().st_size < 1024 * 1024:
+                text = path.read_text(encoding="utf-8", errors="replace")
+                return "ko" if any("\uac00" <= char <= "\ud7a3" for char in text) else "en"
+    return None
+
+
+def front_door_language(repo: Path, environ: Mapping[str, str]) -> str:
+    """The language of the words before a config exists: the locale's, else the README's, else Korean."""
+    return locale_language(environ) or readme_language(repo) or "ko"
+
+
+def _require_config(path: Path, repo: Path, environ: Mapping[str, str]) -> None:
+    """No config yet: say so in the study's language and point at ``studybot init``."""
+    if not path.exists():
+        raise Failure("cli.no_config", code=EXIT_CONFIG, language=front_door_language(repo, environ), path=path)
+
+
+def _repo_in(argv: Sequence[str]) -> Path:
+    for index, word in enumerate(argv):
+        if word == "--repo-path" and index + 1 < len(argv):
+            return Path(argv[index + 1])
+        if word.startswith("--repo-path="):
+            return Path(word.split("=", 1)[1])
+    return Path(".")
 
 
 def _config_in(argv: Sequence[str]) -> Path:
@@ -173,13 +208,17 @@ def _parser(words: dict[str, str]) -> argparse.ArgumentParser:
     init.add_argument("--repo-path", default=".", help=t("cli.repo_path"))
     init.add_argument("--lang", choices=("ko", "en"), help=t("cli.init.lang"))
     init.add_argument("--name", help=t("cli.init.name"))
-    init.add_argument("--first-deadline", metavar='"YYYY-MM-DD HH:MM"', help=t("cli.init.first_deadline"))
+    init.add_argument("--leader", "--maintainer", dest="maintainers", action="append", default=[], metavar="LOGIN", help=t("cli.init.maintainer"))
+    init.add_argument("--member", dest="members", action="append", default=[], metavar="NAME=LOGIN", help=t("cli.init.member"))
+    init.add_argument("--deadline", "--first-deadline", dest="first_deadline", metavar='"YYYY-MM-DD HH:MM"', help=t("cli.init.first_deadline"))
     init.add_argument("--late-window", metavar="DURATION", help=t("cli.init.late_window"))
-    init.add_argument("--late-fine", type=int, metavar="AMOUNT", help=t("cli.init.late_fine"))
-    init.add_argument("--absent-fine", type=int, metavar="AMOUNT", help=t("cli.init.absent_fine"))
+    init.add_argument("--fines", metavar="late=N,absent=N", help=t("cli.init.fines"))
+    init.add_argument("--late-fine", type=int, metavar="AMOUNT", help=argparse.SUPPRESS)
+    init.add_argument("--absent-fine", type=int, metavar="AMOUNT", help=argparse.SUPPRESS)
     init.add_argument("--break", dest="breaks", action="append", default=[], metavar="FROM..TO:NAME", help=t("cli.init.break"))
+    init.add_argument("--weeks", type=int, metavar="N", help=t("cli.init.weeks"))
+    init.add_argument("--pattern", metavar="PATTERN", help=t("cli.init.pattern"))
     init.add_argument("--timezone", help=t("cli.init.timezone"))
-    init.add_argument("--maintainer", dest="maintainers", action="append", default=[], metavar="LOGIN", help=t("cli.init.maintainer"))
     init.add_argument("--force", action="store_true", help=t("cli.init.force"))
     init.add_argument("--yes", action="store_true", help=t("cli.init.yes"))
     return parser
@@ -234,8 +273,10 @@ def _command(arguments: argparse.Namespace, out: TextIO, environ: dict[str, str]
     if arguments.command == "check":
         return _check(arguments, out, environ)
     if arguments.command == "calendar":
+        _require_config(Path(arguments.config), Path("."), environ)
         return _calendar(arguments, out)
     if arguments.command == "report":
+        _require_config(_config_path(arguments), Path(arguments.repo_path), environ)
         return _report(arguments, out, now)
     if arguments.command == "demo":
         if arguments.example == "mlops-study":
@@ -270,6 +311,10 @@ def _init(arguments: argparse.Namespace, out: TextIO) -> int:
         maintainers=tuple(arguments.maintainers),
         force=arguments.force,
         yes=arguments.yes,
+        members=tuple(arguments.members),
+        fines=arguments.fines,
+        weeks=arguments.weeks,
+        pattern=arguments.pattern,
     )
     # Prompts only for a person at a terminal; in scripts a missing answer names its flag.
     return run_init(options, out, ask=input if sys.stdin.isatty() else None)
@@ -295,11 +340,14 @@ def _check(arguments: argparse.Namespace, out: TextIO, environ: Mapping[str, str
 
     environ = os.environ if environ is None else environ
     path = _config_path(arguments)
+    _require_config(path, Path(arguments.repo_path), environ)
     try:
         config = load_config(path, locale_language(environ))
     except ConfigError as error:
+        # GitHub marks a file only by its path in the repository, never by an absolute one.
+        problems = [dataclasses.replace(problem, file=_in_repository(problem.file, Path(arguments.repo_path))) for problem in error.problems]
         raise Failure(
-            "check.failed", code=EXIT_CONFIG, annotations=error.problems, language=error.language,
+            "check.failed", code=EXIT_CONFIG, annotations=problems, language=error.language,
             path=path, count=len(error.problems),
         ) from None
     schedule = build_schedule(config)
@@ -318,7 +366,13 @@ def _check(arguments: argparse.Namespace, out: TextIO, environ: Mapping[str, str
         ),
         file=out,
     )
-    for warning in config_warnings(config):
+    warnings = config_warnings(config)
+    # Only for the repository the config belongs to: a config checked from elsewhere says nothing of its authors.
+    repo = Path(arguments.repo_path).resolve()
+    strangers = _unmatched_authors(config, repo) if path.resolve().is_relative_to(repo) else []
+    if strangers:
+        warnings.append(messages.t("check.authors_unmatched", authors=", ".join(strangers)))
+    for warning in warnings:
         if environ.get("GITHUB_ACTIONS") == "true":
             from studybot.shell.actions import warning as annotate
 
@@ -369,6 +423,32 @@ def _check_folders(config: StudyConfig, repo_path: Path, graded: list[int], out:
     for item in listed:
         weeks = ", ".join(str(week) for week in item.weeks)
         print(messages.t(f"check.folder_{item.kind}", folder=item.folder, member=item.member or "?", weeks=weeks), file=out)
+def _in_repository(file: str, repo: Path) -> str:
+    """``file`` relative to the repository when it lies inside it (as GitHub's annotations need), else as given."""
+    with contextlib.suppress(ValueError, OSError):
+        return Path(file).resolve().relative_to(repo.resolve()).as_posix()
+    return file
+
+
+def _unmatched_authors(config, repo: Path) -> list[str]:
+    """Commit authors of the README (or, for a folder study, of the repository) whom no member matches."""
+    from studybot.core.members import Roster
+    from studybot.shell.git import GitError, Repository
+
+    repository = Repository(repo)
+    if not repository.is_repository() or repository.head() is None:
+        return []
+    path = config.submissions.readme.path if config.submissions.readme.enabled else "."
+    try:
+        authors = repository.authors(path)
+    except GitError:
+        return []
+    roster = Roster(config)
+    return [
+        f"{name} <{email}>"
+        for name, email, _ in authors
+        if "[bot]" not in name + email and roster.author(email) is None
+    ]
 
 
 def _calendar(arguments: argparse.Namespace, out: TextIO) -> int:

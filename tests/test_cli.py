@@ -140,7 +140,7 @@ def test_check_in_actions_turns_warnings_into_warning_annotations(tmp_path):
 
 def test_check_without_warnings_prints_none(tmp_path):
     """The seed config has a maintainer, so check prints no warning."""
-    code, text = run("check", "--config", str(SEED_CONFIG))
+    code, text = run("check", "--config", str(SEED_CONFIG), "--repo-path", str(tmp_path))
     assert code == 0 and "⚠️" not in text
 
 
@@ -277,9 +277,11 @@ def test_help_follows_the_studys_config(capsys):
     assert "show this help" not in text and "options:" not in text
 
 
-def test_help_without_a_config_follows_lang_then_english(tmp_path, capsys):
-    """With no config found, help is in LANG's language, else English."""
+def test_help_without_a_config_follows_lang_then_the_readme(tmp_path, capsys, monkeypatch):
+    """With no config found, help is in LANG's language, else the language of the study's README."""
     missing = str(tmp_path / "none.yml")
+    (tmp_path / "README.md").write_text("# Reading club\n", encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
     with pytest.raises(SystemExit):
         main(["check", "--config", missing, "--help"], environ={"LANG": "ko_KR.UTF-8"})
     assert "스터디 설정을 검사합니다" in capsys.readouterr().out
@@ -310,3 +312,89 @@ def test_help_does_not_load_the_config_model():
     probe = "import sys, runpy\nsys.argv = ['studybot', '--help']\ntry:\n    runpy.run_module('studybot', run_name='__main__')\nexcept SystemExit:\n    pass\nprint('pydantic' in sys.modules, file=sys.stderr)\n"
     done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, cwd="/", check=False, timeout=120)
     assert done.stderr.strip().splitlines()[-1] == "False"
+
+
+# ---------------------------------------------------------------- the front door and check's warnings
+
+
+def test_without_a_config_the_sentence_is_korean_and_points_at_init(tmp_path):
+    """In a Korean study (or with no README at all) and a C locale: Korean, `studybot init`, exit 2."""
+    (tmp_path / "README.md").write_text("# 스터디\n\n과제는 매주 수요일 자정 전까지\n", encoding="utf-8")
+    for folder in (tmp_path, tmp_path / "empty"):
+        folder.mkdir(exist_ok=True)
+        for command in (("check",), ("report",)):
+            code, text = run(*command, "--repo-path", str(folder), environ={"LANG": "C.UTF-8"})
+            assert code == 2
+            assert "설정 파일이 없습니다" in text and "`studybot init`을 실행하면" in text
+            assert "Config file not found" not in text
+
+
+def test_without_a_config_an_english_study_is_told_in_english(tmp_path):
+    (tmp_path / "README.md").write_text("# Reading club\n\nHomework is due on Wednesdays.\n", encoding="utf-8")
+    code, text = run("check", "--repo-path", str(tmp_path), environ={"LANG": "C"})
+    assert code == 2 and "Run `studybot init` in the study repository" in text
+
+
+def test_help_under_a_c_locale_follows_the_studys_readme(tmp_path, capsys, monkeypatch):
+    """A C locale names no language: help follows the README (Korean here), and Korean without one."""
+    (tmp_path / "README.md").write_text("# 알고리즘 스터디\n", encoding="utf-8")
+    with pytest.raises(SystemExit):
+        main(["init", "--repo-path", str(tmp_path), "--help"], environ={"LANG": "C"})
+    text = capsys.readouterr().out
+    assert text.startswith("사용법: studybot init") and "--leader" in text and "--member" in text
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "README.md").unlink()
+    with pytest.raises(SystemExit):
+        main(["--help"], environ={})
+    assert capsys.readouterr().out.startswith("사용법: studybot")
+
+
+def _check_study(tmp_path, members: str):
+    from studybot.shell.git import Repository
+
+    repository = Repository.create(tmp_path / "study")
+    readme = "|주차|과제|\n|---|---|\n|1주차|[가나](https://a.example/1) [다라]()|\n"
+    repository.commit({"README.md": readme}, "표", "가나", "1+gana-gh@users.noreply.github.com", kst(2024, 3, 1, 9))
+    repository.commit({"README.md": readme + "\n"}, "오타", "Laptop", "root@localhost", kst(2024, 3, 2, 9))
+    config = (
+        "study: {name: 스터디, language: ko}\n"
+        "schedule: {weeks: 2, first_deadline: 2024-03-06 00:00}\n"
+        "fines: {late: 1000, absent: 2000}\n"
+        f"members:\n{members}"
+    )
+    (repository.path / "config").mkdir()
+    (repository.path / "config" / "study.yml").write_text(config, encoding="utf-8")
+    return repository.path
+
+
+def test_check_warns_about_members_without_a_login_and_unmatched_authors_but_passes(tmp_path):
+    repo = _check_study(tmp_path, "  - {name: 가나, github: gana-gh, maintainer: true}\n  - {name: 다라}\n")
+    code, text = run("check", "--repo-path", str(repo))
+    assert code == 0
+    assert "다라 님은 GitHub 아이디(github:)가 없습니다" in text
+    assert "멤버와 연결되지 않은 사람이 있습니다: Laptop <root@localhost>" in text
+
+
+def test_check_warns_when_no_maintainer_has_a_login_to_command_with(tmp_path):
+    repo = _check_study(tmp_path, "  - {name: 가나, maintainer: true, emails: [\"1+gana-gh@users.noreply.github.com\"]}\n  - {name: 다라, github: dara}\n")
+    code, text = run("check", "--repo-path", str(repo))
+    assert code == 0
+    assert "아무도 /studybot 명령을 쓸 수 없습니다. 스터디장 줄에 github: 아이디를 적어 주세요" in text
+    assert "가나 님은 GitHub 아이디(github:)가 없습니다" in text
+
+
+def test_check_of_a_config_with_every_login_and_a_leader_has_no_warnings(tmp_path):
+    repo = _check_study(tmp_path, "  - {name: 가나, github: gana-gh, maintainer: true}\n  - {name: 다라, github: dara, emails: [root@localhost]}\n")
+    code, text = run("check", "--repo-path", str(repo))
+    assert code == 0 and "⚠️" not in text
+
+
+def test_a_broken_configs_annotations_name_the_file_inside_the_repository(tmp_path):
+    """`check --config /abs/path` in Actions: the annotation says config/study.yml, so GitHub marks the file."""
+    (tmp_path / "config").mkdir()
+    path = tmp_path / "config" / "study.yml"
+    path.write_text(SEED_TEXT.replace("timezone: Asia/Seoul", "timezone: Asia/Seol"), encoding="utf-8")
+    code, text = run("check", "--config", str(path.resolve()), "--repo-path", str(tmp_path), environ={"GITHUB_ACTIONS": "true"})
+    assert code == 2
+    assert "::error file=config/study.yml,line=6,col=13::" in text
+    assert str(tmp_path) + "/config" not in text.split("::error file=")[1].split(",")[0]

@@ -162,11 +162,11 @@ def test_init_infers_the_first_deadline_from_the_rules_and_the_first_weeks_links
 
 
 def test_without_a_terminal_a_missing_deadline_names_its_flag(tmp_path: Path) -> None:
-    """A README without rules text or history cannot give a deadline: the error names --first-deadline and writes nothing."""
+    """A README without rules text or history cannot give a deadline: the error names --deadline and writes nothing."""
     (tmp_path / "README.md").write_text("# Reading club\n\n|Week|Homework|\n|---|---|\n|Week 1|[Ann]() [Bo]()|\n", encoding="utf-8")
     code, output = _run("init", "--repo-path", str(tmp_path), "--yes")
     assert code == 2
-    assert "--first-deadline" in output
+    assert "--deadline" in output
     assert not (tmp_path / "config").exists()
 
 
@@ -213,3 +213,91 @@ def test_a_bad_flag_value_is_a_sentence_with_an_example(tmp_path: Path) -> None:
     assert code == 2
     assert "2022-04-18..2022-04-29:중간고사" in output
     assert not (tmp_path / "config").exists()
+
+
+# ---------------------------------------------------------------- prompts
+
+
+def test_without_a_terminal_and_without_yes_init_lists_its_questions_and_writes_nothing(study: Path) -> None:
+    """Piped input is no answer: init names each question with the flag that answers it, exits 2, writes nothing."""
+    out = io.StringIO()
+    code = run_init(InitOptions(repo_path=study), out, ask=None)
+    output = out.getvalue()
+    assert code == 2
+    assert "터미널에서 다시 실행하면 하나씩 묻고" in output
+    assert "  - --member 장서진=아이디: 장서진 님의 GitHub 아이디" in output
+    assert "  - --break FROM..TO:기말고사: 기말고사 휴식 기간" in output
+    assert "  - --yes" in output
+    assert not (study / "config").exists() and not (study / ".github").exists()
+
+
+@pytest.mark.parametrize(("raised", "code"), [(EOFError, 1), (KeyboardInterrupt, 130)])
+def test_ctrl_d_or_ctrl_c_at_a_question_ends_init_with_a_sentence_and_no_files(
+    study: Path, raised: type[BaseException], code: int
+) -> None:
+    """Ctrl-D (EOFError) and Ctrl-C (KeyboardInterrupt) at a prompt stop cleanly: one sentence, no traceback, nothing written."""
+
+    def ask(question: str) -> str:
+        raise raised
+
+    out = io.StringIO()
+    assert run_init(InitOptions(repo_path=study), out, ask) == code
+    assert out.getvalue().strip().endswith("studybot: 중단했습니다. 아무 파일도 만들지 않았습니다.")
+    assert not (study / "config").exists()
+
+
+def test_answered_logins_are_used_and_their_advice_is_not_printed(study: Path) -> None:
+    """A login typed at the prompt goes into the config, and init does not then advise adding it by hand."""
+    asked: list[str] = []
+
+    def ask(question: str) -> str:
+        asked.append(question)
+        return "SEOJIN-Lab" if question.startswith("장서진") else "y"
+
+    out = io.StringIO()
+    assert run_init(InitOptions(repo_path=study), out, ask) == 0, out.getvalue()
+    assert [q for q in asked if "GitHub 아이디" in q] == ["장서진 님의 GitHub 아이디 (모르면 그냥 Enter): "]
+    assert "장서진 님의 GitHub 아이디를 찾지 못했습니다" not in out.getvalue()
+    config = load_config(study / "config" / "study.yml")
+    assert [(m.name, m.github) for m in config.members if m.name == "장서진"] == [("장서진", "SEOJIN-Lab")]
+
+
+def test_a_creator_who_is_no_member_makes_init_ask_for_the_leader(tmp_path: Path) -> None:
+    """An outsider's first commit: init does not pick a leader; at a terminal it asks, without one it names --leader."""
+    repository = Repository.create(tmp_path / "club")
+    readme = "# Club\n\nHomework is due every Wednesday at midnight.\n\n|Week|Homework|\n|---|---|\n|Week 1|[Ann]() [Bo]()|\n"
+    repository.commit({"README.md": readme}, "start", "Helper", "helper@example.com", kst(2024, 3, 1, 9))
+    readme = readme.replace("[Ann]()", "[Ann](https://a.example/1)")
+    repository.commit({"README.md": readme}, "hw", "ann", "1+ann-gh@users.noreply.github.com", kst(2024, 3, 5, 20))
+    code, output = _run("init", "--repo-path", str(repository.path), "--yes")
+    assert code == 2 and "--leader" in output and not (repository.path / "config").exists()
+
+    def ask(question: str) -> str:
+        return "ann-gh" if question.startswith("The study leader") else ""
+
+    out = io.StringIO()
+    assert run_init(InitOptions(repo_path=repository.path), out, ask) == 0, out.getvalue()
+    config = load_config(repository.path / "config" / "study.yml")
+    assert [(m.name, m.github, m.maintainer) for m in config.members] == [("Ann", "ann-gh", True), ("Bo", None, False)]
+
+
+def test_flags_override_every_inference(study: Path) -> None:
+    """--leader, --member, --fines, --late-window, --deadline and --break win over what the README says."""
+    code, output = _run(
+        "init", "--repo-path", str(study), "--yes", "--leader", "문수인", "--member", "이은빈=binable43",
+        "--fines", "지각=1,000,결석=2000", "--late-window", "6h", "--deadline", "2022-04-13 00:00",
+        "--break", "2022-06-13..2022-06-24:기말고사",
+    )
+    assert code == 0, output
+    config = load_config(study / "config" / "study.yml")
+    assert [m.name for m in config.members if m.maintainer] == ["문수인"]
+    assert config.member("이은빈") is not None and config.member("이은빈").github == "binable43"  # type: ignore[union-attr]
+    assert (config.fines.late, config.fines.absent) == (1000, 2000)
+    assert config.schedule.late_window == dt.timedelta(hours=6)
+    assert [b.name for b in config.schedule.breaks] == ["중간고사", "기말고사"]
+
+
+@pytest.mark.parametrize("value", ["late=abc", "soon=3000", "3000"])
+def test_a_fines_flag_that_cannot_be_read_names_the_form(study: Path, value: str) -> None:
+    code, output = _run("init", "--repo-path", str(study), "--yes", "--fines", value)
+    assert code == 2 and "--fines 지각=3000,결석=4000처럼" in output

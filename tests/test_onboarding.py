@@ -129,7 +129,7 @@ def test_onboarding_without_deadline_or_history_asks_for_the_flag() -> None:
     """With neither rules text nor links in history, the first deadline is reported missing, not guessed."""
     readme = "|Week|Homework|\n|---|---|\n|Week 1|[Ann]()|\n"
     result = onboard(readme, Columns("Week", "Homework", None), [], [], Answers(), "club", has_history=False)
-    assert result.draft is None and result.missing == ("--first-deadline",)
+    assert result.draft is None and result.missing == ("--deadline",)
 
 
 def test_onboarding_the_seed_from_history_infers_deadline_window_fines_and_breaks() -> None:
@@ -349,3 +349,152 @@ def test_a_muddled_history_is_reported_and_adds_no_breaks() -> None:
     result = onboard(readme, EN, [], changes, Answers(first_deadline=dt.datetime(2024, 3, 8, 18)), "repo")
     assert result.draft is not None and result.draft.breaks == ()
     assert FindingKind.BREAKS_UNCLEAR in _kinds(result.findings)
+# ---------------------------------------------------------------- folders, lists, worded rules
+
+from studybot.core.onboarding import (  # noqa: E402
+    FolderLayout,
+    fine_rules,
+    folder_hand_ins,
+    infer_folders,
+    late_window_rule,
+    linked_logins,
+    listed_members,
+    stated_breaks,
+)
+
+
+@pytest.mark.parametrize(
+    ("paths", "pattern", "names", "weeks"),
+    [
+        (["1주차/민우/a.py", "2주차/가경/b.py", "README.md"], "{week}주차/{name}/", ("가경", "민우"), (1, 2)),
+        (["minwoo/1주차/a.py", "gakyung/2주차/b.py", "docs/1주차/x.md"], "{name}/{week}주차/", ("gakyung", "minwoo"), (1, 2)),
+        (["1주차 분할정복/민우/a.py", "2주차 그리디/민우/b.py"], "{week}주차*/{name}/", ("민우",), (1, 2)),
+        (["week_01/Ann/a.py", "week_2/Bo/b.py"], "week_{week}/{name}/", ("Ann", "Bo"), (1, 2)),
+        (["3주차,4주차/민우/a.py", "5-6주차/민우/b.py"], "{week}주차/{name}/", ("민우",), (3, 5)),
+    ],
+)
+def test_week_folders_give_the_pattern_members_and_weeks(paths, pattern, names, weeks) -> None:
+    layout = infer_folders(paths)
+    assert layout is not None
+    assert (layout.pattern, layout.names, layout.weeks) == (pattern, names, weeks)
+
+
+@pytest.mark.parametrize(
+    "paths",
+    [
+        ["README.md", "src/main.py"],
+        ["2023/notes/a.md"],  # a bare number is a year, not a week
+        ["week1.md", "notes/week1.md"],  # files named for a week are no week folders
+        ["1주차/notes.md"],  # no member folder under the week
+        ["week1x/Ann/a.py"],  # text glued to the number is no topic
+    ],
+)
+def test_paths_that_are_no_week_folders_give_no_layout(paths) -> None:
+    assert infer_folders(paths) is None
+
+
+def test_a_folder_hand_in_is_the_first_real_file_and_placeholders_do_not_count() -> None:
+    """A leader's README.md/.gitkeep placeholders are not hand-ins; a second file in the same folder is not a new one."""
+    layout = FolderLayout("{week}주차/{name}/", ("민우", "가경"), (1,), "1주차/민우/")
+    commits = [
+        ("lead@x", kst(2024, 1, 3, 20), ["1주차/민우/README.md", "1주차/가경/.gitkeep"]),
+        ("m@x", kst(2024, 1, 8, 21), ["1주차/민우/a.py", "1주차/민우/b.py", "week_1/민우/c.py", "1주차/손님/d.py"]),
+        ("g@x", kst(2024, 1, 9, 9), ["1주차/가경/a.py"]),
+    ]
+    assert [(c.week, c.member, c.author_email) for c in folder_hand_ins(layout, commits)] == [
+        (1, "민우", "m@x"),
+        (1, "가경", "g@x"),
+    ]
+
+
+def test_a_member_list_gives_names_and_logins() -> None:
+    readme = (
+        "# Club\n\n## 멤버\n- 장서진 (@SEOJIN-Lab)\n- [이은빈](https://github.com/binable43)\n"
+        "- **문수인**\n- https://github.com/m0oon0\n\n## 규칙\n- 지각 1000원\n"
+    )
+    assert [(name, login) for name, login, _ in listed_members(readme)] == [
+        ("장서진", "SEOJIN-Lab"),
+        ("이은빈", "binable43"),
+        ("문수인", None),
+        ("m0oon0", "m0oon0"),
+    ]
+
+
+def test_a_comment_study_is_adopted_from_its_member_list_and_stated_length() -> None:
+    """No table, no folders: members and logins from the list, 10 weeks from '10주 동안', the deadline given."""
+    readme = "# 독서 모임\n\n10주 동안 진행합니다.\n\n## 참여자\n- 가나 @gana\n- 다라 @dara\n- 마바 @gana\n- :\n"
+    result = onboard(readme, None, [], [], Answers(first_deadline=dt.datetime(2024, 3, 6), maintainers=("gana",)), "repo")
+    draft = result.draft
+    assert draft is not None and draft.weeks == 10
+    # A login listed twice stays with the first; an item with no name and no login is skipped.
+    assert [(m.name, m.github, m.maintainer) for m in draft.members] == [
+        ("가나", "gana", True), ("다라", "dara", False), ("마바", None, False)
+    ]
+    config = parse_config(render_config(draft, messages_for("ko")))
+    assert not config.submissions.readme.enabled and config.submissions.issues.enabled
+    assert FindingKind.MEMBERS_FROM_LIST in {finding.kind for finding in result.findings}
+
+
+def test_a_readme_without_table_folders_or_list_names_no_member() -> None:
+    result = onboard("# 모임\n\n12주 동안\n", None, [], [], Answers(first_deadline=dt.datetime(2024, 3, 6)), "repo")
+    assert result.draft is not None and result.draft.members == ()
+    assert FindingKind.MEMBERS_FROM_LIST not in {finding.kind for finding in result.findings}
+
+
+def test_a_comment_study_without_a_length_asks_for_the_weeks() -> None:
+    readme = "# 독서 모임\n\n## 참여자\n- 가나 @gana\n"
+    result = onboard(readme, None, [], [], Answers(first_deadline=dt.datetime(2024, 3, 6)), "repo")
+    assert result.draft is None and result.missing == ("--weeks",)
+    answered = onboard(readme, None, [], [], Answers(first_deadline=dt.datetime(2024, 3, 6), weeks=8), "repo")
+    assert answered.draft is not None and answered.draft.weeks == 8
+
+
+def test_readme_links_name_a_members_login_only_when_they_agree() -> None:
+    readme = (
+        "[이은빈](https://github.com/binable43/Study) [이은빈](https://github.com/binable43/x)\n"
+        "[문수인](https://github.com/m0oon0/a) [문수인](https://github.com/other/b)\n"
+        "[한현경](https://github.com/orgs/x) [장서진](https://notion.so/x)\n"
+    )
+    found = linked_logins(readme, ["이은빈", "문수인", "한현경", "장서진"])
+    assert {name: login for name, (login, _) in found.items()} == {"이은빈": "binable43"}
+
+
+@pytest.mark.parametrize(
+    ("rule", "weekly", "window"),
+    [
+        ("지각은 다음날 12시까지", WeeklyTime(6, dt.time(0, 0)), dt.timedelta(hours=12)),
+        ("지각은 다음날 오후 2시까지", WeeklyTime(3, dt.time(22, 0)), dt.timedelta(hours=16)),
+        ("Late until the next day at 9 pm", WeeklyTime(2, dt.time(0, 0)), dt.timedelta(hours=21)),
+        ("Late until the next day at 9", WeeklyTime(2, dt.time(12, 0)), dt.timedelta(hours=21)),
+        ("지각은 다음주 인증일까지", WeeklyTime(6, dt.time(0, 0)), dt.timedelta(days=7)),
+        ("지각은 다음날 0시까지", WeeklyTime(6, dt.time(0, 0)), None),
+        ("지각은 다음날 30시까지", WeeklyTime(6, dt.time(0, 0)), None),
+        ("다음날 12시까지 정리합니다", WeeklyTime(6, dt.time(0, 0)), None),
+    ],
+)
+def test_late_windows_written_in_words(rule, weekly, window) -> None:
+    found = late_window_rule(f"# S\n- {rule}\n", weekly)
+    assert (found[0] if found else None) == window
+
+
+def test_fines_on_two_lines_name_both_lines() -> None:
+    late, absent, source = fine_rules("- 지각 3,000원\n- 미제출 2,000원\n")
+    assert (late, absent, source) == (3000, 2000, "- 지각 3,000원 / - 미제출 2,000원")
+
+
+def test_a_named_break_given_without_a_name_takes_the_stated_name() -> None:
+    """'중간, 기말 각각 2주간' and --break 2022-06-13..2022-06-24 with no name: it is 기말고사 once the gap is 중간고사."""
+    from studybot.core.onboarding import BreakDraft
+
+    assert [b.name for b in stated_breaks(SEED)] == ["중간고사", "기말고사"]
+    changes = [
+        CellChange(1, "장서진", kst(2022, 4, 12, 21), "s@x"),
+        CellChange(2, "장서진", kst(2022, 5, 3, 22), "s@x"),
+    ]
+    records = [AuthorRecord("Seojin", "s@x", 2, frozenset({"장서진"}))]
+    answers = Answers(breaks=(BreakDraft(dt.date(2022, 6, 13), dt.date(2022, 6, 24), ""),))
+    result = onboard(SEED, Columns("주차", "과제", "팀블로그"), records, changes, answers, "repo", creator="s@x")
+    assert result.draft is not None
+    assert [b.name for b in result.draft.breaks] == ["중간고사", "기말고사"] and result.draft.undated_breaks == ()
+    # The seed's own links name 구미진, 이은빈 and 문수인's accounts; the other two are asked.
+    assert result.questions == (("login", "장서진"), ("login", "한현경"))

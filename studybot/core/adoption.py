@@ -9,7 +9,10 @@ weekly work. A study the bot already runs (it has issues or frozen weeks) counts
 
 from __future__ import annotations
 
+import datetime as dt
+
 from studybot.core.config import StudyConfig
+from studybot.core.cycle import WEEK_OPENS_BEFORE
 from studybot.core.markers import Kind, marker
 from studybot.core.markup import code, escape
 from studybot.core.members import Roster
@@ -54,12 +57,14 @@ def unprotected(world: World) -> list[str]:
 
 
 def protection_text(world: World, messages: Messages, bot_login: str | None = None) -> str:
-    """Which of config/, .studybot/ and .github/workflows/ members can still change, and the fix."""
+    """Which of config/, .studybot/ and .github/workflows/ members can still change, and the fix for each plan."""
     missing = unprotected(world)
     paths = ", ".join(f"`{path}`" for path in missing)
     if _rules(world) is None:
         # Only CODEOWNERS speaks then, and it cannot tell whether a review is required: today's wording.
-        return messages.t("protections.missing", paths=paths) if missing else messages.t("protections.ok")
+        if not missing:
+            return messages.t("protections.ok")
+        return messages.t("protections.missing", paths=paths) + "\n\n" + messages.t("protections.plans")
     if not missing:
         return messages.t("protections.rules_ok")
     if bot_login:
@@ -77,6 +82,91 @@ def protection_text(world: World, messages: Messages, bot_login: str | None = No
     )
 
 
+def _rules_text(config: StudyConfig, schedule: Schedule, messages: Messages) -> str:
+    """Every key money depends on, one short line each: deadline, fines, settlement, timing, excuses, leaders."""
+    currency = config.study.currency
+    first = schedule.weeks[0]  # a valid config grades at least one week
+    lines = [
+        messages.t(
+            "setup.rule.deadline", week=first.number, deadline=messages.when(schedule.local(first.deadline)),
+            late_until=messages.when(schedule.local(first.late_until)),
+        )
+    ]
+    lines.append(
+        messages.t(
+            "setup.rule.fines", late=messages.money(config.fines.late, currency),
+            absent=messages.money(config.fines.absent, currency),
+        )
+    )
+    lines.append(messages.t(f"setup.rule.settlement.{config.settlement.exclude}"))
+    lines.append(messages.t(f"setup.rule.timing.{config.submissions.timing}"))
+    if config.excuses:
+        excuses = ", ".join(
+            messages.t("setup.rule.excuse", week=item.week, member=escape(item.member), reason=escape(item.reason) or "—")
+            for item in config.excuses
+        )
+        lines.append(messages.t("setup.rule.excuses", excuses=excuses))
+    else:
+        lines.append(messages.t("setup.rule.no_excuses"))
+    leaders = [member for member in config.members if member.maintainer]
+    if leaders:
+        names = ", ".join(
+            escape(member.name) + (f" ({code('@' + member.github)})" if member.github else "") for member in leaders
+        )
+        lines.append(messages.t("setup.rule.leaders", leaders=names))
+    else:
+        lines.append(messages.t("setup.rule.no_leader"))
+    return "\n".join(f"- {line}" for line in lines)
+
+
+def _routes_text(config: StudyConfig, messages: Messages) -> str:
+    """How a member hands homework in, route by route."""
+    sources = config.submissions
+    routes = []
+    if sources.readme.enabled:
+        routes.append(messages.t("setup.route.readme", path=code(sources.readme.path), column=code(sources.readme.column)))
+    if sources.folders.enabled:
+        routes.append(messages.t("setup.route.folders", pattern=code(str(sources.folders.pattern))))
+    if sources.issues.enabled:
+        routes.append(messages.t("setup.route.issues"))
+    return "\n".join(f"- {route}" for route in routes) or messages.t("setup.route.none")
+
+
+def _blog_text(config: StudyConfig, messages: Messages) -> str:
+    blog = config.rotation.team_blog
+    if blog is None:
+        return messages.t("setup.blog.none")
+    return messages.t("setup.blog.order", order=" → ".join(escape(name) for name in blog.order), column=code(blog.readme_column))
+
+
+def _tables_text(config: StudyConfig, messages: Messages) -> str:
+    tables = [messages.t("setup.table.fines")]
+    if config.rotation.team_blog is not None:
+        tables.append(messages.t("setup.table.rotation"))
+    return messages.t("setup.tables", readme=code(config.output.readme), tables=", ".join(tables))
+
+
+def _issue_text(config: StudyConfig, schedule: Schedule, report: Report, messages: Messages) -> str:
+    """When the week's Q&A issue opens and when the reminder goes out, for the next week still ahead."""
+    upcoming = next((week for week in schedule.weeks if week.deadline - WEEK_OPENS_BEFORE > report.now), None)
+    lines = [messages.t("setup.qna.opens", title=code(config.qna.title))]
+    reminder = config.qna.reminder_before
+    lines.append(
+        messages.t("setup.qna.reminder", before=_hours(reminder, messages)) if reminder else messages.t("setup.qna.no_reminder")
+    )
+    lines.append(messages.t("setup.qna.closes"))
+    if upcoming is not None:
+        opens = messages.when(schedule.local(upcoming.deadline - WEEK_OPENS_BEFORE))
+        remind = messages.when(schedule.local(upcoming.deadline - reminder)) if reminder else "—"
+        lines.append(messages.t("setup.qna.next", week=upcoming.number, opens=opens, reminder=remind))
+    return "\n".join(f"- {line}" for line in lines)
+
+
+def _hours(value: dt.timedelta, messages: Messages) -> str:
+    hours, rest = divmod(int(value.total_seconds()) // 60, 60)
+    return messages.t("setup.hours", hours=hours) if not rest else messages.t("setup.minutes", minutes=hours * 60 + rest)
+
+
 def setup_body(
     config: StudyConfig, schedule: Schedule, report: Report, world: World, messages: Messages, bot_login: str | None = None
 ) -> str:
@@ -85,7 +175,7 @@ def setup_body(
         messages.t(
             "setup.member",
             name=escape(member.name),
-            github=code(f"@{member.github}") if member.github else "—",
+            github=code(f"@{member.github}") if member.github else messages.t("setup.no_login"),
             role=messages.t("setup.leader") if member.maintainer else "",
         )
         for member in config.members
@@ -102,14 +192,24 @@ def setup_body(
     else:
         authors = messages.t("setup.authors_matched")
     final = [week for week in report.weeks if week.final]
-    frozen = render_fines(report, schedule, messages) if final else messages.t("setup.nothing_final")
+    if final:
+        # The fines table's own heading would nest under this section's: the table alone.
+        table = render_fines(report, schedule, messages).removeprefix(messages.t("fines.title")).lstrip("\n")
+        frozen = messages.t("setup.frozen", weeks=len(final)) + "\n\n" + table
+    else:
+        frozen = messages.t("setup.nothing_final")
     return messages.t(
         "setup.body",
-        protections=protection_text(world, messages, bot_login),
+        # What studybot refuses on its own comes first; then what the leader can add.
+        protections=messages.t("protections.refused") + "\n\n" + protection_text(world, messages, bot_login),
         marker=marker(0, Kind.SETUP),
         calendar=render_calendar(schedule, config.study.name, messages).strip(),
         members=members,
         authors=authors,
         frozen=frozen,
-        weeks=len(final),
+        rules=_rules_text(config, schedule, messages),
+        routes=_routes_text(config, messages),
+        blog=_blog_text(config, messages),
+        tables=_tables_text(config, messages),
+        qna=_issue_text(config, schedule, report, messages),
     )

@@ -597,6 +597,11 @@ def config_warnings(config: StudyConfig) -> list[str]:
     warnings: list[str] = []
     if not any(member.maintainer for member in config.members):
         warnings.append(messages.t("config.no_maintainer"))
+    elif not any(member.maintainer and member.github for member in config.members):
+        warnings.append(messages.t("config.no_commanding_maintainer"))
+    without = [member.name for member in config.members if not member.github]
+    if without:
+        warnings.append(messages.t("config.no_login", members=", ".join(without)))
     return warnings
 
 

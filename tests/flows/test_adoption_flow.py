@@ -43,9 +43,12 @@ def test_init_check_setup_start_and_the_weekly_cycle(tmp_path):
     path = workspace / "config/study.yml"
     config_text = path.read_text(encoding="utf-8")
     lines = config_text.split("\n")
+    # 이은빈's login comes from her own README links (github.com/binable43/…); 장서진's from nowhere.
+    (eunbin,) = [line for line in lines if line.startswith("  - {name: 이은빈,")]
+    assert "github: binable43" in eunbin
     for name, login, extra in (("장서진", "SEOJIN-Lab", ", maintainer: true"), ("이은빈", "binable43", "")):
         (index,) = [i for i, line in enumerate(lines) if line.startswith(f"  - {{name: {name},")]
-        assert "github:" not in lines[index].split("#")[0]  # init could not see it, and said so
+        assert name == "이은빈" or "github:" not in lines[index].split("#")[0]  # init could not see it, and said so
         lines[index] = f'  - {{name: {name}, github: {login}{extra}, emails: ["{IDENTITIES[name][1]}"]}}'
     config_text = "\n".join(lines)
     path.write_text(config_text, encoding="utf-8")
