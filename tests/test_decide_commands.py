@@ -481,3 +481,11 @@ def test_a_member_rewriting_the_bots_results_comment_is_put_right(desk):
     desk.comments[found.id] = Comment(found.id, ISSUE, BOT, forged, RESULTS_AT, kst(2022, 4, 13, 13))
     (again,) = results(desk.run(kst(2022, 4, 13, 14)))
     assert again.existing == found.id and again.body == posted.body
+
+
+def test_status_asked_beside_another_command_is_answered_with_that_command(desk):
+    """A maintainer's comment with `/studybot status` and `/studybot help` gets the help, and the status line adds nothing."""
+    asked = desk.say("/studybot status\n/studybot help", LEADER, kst(2022, 4, 7))
+    plan = desk.run(kst(2022, 4, 7, 1))
+    body = answer(plan, asked).body or ""
+    assert "/studybot excuse @아이디" in body and answer(plan, asked).reaction == "+1"
