@@ -82,7 +82,7 @@ def test_a_submit_line_hands_in_its_link(body):
 def test_members_natural_ways_of_handing_in_count(body):
     """A link with a submission word anywhere (제출, 과제, submit, hw…), or after an apology for being late, hands it in."""
     verdict = classify_comment(body)
-    assert verdict == CommentVerdict(CommentKind.SUBMISSION, (POST,), (), None, True)
+    assert (verdict.kind, verdict.links, verdict.uncounted) == (CommentKind.SUBMISSION, (POST,), ())
     assert submission_links(body) == (POST,)
     assert not verdict.needs_reply
 
@@ -98,10 +98,13 @@ def test_members_natural_ways_of_handing_in_count(body):
         f"[1번]({POST}), [2번]({POST}/2)",
     ],
 )
-def test_a_comment_of_only_links_hands_in_every_link(body):
-    """Links alone — one a line, bulleted, numbered, or joined by `<br>`, `&nbsp;` or commas — are all handed in."""
-    assert classify_comment(body).kind is CommentKind.SUBMISSION
-    assert submission_links(body) == (POST, POST + "/2")
+def test_a_comment_of_only_links_hands_in_its_first_link(body):
+    """Links alone — one a line, bulleted, numbered, or joined by `<br>`, `&nbsp;` or commas — hand in the
+    first; the others are noted so the member and the leader can see them."""
+    verdict = classify_comment(body)
+    assert verdict.kind is CommentKind.SUBMISSION
+    assert submission_links(body) == (POST,)
+    assert verdict.extra == (POST + "/2",) and verdict.uncounted == (POST + "/2",)
 
 
 @pytest.mark.parametrize(
@@ -161,11 +164,11 @@ def test_a_submission_and_a_blog_post_in_one_comment_are_both_read():
 @pytest.mark.parametrize(
     ("body", "kind"),
     [("좋은 하루 보내세요!", CommentKind.NO_LINK), ("제출 내일 할게요", CommentKind.NO_LINK),
-     (f"<!-- studybot:week=3:kind=results -->\n{POST}", CommentKind.BOT), (f"> 제출 {POST}\n\n멋져요", CommentKind.NO_LINK),
+     (f"> 제출 {POST}\n\n멋져요", CommentKind.NO_LINK),
      (f"제출 `{POST}`", CommentKind.NO_LINK)],
 )
 def test_comments_without_own_links_are_neither_counted_nor_answered(body, kind):
-    """Conversation, the bot's own comments, quotes and code hand nothing in and get no reply."""
+    """Conversation, quotes and code hand nothing in and get no reply."""
     verdict = classify_comment(body)
     assert verdict.kind is kind and verdict.links == () and not verdict.needs_reply
 
@@ -244,12 +247,13 @@ def test_text_after_a_closed_fence_counts_again():
     assert submission_links(body) == (POST,)
 
 
-def test_the_bots_own_comment_is_never_a_submission():
-    """A comment carrying the bot's hidden marker submits nothing, whatever links it shows."""
+def test_a_hidden_marker_does_not_make_a_comment_the_bots():
+    """Whose comment it is is decided by receipt, not by text: a marker someone edited into a
+    member's comment is hidden text, and the member's own words still count."""
     body = f"<!-- studybot:week=3:kind=results -->\n제출 {POST}\n{POST}"
-    assert submission_links(body) == ()
-    assert blog_link(f"<!-- studybot:week=3 -->\n/blog {POST}") is None
-    assert parse_commands("<!-- studybot:kind=help -->\n/studybot recheck") == ()
+    assert submission_links(body) == (POST,)
+    assert blog_link(f"<!-- studybot:week=3 -->\n/blog {POST}") == POST
+    assert parse_commands("<!-- studybot:kind=help -->\n/studybot recheck") == ()  # commands keep their own rule
 
 
 def test_hidden_template_hints_are_ignored():
@@ -275,10 +279,18 @@ def test_invalid_links_are_returned_so_the_member_can_be_warned(body, target):
     assert link_problem(target) is not None
 
 
-def test_links_come_in_order_without_duplicates():
-    """Several links are handed back in the order written, each once."""
+def test_the_first_link_counts_and_the_others_are_noted_in_order():
+    """Several links: the first counts; the others come back in the order written, each once."""
     body = f"제출 {POST}, https://github.com/a/b\nsubmit: {POST}\n/submit <https://github.com/a/c>"
-    assert submission_links(body) == (POST, "https://github.com/a/b", "https://github.com/a/c")
+    verdict = classify_comment(body)
+    assert verdict.links == (POST,)
+    assert verdict.extra == ("https://github.com/a/b", "https://github.com/a/c")
+
+
+def test_an_invalid_first_link_gives_way_to_the_first_valid_one():
+    """`제출 javascript:… <link>`: the valid link counts; the invalid one is only noted."""
+    verdict = classify_comment(f"제출 javascript:alert(1) {POST}")
+    assert verdict.links == (POST,) and verdict.extra == ("javascript:alert(1)",)
 
 
 @pytest.mark.parametrize(

@@ -47,10 +47,12 @@ def test_closed_state_is_remembered():
     assert ledger.issues[1].state == "closed"
 
 
-def test_forged_bot_comment_is_ignored():
-    """A member's comment with the bot's results marker is neither the bot's nor a submission."""
+def test_a_member_comment_with_the_bots_marker_is_still_the_members():
+    """A member's comment with the bot's results marker (edited in by anyone with write access) is
+    not the bot's: no receipt recorded it. Its link counts, and it is remembered as marked."""
     ledger = observe_comments(WEEK1, [comment(1, marker(1, Kind.RESULTS) + " https://x.example", "mijinkoo")])
-    assert ledger.bot_comments == {} and ledger.comments == {}
+    assert ledger.bot_comments == {} and ledger.unclaimed == {}
+    assert ledger.comments[1].links == {"https://x.example": kst(2022, 4, 10)} and ledger.comments[1].marked
 
 
 def test_edit_rule_first_link_time_then_edit_time():

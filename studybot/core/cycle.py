@@ -12,6 +12,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 from studybot.core.config import StudyConfig
+from studybot.core.evidence import Problem
 from studybot.core.homework import HomeworkEntry, homework_text
 from studybot.core.markers import Kind, digest, marker
 from studybot.core.markup import escape, link, mention
@@ -293,7 +294,7 @@ def results_body(context: Context, results: WeekReport) -> str:
     if results.blog_member:
         status = link("✅", results.blog.url) if results.blog else messages.t("report.blog_todo")
         blog = messages.t("results.blog", member=escape(results.blog_member), status=status)
-    return messages.t(
+    body = messages.t(
         "results.body",
         marker=marker(results.week.number, Kind.RESULTS),
         week=results.week.number,
@@ -301,3 +302,17 @@ def results_body(context: Context, results: WeekReport) -> str:
         total=messages.money(sum(judgement.fine for judgement in results.members.values()), currency),
         blog=blog,
     )
+    # Never silent: each comment link of the week that did not count is a line the leader can act on.
+    told = dict.fromkeys(
+        f"- {messages.notice(notice, escape, schedule.local)}"
+        for notice in context.report.warnings
+        if notice.problem in COMMENT_PROBLEMS and notice.week == results.week.number
+    )
+    return body + (messages.t("results.uncounted", lines="\n".join(told)) if told else "")
+
+
+# What the results comment tells the leader about the week's comments (docs/decisions.md).
+COMMENT_PROBLEMS = frozenset({
+    Problem.UNCOUNTED_NO_WORD, Problem.UNCOUNTED_QUESTION, Problem.UNCOUNTED_EXTRA, Problem.WEEK_NOT_OPEN,
+    Problem.WEEK_CLOSED, Problem.MARKED_COMMENT, Problem.MANY_COMMENTS,
+})
