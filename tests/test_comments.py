@@ -595,6 +595,9 @@ HOSTILE = {
     "late words": "늦" * LONGEST + " " + POST,
     "ascii words": "hwhw" * (LONGEST // 4) + " " + POST,
     "question marks": "?" * LONGEST + POST,
+    "host labels": "제출 " + "a." * (LONGEST // 2),
+    "hosts without a path": "velog.io " * (LONGEST // 9),
+    "week names": "1주차 " * (LONGEST // 4) + POST,
 }
 
 
@@ -628,3 +631,83 @@ def test_the_verdict_is_consistent_for_any_text(body):
     assert not set(verdict.links) & set(verdict.uncounted)
     if verdict.needs_reply:
         assert verdict.uncounted and not verdict.links
+
+
+# Comments as members write them (issue 21): links without a scheme, a week named, several links.
+
+
+@pytest.mark.parametrize(
+    ("body", "target"),
+    [
+        ("과제 올렸어요 ㅎㅎ velog.io/@seojin/mlops-week3", POST),
+        ("과제입니다 seojin.tistory.com/12.", "https://seojin.tistory.com/12"),
+        ("과제 www.notion.so/seojin/week3-abc?pvs=4", "https://www.notion.so/seojin/week3-abc?pvs=4"),
+        ("과제 seojin.notion.site/week3", "https://seojin.notion.site/week3"),
+        ("과제 github.com/seojin/mlops/pull/3", "https://github.com/seojin/mlops/pull/3"),
+        ("과제 gist.github.com/seojin/abc", "https://gist.github.com/seojin/abc"),
+        ("과제 brunch.co.kr/@seojin/3", "https://brunch.co.kr/@seojin/3"),
+        ("과제 blog.naver.com/seojin/2233", "https://blog.naver.com/seojin/2233"),
+        ("과제 colab.research.google.com/drive/1abc", "https://colab.research.google.com/drive/1abc"),
+        ("과제 kaggle.com/code/seojin/week3", "https://kaggle.com/code/seojin/week3"),
+        ("과제 wikidocs.net/12345", "https://wikidocs.net/12345"),
+        ("과제 hackmd.io/@seojin/week3", "https://hackmd.io/@seojin/week3"),
+        ("과제 dev.to/seojin/week3", "https://dev.to/seojin/week3"),
+        ("과제 seojin.substack.com/p/week3", "https://seojin.substack.com/p/week3"),
+        ("과제 medium.com/@seojin/week3", "https://medium.com/@seojin/week3"),
+        ("과제 (velog.io/@seojin/mlops-week3)", POST),
+    ],
+)
+def test_a_link_without_https_on_a_known_host_counts_as_https(body, target):
+    """Members paste `velog.io/@…` without the scheme; on the blog and notebook hosts they use it is a link."""
+    assert submission_links(body) == (target,)
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "과제 github.com에 올렸어요",  # a host named in prose, no page
+        "과제 example.com/week3",  # an unknown host: not guessed
+        "과제 seojin@velog.io/x",  # inside an address
+        "과제 notavelog.io/x",  # a longer name that only ends like a known host
+    ],
+)
+def test_only_a_page_on_a_known_host_is_taken_for_a_link(body):
+    assert submission_links(body) == ()
+
+
+def test_a_link_with_its_scheme_is_read_once_not_again_without_it():
+    assert submission_links(f"과제 {POST} velog.io/@seojin/mlops-week3") == (POST,)
+
+
+@pytest.mark.parametrize(
+    ("body", "week"),
+    [
+        (f"저도 올려요~ 노션에 정리했습니다\n[1주차 정리]({POST})", 1),
+        (f"[2 주차 과제]({POST})", 2),
+        (f"Week 3 notes {POST}", 3),
+        (f"wk.4 {POST}", 4),
+    ],
+)
+def test_a_comment_that_names_a_week_beside_its_link_hands_it_in_for_that_week(body, week):
+    """The trial's '[1주차 정리](…)': no 제출, but naming the week beside a link is handing it in."""
+    verdict = classify_comment(body)
+    assert verdict.kind is CommentKind.SUBMISSION and verdict.links == (POST,) and verdict.week == week
+
+
+@pytest.mark.parametrize(
+    "body",
+    [f"3주차 참고 자료: {POST}", f"2주차 내용이랑 비슷한 글 공유해요 {POST}", f"week 3 reference: {POST}"],
+)
+def test_a_week_named_beside_a_shared_page_is_no_hand_in(body):
+    verdict = classify_comment(body)
+    assert verdict.kind is CommentKind.LINK_WITHOUT_SUBMISSION_WORD and verdict.needs_reply
+
+
+@pytest.mark.parametrize(
+    ("body", "week"),
+    [(f"1주차 과제는 늦었고 2주차 과제 제출합니다 {POST}", None), (f"과제 제출합니다 {POST}", None),
+     (f"2주차 과제 제출합니다 {POST}", 2), (f"week2 hw {POST}", 2)],
+)
+def test_the_week_a_comment_names_is_read_only_when_it_names_one(body, week):
+    """Two weeks named is no answer: the issue's week stands."""
+    assert classify_comment(body).week == week

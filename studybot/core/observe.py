@@ -242,8 +242,8 @@ _WHY = {
 def _uncounted_notices(evidence: Evidence, seen: SeenComment, member: str, week: int, issue_week: int) -> None:
     """The leader's lines for a member's comment: links that did not count, a marker put in it."""
     for url, why in seen.uncounted.items():
-        if url not in seen.links and why in _WHY:
-            evidence.warn(Notice(_WHY[why], week, member, url, str(seen.issue), at=seen.created_at))
+        if url not in seen.links:  # an edit may have handed it in since
+            evidence.warn(Notice(_WHY.get(why, Problem.UNCOUNTED_NO_WORD), week, member, url, str(seen.issue), at=seen.created_at))
     if seen.marked:
         evidence.warn(Notice(Problem.MARKED_COMMENT, issue_week, member, "", str(seen.issue), at=seen.created_at))
 
