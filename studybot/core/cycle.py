@@ -306,7 +306,8 @@ def results_body(context: Context, results: WeekReport) -> str:
     told = dict.fromkeys(
         f"- {messages.notice(notice, escape, schedule.local)}"
         for notice in context.report.warnings
-        if notice.problem in COMMENT_PROBLEMS and notice.week == results.week.number
+        if notice.problem in COMMENT_PROBLEMS
+        and (notice.week == results.week.number or (notice.problem in OTHER_WEEK and notice.other == str(results.week.number)))
     )
     return body + (messages.t("results.uncounted", lines="\n".join(told)) if told else "")
 
@@ -316,3 +317,5 @@ COMMENT_PROBLEMS = frozenset({
     Problem.UNCOUNTED_NO_WORD, Problem.UNCOUNTED_QUESTION, Problem.UNCOUNTED_EXTRA, Problem.WEEK_NOT_OPEN,
     Problem.WEEK_CLOSED, Problem.MARKED_COMMENT, Problem.MANY_COMMENTS,
 })
+# A comment naming a week it could not count for is told in its issue's week too, where it was left.
+OTHER_WEEK = frozenset({Problem.WEEK_NOT_OPEN, Problem.WEEK_CLOSED})

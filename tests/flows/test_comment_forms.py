@@ -112,6 +112,9 @@ def test_a_comment_naming_a_week_not_yet_open_counts_for_no_week_and_everyone_is
     assert Problem.WEEK_NOT_OPEN in problems(outcome, "구미진")
     told = summary(study, outcome)
     assert "구미진 님이 4월 12일(화) 09:00에 1주차 이슈" in told and "velog.io/@&#8203;mijin/week2" in told
+    study.run(RESULTS_AT)  # absent in week 1: the leader sees why in week 1's results, where she left it
+    assert frozen(study, "구미진") == ("absent", 4000)
+    assert "1주차 이슈" in results(study, 1) and "2주차가 열리기 전이라" in results(study, 1)
 
 
 # ---- several links, and links that did not count ------------------------------------------------
