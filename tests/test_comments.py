@@ -666,13 +666,15 @@ def test_a_link_without_https_on_a_known_host_counts_as_https(body, target):
     "body",
     [
         "과제 github.com에 올렸어요",  # a host named in prose, no page
-        "과제 example.com/week3",  # an unknown host: not guessed
         "과제 seojin@velog.io/x",  # inside an address
-        "과제 notavelog.io/x",  # a longer name that only ends like a known host
     ],
 )
 def test_only_a_page_on_a_known_host_is_taken_for_a_link(body):
     assert submission_links(body) == ()
+
+
+def test_a_name_that_only_ends_like_a_known_host_is_not_made_https():
+    assert submission_links("과제 notavelog.io/x") == ("notavelog.io/x",)  # read as written: told as invalid
 
 
 def test_a_link_with_its_scheme_is_read_once_not_again_without_it():
@@ -711,3 +713,16 @@ def test_a_week_named_beside_a_shared_page_is_no_hand_in(body):
 def test_the_week_a_comment_names_is_read_only_when_it_names_one(body, week):
     """Two weeks named is no answer: the issue's week stands."""
     assert classify_comment(body).week == week
+
+
+@pytest.mark.parametrize(("body", "target"), [("과제 example.com/week3", "example.com/week3"),
+                                              ("과제 제출 my.blog.co.kr/3.", "my.blog.co.kr/3")])
+def test_another_sites_page_without_https_is_read_as_written_to_be_told(body, target):
+    """An unknown host is not guessed to be https: the link comes back as written, so the member
+    and the leader are told it is no valid link rather than hearing nothing."""
+    assert submission_links(body) == (target,) and link_problem(target) is not None
+
+
+@pytest.mark.parametrize("body", ["과제 node.js/express 공부", "과제 v1.2/notes", "제출 seojin@mail.com/x"])
+def test_names_with_dots_that_are_no_sites_are_not_links(body):
+    assert classify_comment(body).kind is CommentKind.NO_LINK

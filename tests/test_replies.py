@@ -89,3 +89,10 @@ def test_the_bots_own_comment_by_receipt_gets_no_answer():
     own = comment(1, "제출 https://a.example/1", kst(2022, 4, 12), author="SEOJIN-Lab")
     assert answer(own, bot_comments={marker(1, Kind.REMINDER): BotComment(id=1)}) == []
     assert answer(own)[0].reaction == "rocket"
+
+
+def test_a_hand_in_without_a_valid_address_gets_a_reply_not_a_rocket():
+    """`제출 myblog.com/post`: the member learns at once that it needs `https://`; no 🚀 for a link that cannot count."""
+    (reply,) = answer(comment(1, "과제 제출합니다 myblog.com/post", kst(2022, 4, 12)))
+    assert reply.reaction is None and "`` myblog.com/post ``" not in reply.body
+    assert "링크 ` myblog.com/post `는 올바른 주소가 아니라 제출로 보지 않았습니다" in reply.body

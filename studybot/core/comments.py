@@ -120,6 +120,7 @@ KNOWN_HOSTS = (
     "medium.com", "brunch.co.kr", "blog.naver.com", "colab.research.google.com", "kaggle.com",
     "wikidocs.net", "hackmd.io", "dev.to", "substack.com", "oopy.io",
 )
+_TLDS = "com|net|org|io|kr|me|dev|app|site|blog|page|so|ai|xyz|tech|info"
 _HOSTS = "|".join(re.escape(host) for host in sorted(KNOWN_HOSTS, key=len, reverse=True))
 _LINK = re.compile(
     # Images come first so that a screenshot's address is consumed and never read as a link.
@@ -133,6 +134,9 @@ _LINK = re.compile(
     r"|(?<![A-Za-z0-9+.\-@/:_])(?P<host>(?i:(?:[a-z0-9-]++\.)*?(?:" + _HOSTS + r"))/[^\s<>]+)"
     r"|(?<![A-Za-z0-9+.\-])(?P<bare>(?:[A-Za-z][A-Za-z0-9+.\-]{0,31}://|www\.|(?i:javascript|data|vbscript):)"
     r"[^\s<>]+)"
+    # Another site's page without a scheme (`myblog.com/post`): read as written, so it is told as
+    # no valid link (to the member and the leader) rather than passed over in silence.
+    r"|(?<![A-Za-z0-9+.\-@/:_])(?P<loose>(?i:(?:[a-z0-9-]++\.)++(?:" + _TLDS + r"))/[^\s<>]+)"
 )
 _BULLET = r"\s*(?:[-*+]\s+|[0-9]{1,3}[.)]\s+)?(?:\*\*|__)?"
 _SUBMIT = re.compile(_BULLET + r"(?:" + _keywords(SUBMIT_WORDS) + r")(?:\*\*|__)?\s*:?", re.IGNORECASE)
@@ -240,6 +244,8 @@ def _target(match: re.Match[str]) -> str:
     """The link target a `_LINK` match names, as written; empty for an image."""
     if match.group("bare") is not None:
         return _trim_bare(match.group("bare"))
+    if match.group("loose") is not None:
+        return _trim_bare(match.group("loose"))
     if match.group("host") is not None:
         return "https://" + _trim_bare(match.group("host"))
     return (match.group("angled") or match.group("target") or match.group("auto") or "").strip()

@@ -15,8 +15,9 @@ import datetime as dt
 from collections.abc import Iterable
 
 from studybot.core.comments import SUBMISSION_REACTION, CommentKind, CommentVerdict, classify_comment, parse_commands
+from studybot.core.evidence import link_problem
 from studybot.core.markers import Kind, marker, read_marker
-from studybot.core.markup import mention
+from studybot.core.markup import code, mention
 from studybot.core.members import Roster
 from studybot.core.messages import Messages
 from studybot.core.observe import ANSWERS_PER_DAY, DAY, bot_comment_ids, comment_week, opens
@@ -68,6 +69,9 @@ def _answer(
 ) -> Reply | None:
     """The reaction or reply one member's comment gets, or None when it gets none."""
     texts: list[str] = []
+    if verdict.kind is CommentKind.SUBMISSION and link_problem(verdict.links[0]):
+        # `제출 myblog.com/post`: handed in, but no address a verdict can rest on. No 🚀 for it.
+        return _reply(comment, messages.t("comment.uncounted.bad_link", member=who, link=code(verdict.links[0][:200])))
     if verdict.kind is CommentKind.SUBMISSION:
         if target.number != week.number:
             when = comment.created_at if comment.updated_at == comment.created_at else comment.updated_at

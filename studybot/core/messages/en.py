@@ -474,6 +474,7 @@ TEXT = {
     "summary.title": "## studybot",
     "summary.title_dry_run": "## studybot (dry run: nothing written)",
     # --- comments as members write them: named weeks, several links, what the leader is told ---
+    "comment.uncounted.bad_link": "📎 {member}, the link {link} in this comment is not a valid address, so it was not counted. Edit the comment to an address starting with `https://`, or put it in your cell of the README's homework table; it counts from the time you do.",
     "comment.counted.extra": "🚀 {member}, the first link of this comment counts as your week {week} homework. When a comment holds several links only the first counts, so the other {count} did not. If you meant another one, tell the study leader.",
     "comment.counted.other_week": "🚀 {member}, your comment says week {week}, so it counts for week {week}, not for this issue's week {issue_week}. If the week is a typo, tell the study leader.",
     "comment.uncounted.week_not_open": "📎 {member}, your comment says week {week}, but week {week} opens on {opens}, so it was not counted yet. Post it again on week {week}'s issue once it opens, or put it in your cell of the README's homework table.",

@@ -476,6 +476,7 @@ TEXT = {
     "summary.title": "## studybot",
     "summary.title_dry_run": "## studybot (미리보기: 아무것도 쓰지 않음)",
     # --- comments as members write them: named weeks, several links, what the leader is told ---
+    "comment.uncounted.bad_link": "📎 {member} 님, 이 댓글의 링크 {link}는 올바른 주소가 아니라 제출로 보지 않았습니다. `https://`로 시작하는 주소로 댓글을 고치거나, README 과제 표의 본인 칸에 넣어 주세요. 고치거나 넣은 시각이 제출 시각이 됩니다.",
     "comment.counted.extra": "🚀 {member} 님, 이 댓글의 첫 링크를 {week}주차 과제로 받았습니다. 링크가 여럿이면 첫 링크만 제출로 보고, 다른 링크 {count}개는 제출로 보지 않았어요. 다른 링크를 내려던 거라면 스터디장에게 알려 주세요.",
     "comment.counted.other_week": "🚀 {member} 님, 댓글에 {week}주차라고 적혀 있어 이 이슈의 {issue_week}주차가 아니라 {week}주차 과제로 받았습니다. 주차를 잘못 적었다면 스터디장에게 알려 주세요.",
     "comment.uncounted.week_not_open": "📎 {member} 님, 댓글에 {week}주차라고 적혀 있는데 {week}주차는 {opens}에 열려서 아직 제출로 받지 않았습니다. {week}주차 이슈가 열리면 거기에 다시 올리거나, README 과제 표의 본인 칸에 넣어 주세요.",
