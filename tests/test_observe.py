@@ -194,3 +194,22 @@ def test_the_bots_own_comment_is_known_by_its_receipt_even_without_its_marker():
     sync = WEEK1.model_copy(update={"bot_comments": {marker(1, Kind.RESULTS): BotComment(id=5, digest="x")}})
     seen = observe_comments(sync, [comment(5, "제출 https://a.example/1", BOT)])
     assert seen.comments == {} and seen.bot_comments[marker(1, Kind.RESULTS)].digest != "x"
+
+
+def test_the_leader_reads_each_uncounted_link_with_who_when_where_and_the_week_in_both_languages():
+    from studybot.core.markup import escape
+    from studybot.core.messages import messages_for
+
+    evidence = evidence_of(comment(1, "2주차 과제 제출합니다 https://a.example/2", "mijinkoo", created=kst(2022, 4, 12)),
+                           comment(2, "다 했어요 https://a.example/1", "binable43"))
+    week_not_open, no_word = sorted(evidence.warnings, key=lambda n: n.problem.value, reverse=True)
+    ko, en = messages_for("ko"), messages_for("en")
+    assert ko.notice(week_not_open, escape) == (
+        "구미진 님이 4월 12일(화) 00:00에 1주차 이슈 #7에 단 댓글은 2주차 과제라고 적혀 있지만, 그때 2주차가 열리기 전이라 "
+        "어느 주차 제출로도 보지 않았습니다: https://a.example/2. 2주차 이슈가 열리면 다시 올려 달라고 알려 주세요."
+    )
+    assert en.notice(week_not_open, escape).startswith(
+        "구미진's comment on week 1's issue #7 (Tue 12 Apr 00:00) says week 2, but week 2 had not opened yet"
+    )
+    assert ko.notice(no_word, escape).startswith("1주차 이은빈 님이 4월 10일(일) 00:00에 이슈 #7에 단 댓글의 링크를 제출로 보지 않았습니다")
+    assert en.notice(no_word, escape).startswith("Week 1: the link in 이은빈's comment on issue #7 (Sun 10 Apr 00:00) did not count")

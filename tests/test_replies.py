@@ -3,6 +3,7 @@ which week it counted for, and no more than three answers a day for one member's
 
 from __future__ import annotations
 
+import pytest
 from helpers import kst, started
 
 from studybot.core.config import parse_config
@@ -26,10 +27,10 @@ def comment(cid: int, body: str, at, issue: int = 7, author: str = "mijinkoo") -
     return Comment(cid, issue, author, body, at, at)
 
 
-def answer(*comments: Comment, now=None, **sync):
+def answer(*comments: Comment, now=None, language: str = "ko", **sync):
     state = started(issues=ISSUES, **sync)
     latest = max(c.created_at for c in comments)
-    return acknowledge(comments, state, Roster(CONFIG), SCHEDULE, now or latest, messages_for("ko"))
+    return acknowledge(comments, state, Roster(CONFIG), SCHEDULE, now or latest, messages_for(language))
 
 
 def test_a_counted_link_gets_a_rocket_only():
@@ -96,3 +97,23 @@ def test_a_hand_in_without_a_valid_address_gets_a_reply_not_a_rocket():
     (reply,) = answer(comment(1, "과제 제출합니다 myblog.com/post", kst(2022, 4, 12)))
     assert reply.reaction is None and "`` myblog.com/post ``" not in reply.body
     assert "링크 ` myblog.com/post `는 올바른 주소가 아니라 제출로 보지 않았습니다" in reply.body
+
+
+ENGLISH = [
+    ("2주차 과제 제출합니다 https://a.example/2", kst(2022, 4, 14), 7,
+     "@mijinkoo, your comment says week 2, so it counts for week 2, not for this issue's week 1."),
+    ("3주차 과제 제출합니다 https://a.example/3", kst(2022, 4, 12), 7,
+     "@mijinkoo, your comment says week 3, but week 3 opens on Wed 20 Apr 00:00, so it was not counted yet."),
+    ("1주차 과제 제출합니다 https://a.example/1", kst(2022, 4, 15), 8,
+     "@mijinkoo, your comment says week 1, but week 1 took homework only until Wed 13 Apr 12:00, so it was not counted."),
+    ("submit https://a.example/1 https://a.example/2", kst(2022, 4, 12), 7,
+     "@mijinkoo, the first link of this comment counts as your week 1 homework. When a comment holds several links only the first counts, so the other 1 did not."),
+    ("submit myblog.com/post", kst(2022, 4, 12), 7,
+     "@mijinkoo, the link ` myblog.com/post ` in this comment is not a valid address, so it was not counted."),
+]
+
+
+@pytest.mark.parametrize(("body", "at", "issue", "sentence"), ENGLISH, ids=["other week", "not open", "closed", "extra", "bad link"])
+def test_an_english_study_reads_the_same_answers_in_english(body, at, issue, sentence):
+    (reply,) = answer(comment(1, body, at, issue=issue), language="en")
+    assert sentence in reply.body
