@@ -132,10 +132,23 @@ FIELDS: dict[str, object] = {
     "day": 3,
     "weekday": "화",
     "time": "23:59",
+    # Comments as members write them.
+    "count": 1,
+    "issue_week": 2,
+    "opens": KO.when_spoken(OPENED),
+    "link": "` myblog.com/post `",
+    "lines": "- 3주차 구미진 님이 5월 3일(화) 23:50에 이슈 #14에 단 댓글의 링크를 제출로 보지 않았습니다: https://velog.io/@mijinkoo/week3. `제출` 같은 말이 없었습니다. 과제라면 본인이 댓글에 `제출`을 적으면 그 시각에 제출로 봅니다.",
 }
 KEY_FIELDS: dict[str, dict[str, object]] = {
     # A key prefix ending in "." applies to every key under it.
     "webhook.": {"status": 404},
+    "notice.uncounted_no_word": {"ref": "14", "detail": "https://velog.io/@mijinkoo/week3"},
+    "notice.uncounted_question": {"ref": "14", "detail": "https://velog.io/@mijinkoo/week3"},
+    "notice.uncounted_extra": {"ref": "14", "detail": "https://github.com/mijinkoo/mlops"},
+    "notice.week_not_open": {"ref": "13", "other": 2, "detail": "https://velog.io/@mijinkoo/week3"},
+    "notice.week_closed": {"ref": "15", "other": 4, "detail": "https://velog.io/@mijinkoo/week3"},
+    "notice.marked_comment": {"ref": "14", "member": "한현경"},
+    "notice.many_comments": {"ref": "14", "detail": "200", "other": 3},
     "time.until": {"when": LAST_MINUTE},
     "notice.folder_outside": {"detail": "mijinkoo/", "other": "구미진"},
     "notice.folder_unmatched": {"detail": "week_3/구미진/", "other": "구미진"},

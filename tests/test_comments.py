@@ -82,7 +82,7 @@ def test_a_submit_line_hands_in_its_link(body):
 def test_members_natural_ways_of_handing_in_count(body):
     """A link with a submission word anywhere (제출, 과제, submit, hw…), or after an apology for being late, hands it in."""
     verdict = classify_comment(body)
-    assert verdict == CommentVerdict(CommentKind.SUBMISSION, (POST,), (), None, True)
+    assert (verdict.kind, verdict.links, verdict.uncounted) == (CommentKind.SUBMISSION, (POST,), ())
     assert submission_links(body) == (POST,)
     assert not verdict.needs_reply
 
@@ -98,10 +98,13 @@ def test_members_natural_ways_of_handing_in_count(body):
         f"[1번]({POST}), [2번]({POST}/2)",
     ],
 )
-def test_a_comment_of_only_links_hands_in_every_link(body):
-    """Links alone — one a line, bulleted, numbered, or joined by `<br>`, `&nbsp;` or commas — are all handed in."""
-    assert classify_comment(body).kind is CommentKind.SUBMISSION
-    assert submission_links(body) == (POST, POST + "/2")
+def test_a_comment_of_only_links_hands_in_its_first_link(body):
+    """Links alone — one a line, bulleted, numbered, or joined by `<br>`, `&nbsp;` or commas — hand in the
+    first; the others are noted so the member and the leader can see them."""
+    verdict = classify_comment(body)
+    assert verdict.kind is CommentKind.SUBMISSION
+    assert submission_links(body) == (POST,)
+    assert verdict.extra == (POST + "/2",) and verdict.uncounted == (POST + "/2",)
 
 
 @pytest.mark.parametrize(
@@ -161,11 +164,11 @@ def test_a_submission_and_a_blog_post_in_one_comment_are_both_read():
 @pytest.mark.parametrize(
     ("body", "kind"),
     [("좋은 하루 보내세요!", CommentKind.NO_LINK), ("제출 내일 할게요", CommentKind.NO_LINK),
-     (f"<!-- studybot:week=3:kind=results -->\n{POST}", CommentKind.BOT), (f"> 제출 {POST}\n\n멋져요", CommentKind.NO_LINK),
+     (f"> 제출 {POST}\n\n멋져요", CommentKind.NO_LINK),
      (f"제출 `{POST}`", CommentKind.NO_LINK)],
 )
 def test_comments_without_own_links_are_neither_counted_nor_answered(body, kind):
-    """Conversation, the bot's own comments, quotes and code hand nothing in and get no reply."""
+    """Conversation, quotes and code hand nothing in and get no reply."""
     verdict = classify_comment(body)
     assert verdict.kind is kind and verdict.links == () and not verdict.needs_reply
 
@@ -244,12 +247,13 @@ def test_text_after_a_closed_fence_counts_again():
     assert submission_links(body) == (POST,)
 
 
-def test_the_bots_own_comment_is_never_a_submission():
-    """A comment carrying the bot's hidden marker submits nothing, whatever links it shows."""
+def test_a_hidden_marker_does_not_make_a_comment_the_bots():
+    """Whose comment it is is decided by receipt, not by text: a marker someone edited into a
+    member's comment is hidden text, and the member's own words still count."""
     body = f"<!-- studybot:week=3:kind=results -->\n제출 {POST}\n{POST}"
-    assert submission_links(body) == ()
-    assert blog_link(f"<!-- studybot:week=3 -->\n/blog {POST}") is None
-    assert parse_commands("<!-- studybot:kind=help -->\n/studybot recheck") == ()
+    assert submission_links(body) == (POST,)
+    assert blog_link(f"<!-- studybot:week=3 -->\n/blog {POST}") == POST
+    assert parse_commands("<!-- studybot:kind=help -->\n/studybot recheck") == ()  # commands keep their own rule
 
 
 def test_hidden_template_hints_are_ignored():
@@ -275,10 +279,18 @@ def test_invalid_links_are_returned_so_the_member_can_be_warned(body, target):
     assert link_problem(target) is not None
 
 
-def test_links_come_in_order_without_duplicates():
-    """Several links are handed back in the order written, each once."""
+def test_the_first_link_counts_and_the_others_are_noted_in_order():
+    """Several links: the first counts; the others come back in the order written, each once."""
     body = f"제출 {POST}, https://github.com/a/b\nsubmit: {POST}\n/submit <https://github.com/a/c>"
-    assert submission_links(body) == (POST, "https://github.com/a/b", "https://github.com/a/c")
+    verdict = classify_comment(body)
+    assert verdict.links == (POST,)
+    assert verdict.extra == ("https://github.com/a/b", "https://github.com/a/c")
+
+
+def test_an_invalid_first_link_gives_way_to_the_first_valid_one():
+    """`제출 javascript:… <link>`: the valid link counts; the invalid one is only noted."""
+    verdict = classify_comment(f"제출 javascript:alert(1) {POST}")
+    assert verdict.links == (POST,) and verdict.extra == ("javascript:alert(1)",)
 
 
 @pytest.mark.parametrize(
@@ -583,6 +595,9 @@ HOSTILE = {
     "late words": "늦" * LONGEST + " " + POST,
     "ascii words": "hwhw" * (LONGEST // 4) + " " + POST,
     "question marks": "?" * LONGEST + POST,
+    "host labels": "제출 " + "a." * (LONGEST // 2),
+    "hosts without a path": "velog.io " * (LONGEST // 9),
+    "week names": "1주차 " * (LONGEST // 4) + POST,
 }
 
 
@@ -636,3 +651,96 @@ def test_blog_command_with_only_a_screenshot_names_no_post() -> None:
 def test_bare_link_loses_trailing_punctuation_and_unbalanced_brackets() -> None:
     """A bare link at the end of a sentence is handed in without the punctuation after it."""
     assert submission_links(f"제출: ({POST}).") == (POST,)
+# Comments as members write them (issue 21): links without a scheme, a week named, several links.
+
+
+@pytest.mark.parametrize(
+    ("body", "target"),
+    [
+        ("과제 올렸어요 ㅎㅎ velog.io/@seojin/mlops-week3", POST),
+        ("과제입니다 seojin.tistory.com/12.", "https://seojin.tistory.com/12"),
+        ("과제 www.notion.so/seojin/week3-abc?pvs=4", "https://www.notion.so/seojin/week3-abc?pvs=4"),
+        ("과제 seojin.notion.site/week3", "https://seojin.notion.site/week3"),
+        ("과제 github.com/seojin/mlops/pull/3", "https://github.com/seojin/mlops/pull/3"),
+        ("과제 gist.github.com/seojin/abc", "https://gist.github.com/seojin/abc"),
+        ("과제 brunch.co.kr/@seojin/3", "https://brunch.co.kr/@seojin/3"),
+        ("과제 blog.naver.com/seojin/2233", "https://blog.naver.com/seojin/2233"),
+        ("과제 colab.research.google.com/drive/1abc", "https://colab.research.google.com/drive/1abc"),
+        ("과제 kaggle.com/code/seojin/week3", "https://kaggle.com/code/seojin/week3"),
+        ("과제 wikidocs.net/12345", "https://wikidocs.net/12345"),
+        ("과제 hackmd.io/@seojin/week3", "https://hackmd.io/@seojin/week3"),
+        ("과제 dev.to/seojin/week3", "https://dev.to/seojin/week3"),
+        ("과제 seojin.substack.com/p/week3", "https://seojin.substack.com/p/week3"),
+        ("과제 medium.com/@seojin/week3", "https://medium.com/@seojin/week3"),
+        ("과제 (velog.io/@seojin/mlops-week3)", POST),
+    ],
+)
+def test_a_link_without_https_on_a_known_host_counts_as_https(body, target):
+    """Members paste `velog.io/@…` without the scheme; on the blog and notebook hosts they use it is a link."""
+    assert submission_links(body) == (target,)
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "과제 github.com에 올렸어요",  # a host named in prose, no page
+        "과제 seojin@velog.io/x",  # inside an address
+    ],
+)
+def test_only_a_page_on_a_known_host_is_taken_for_a_link(body):
+    assert submission_links(body) == ()
+
+
+def test_a_name_that_only_ends_like_a_known_host_is_not_made_https():
+    assert submission_links("과제 notavelog.io/x") == ("notavelog.io/x",)  # read as written: told as invalid
+
+
+def test_a_link_with_its_scheme_is_read_once_not_again_without_it():
+    assert submission_links(f"과제 {POST} velog.io/@seojin/mlops-week3") == (POST,)
+
+
+@pytest.mark.parametrize(
+    ("body", "week"),
+    [
+        (f"저도 올려요~ 노션에 정리했습니다\n[1주차 정리]({POST})", 1),
+        (f"[2 주차 과제]({POST})", 2),
+        (f"Week 3 notes {POST}", 3),
+        (f"wk.4 {POST}", 4),
+    ],
+)
+def test_a_comment_that_names_a_week_beside_its_link_hands_it_in_for_that_week(body, week):
+    """The trial's '[1주차 정리](…)': no 제출, but naming the week beside a link is handing it in."""
+    verdict = classify_comment(body)
+    assert verdict.kind is CommentKind.SUBMISSION and verdict.links == (POST,) and verdict.week == week
+
+
+@pytest.mark.parametrize(
+    "body",
+    [f"3주차 참고 자료: {POST}", f"2주차 내용이랑 비슷한 글 공유해요 {POST}", f"week 3 reference: {POST}"],
+)
+def test_a_week_named_beside_a_shared_page_is_no_hand_in(body):
+    verdict = classify_comment(body)
+    assert verdict.kind is CommentKind.LINK_WITHOUT_SUBMISSION_WORD and verdict.needs_reply
+
+
+@pytest.mark.parametrize(
+    ("body", "week"),
+    [(f"1주차 과제는 늦었고 2주차 과제 제출합니다 {POST}", None), (f"과제 제출합니다 {POST}", None),
+     (f"2주차 과제 제출합니다 {POST}", 2), (f"week2 hw {POST}", 2)],
+)
+def test_the_week_a_comment_names_is_read_only_when_it_names_one(body, week):
+    """Two weeks named is no answer: the issue's week stands."""
+    assert classify_comment(body).week == week
+
+
+@pytest.mark.parametrize(("body", "target"), [("과제 example.com/week3", "example.com/week3"),
+                                              ("과제 제출 my.blog.co.kr/3.", "my.blog.co.kr/3")])
+def test_another_sites_page_without_https_is_read_as_written_to_be_told(body, target):
+    """An unknown host is not guessed to be https: the link comes back as written, so the member
+    and the leader are told it is no valid link rather than hearing nothing."""
+    assert submission_links(body) == (target,) and link_problem(target) is not None
+
+
+@pytest.mark.parametrize("body", ["과제 node.js/express 공부", "과제 v1.2/notes", "제출 seojin@mail.com/x"])
+def test_names_with_dots_that_are_no_sites_are_not_links(body):
+    assert classify_comment(body).kind is CommentKind.NO_LINK

@@ -9,6 +9,8 @@ import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from studybot.core.evidence import link_problem
+
 MAX_REASON = 200
 MAX_AMOUNT = 10_000_000  # exclusive: a payment this large is a typo, not a fine
 MAX_LOGIN = 39
@@ -112,16 +114,29 @@ _BOT_MARKER = re.compile(r"<!--\s*studybot:", re.IGNORECASE)
 _FENCE = re.compile(r"\s*(`{3,}|~{3,})(.*)")
 _BACKTICKS = re.compile(r"`+")
 _TARGET = r"[^\s()]*(?:\([^\s()]*\)[^\s()]*)*"  # balanced parentheses, one level, as in wiki URLs
+# Blog and notebook hosts members write without `https://` (velog.io/@me/post): read as https links.
+KNOWN_HOSTS = (
+    "velog.io", "tistory.com", "notion.so", "notion.site", "github.com", "github.io", "gist.github.com",
+    "medium.com", "brunch.co.kr", "blog.naver.com", "colab.research.google.com", "kaggle.com",
+    "wikidocs.net", "hackmd.io", "dev.to", "substack.com", "oopy.io",
+)
+_TLDS = "com|net|org|io|kr|me|dev|app|site|blog|page|so|ai|xyz|tech|info"
+_HOSTS = "|".join(re.escape(host) for host in sorted(KNOWN_HOSTS, key=len, reverse=True))
 _LINK = re.compile(
     # Images come first so that a screenshot's address is consumed and never read as a link.
     r"!\[[^\[\]\n]*\]\([^()\n]*(?:\([^()\n]*\)[^()\n]*)*\)"
     # Possessive whitespace: the optional title and the closing space must not trade spaces,
     # or a '[x](' followed by thousands of spaces takes quadratic time.
-    r"|(?<!!)\[[^\[\]\n]*\]\(\s*+(?:<(?P<angled>[^<>\n]*)>|(?P<target>" + _TARGET + r"))"
+    r"|(?<!!)\[(?P<text>[^\[\]\n]*)\]\(\s*+(?:<(?P<angled>[^<>\n]*)>|(?P<target>" + _TARGET + r"))"
     r"(?:\s++(?:\"[^\"\n]*\"|'[^'\n]*'|\([^()\n]*\)))?\s*+\)"
     r"|<(?P<auto>[A-Za-z][A-Za-z0-9+.\-]{1,31}:[^\s<>]*)>"
+    # A known host without a scheme, with a path: `velog.io/@me/1`, `me.tistory.com/3`, `www.notion.so/x`.
+    r"|(?<![A-Za-z0-9+.\-@/:_])(?P<host>(?i:(?:[a-z0-9-]++\.)*?(?:" + _HOSTS + r"))/[^\s<>]+)"
     r"|(?<![A-Za-z0-9+.\-])(?P<bare>(?:[A-Za-z][A-Za-z0-9+.\-]{0,31}://|www\.|(?i:javascript|data|vbscript):)"
     r"[^\s<>]+)"
+    # Another site's page without a scheme (`myblog.com/post`): read as written, so it is told as
+    # no valid link (to the member and the leader) rather than passed over in silence.
+    r"|(?<![A-Za-z0-9+.\-@/:_])(?P<loose>(?i:(?:[a-z0-9-]++\.)++(?:" + _TLDS + r"))/[^\s<>]+)"
 )
 _BULLET = r"\s*(?:[-*+]\s+|[0-9]{1,3}[.)]\s+)?(?:\*\*|__)?"
 _SUBMIT = re.compile(_BULLET + r"(?:" + _keywords(SUBMIT_WORDS) + r")(?:\*\*|__)?\s*:?", re.IGNORECASE)
@@ -229,6 +244,10 @@ def _target(match: re.Match[str]) -> str:
     """The link target a `_LINK` match names, as written; empty for an image."""
     if match.group("bare") is not None:
         return _trim_bare(match.group("bare"))
+    if match.group("loose") is not None:
+        return _trim_bare(match.group("loose"))
+    if match.group("host") is not None:
+        return "https://" + _trim_bare(match.group("host"))
     return (match.group("angled") or match.group("target") or match.group("auto") or "").strip()
 
 
@@ -245,7 +264,14 @@ class CommentKind(enum.StrEnum):
     QUESTION_WITH_LINK = "question_with_link"  # a question that shows a link: not homework
     LINK_WITHOUT_SUBMISSION_WORD = "link_without_submission_word"  # a shared link, no word of handing in
     NO_LINK = "no_link"  # conversation
-    BOT = "bot"  # the bot's own comment (hidden marker)
+
+
+class Uncounted(enum.StrEnum):
+    """Why a link that looks handed in did not count; the leader is told each (report warnings)."""
+
+    NO_WORD = "no_word"  # shared without a word of handing in
+    QUESTION = "question"  # on a line that asks, in a comment about handing in
+    EXTRA = "extra"  # a second link: the comment's first link counts
 
 
 # The reaction on an accepted submission: "handed in", whatever the verdict turns out to be
@@ -255,13 +281,20 @@ SUBMISSION_REACTION = "rocket"
 
 @dataclass(frozen=True)
 class CommentVerdict:
-    """How a comment was read: its kind, the links it hands in, and the links it shows but does not."""
+    """How a comment was read: its kind, the link it hands in, and the links it shows but does not.
+
+    ``links`` holds one link at most: where a comment holds several, the first counts and the
+    others (``extra``, also in ``uncounted``) are noted. ``week`` is the week the comment names
+    (`2주차`, `week 2`), when it names exactly one.
+    """
 
     kind: CommentKind
     links: tuple[str, ...] = ()
     uncounted: tuple[str, ...] = ()
     blog: str | None = None
     mentions_submission: bool = False
+    week: int | None = None
+    extra: tuple[str, ...] = ()
 
     @property
     def needs_reply(self) -> bool:
@@ -297,6 +330,13 @@ _SUBMISSION_WORD = re.compile(
 )
 # An apology or "late" with nothing else but a link is how a late member hands in: 늦어서 죄송합니다 ㅠㅠ <link>.
 _LATE_WORD = re.compile(_korean("늦", "지각", "죄송", "미안") + "|" + _ascii_word(r"(?:sorry|late)"), re.IGNORECASE)
+# A week named in the member's words or a link's text: 2주차, 2 주차, week 2, Week2, wk 2.
+_WEEK_NAMED = re.compile(
+    r"(?<![0-9])([0-9]{1,3})\s*(?:" + _korean("주차") + r")|" + _ascii_word(r"(?:week|wk)\.?\s*([0-9]{1,3})(?![0-9])"),
+    re.IGNORECASE,
+)
+# Words of sharing a page with the others: with them, naming a week is no handing in ("3주차 참고 자료").
+_SHARING_WORD = re.compile(_korean("참고", "공유", "추천", "자료") + "|" + _ascii_word(r"(?:reference|fyi|useful)"), re.IGNORECASE)
 # A line that asks something. "질문 없습니다" (no questions) is a statement, not a question.
 _QUESTION = re.compile(
     r"[?？]|"
@@ -323,20 +363,36 @@ class _Line:
     words: str
     question: bool
     skipped: bool  # a `/blog` or `/studybot` line: its links are not homework
+    said: str = ""  # the words with the links' own text put back ("[1주차 정리](…)" says 1주차 정리)
 
 
 def _read_line(line: str) -> _Line:
     pieces: list[str] = []
+    spoken: list[str] = []
     links: list[str] = []
     cursor = 0
     for match in _LINK.finditer(line):
         pieces += [line[cursor : match.start()], " "]
+        spoken += [line[cursor : match.start()], " ", match.group("text") or "", " "]
         links.append(_target(match))
         cursor = match.end()
     pieces.append(line[cursor:])
+    spoken.append(line[cursor:])
     words = "".join(pieces)
     skipped = bool(_BLOG.match(line) or _COMMAND.match(line))
-    return _Line(_unique(links), words, bool(_QUESTION.search(words)), skipped)
+    return _Line(_unique(links), words, bool(_QUESTION.search(words)), skipped, "".join(spoken))
+
+
+def named_week(text: str) -> int | None:
+    """The one week ``text`` names (`2주차`, `week 2`), or None when it names none or several."""
+    weeks = {int(match.group(1) or match.group(2)) for match in _WEEK_NAMED.finditer(text)}
+    return weeks.pop() if len(weeks) == 1 else None
+
+
+def _first(links: tuple[str, ...]) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """(the link that counts, the others): the first valid link, else the first (so it is warned about)."""
+    first = next((link for link in links if not link_problem(link)), links[0])
+    return (first,), tuple(link for link in links if link != first)
 
 
 def classify_comment(body: str) -> CommentVerdict:
@@ -344,10 +400,11 @@ def classify_comment(body: str) -> CommentVerdict:
 
     Links on lines that ask something, quote someone, show code, or run `/blog` or `/studybot`
     never count. The other links count when a line that asks nothing says 제출/과제/submit/hw…,
-    when the comment is nothing but links, or when it is an apology or "late" plus links only.
+    when the comment is nothing but links, when it is an apology or "late" plus links only, or
+    when it names a week (`[1주차 정리](…)`) without saying it shares a page. Of those links
+    the first counts; the others are noted. Whose comment it is (the bot's, by receipt) is the
+    caller's business: a hidden marker is ignored like any hidden text.
     """
-    if _BOT_MARKER.search(body):
-        return CommentVerdict(CommentKind.BOT)
     own, has_code = _own_text(body)
     lines = [_read_line(line) for line in own if line.strip()]
     posted = blog_link(body)
@@ -356,35 +413,38 @@ def classify_comment(body: str) -> CommentVerdict:
     statements = [line for line in plain if not line.question]
     candidates = _unique([link for line in statements for link in line.links])
     shown = _unique([link for line in plain for link in line.links])
-    said = " ".join(line.words for line in statements)
-    submits = any(_SUBMISSION_WORD.search(line.words) for line in plain)
+    said = " ".join(line.said for line in statements)
+    week = named_week(said)
+    submits = any(_SUBMISSION_WORD.search(line.said) for line in plain)
     asks = any(line.question for line in plain)
     only_links = not has_code and bool(plain) and all(not _FILLER.sub("", line.words) for line in plain)
     counted = bool(candidates) and (
-        only_links or bool(_SUBMISSION_WORD.search(said)) or (not asks and bool(_LATE_WORD.search(said)))
+        only_links
+        or bool(_SUBMISSION_WORD.search(said))
+        or (not asks and bool(_LATE_WORD.search(said)))
+        or (week is not None and not _SHARING_WORD.search(said))
     )
     if counted:
-        uncounted = tuple(link for link in shown if link not in candidates)
-        return CommentVerdict(CommentKind.SUBMISSION, candidates, uncounted, posted, True)
+        first, extra = _first(candidates)
+        uncounted = tuple(link for link in shown if link not in first)
+        return CommentVerdict(CommentKind.SUBMISSION, first, uncounted, posted, True, week, extra)
     if posted:
-        return CommentVerdict(CommentKind.BLOG, (), shown, posted, submits)
+        return CommentVerdict(CommentKind.BLOG, (), shown, posted, submits, week)
     if commands:
-        return CommentVerdict(CommentKind.COMMAND, (), shown, None, submits)
+        return CommentVerdict(CommentKind.COMMAND, (), shown, None, submits, week)
     if shown:
         kind = CommentKind.QUESTION_WITH_LINK if asks else CommentKind.LINK_WITHOUT_SUBMISSION_WORD
-        return CommentVerdict(kind, (), shown, None, submits)
-    return CommentVerdict(CommentKind.NO_LINK, (), (), None, submits)
+        return CommentVerdict(kind, (), shown, None, submits, week)
+    return CommentVerdict(CommentKind.NO_LINK, (), (), None, submits, week)
 
 
 def submission_links(body: str) -> tuple[str, ...]:
-    """The link targets a Q&A comment hands in (SPEC §3 source 2), valid or not, in order."""
+    """The link a Q&A comment hands in (SPEC §3 source 2), valid or not: one at most."""
     return classify_comment(body).links
 
 
 def blog_link(body: str) -> str | None:
     """The target of the first `/blog <link>` (or `/블로그`) line that names one, valid or not."""
-    if _BOT_MARKER.search(body):
-        return None
     for line in _own_text(body)[0]:
         command = _BLOG.match(line)
         if command:

@@ -296,7 +296,7 @@ def results_body(context: Context, results: WeekReport) -> str:
     if results.blog_member:
         status = link("✅", results.blog.url) if results.blog else messages.t("report.blog_todo")
         blog = messages.t("results.blog", member=escape(results.blog_member), status=status)
-    return messages.t(
+    body = messages.t(
         "results.body",
         marker=marker(results.week.number, Kind.RESULTS),
         week=results.week.number,
@@ -304,6 +304,15 @@ def results_body(context: Context, results: WeekReport) -> str:
         total=messages.money(sum(judgement.fine for judgement in results.members.values()), currency),
         blog=blog + unread_lines(context, results.week),
     )
+    # Never silent: each comment link of the week that did not count is a line the leader can act on.
+    told = dict.fromkeys(
+        f"- {messages.notice(notice, escape, schedule.local)}"
+        for notice in context.report.warnings
+        if notice.problem in COMMENT_PROBLEMS
+        and (notice.week == results.week.number or (notice.problem in OTHER_WEEK and notice.other == str(results.week.number)))
+    )
+    return body + (messages.t("results.uncounted", lines="\n".join(told)) if told else "")
+
 
 
 UNREAD = frozenset({Problem.FOLDER_OUTSIDE, Problem.FOLDER_UNMATCHED, Problem.FOLDER_FOREIGN, Problem.FOLDER_MOVED})
@@ -325,3 +334,12 @@ def unread_lines(context: Context, week: Week) -> str:
         if pointed == week.number:
             lines.append(f"- {messages.notice(notice, escape, schedule.local)}")
     return messages.t("results.unread", lines="\n".join(dict.fromkeys(lines))) if lines else ""
+
+
+# What the results comment tells the leader about the week's comments (docs/decisions.md).
+COMMENT_PROBLEMS = frozenset({
+    Problem.UNCOUNTED_NO_WORD, Problem.UNCOUNTED_QUESTION, Problem.UNCOUNTED_EXTRA, Problem.WEEK_NOT_OPEN,
+    Problem.WEEK_CLOSED, Problem.MARKED_COMMENT, Problem.MANY_COMMENTS,
+})
+# A comment naming a week it could not count for is told in its issue's week too, where it was left.
+OTHER_WEEK = frozenset({Problem.WEEK_NOT_OPEN, Problem.WEEK_CLOSED})

@@ -325,7 +325,8 @@ def gather_evidence(
     if config.submissions.issues.enabled:
         _, writers = blog_writers(config, schedule, state.decisions.blog_fixed, swaps_from(state.decisions))
         deadlines = {week.number: week.deadline for week in schedule.weeks}
-        evidence.merge(comment_evidence(state.sync, Roster(config), writers, deadlines=deadlines))
+        late_until = {week.number: week.late_until for week in schedule.weeks}
+        evidence.merge(comment_evidence(state.sync, Roster(config), writers, deadlines=deadlines, late_until=late_until))
     return evidence
 
 

@@ -58,6 +58,14 @@ class Problem(enum.StrEnum):
     FOLDER_UNMATCHED = "folder_unmatched"  # a folder naming a week that matches no pattern
     FOLDER_FOREIGN = "folder_foreign"  # put in another member's folder
     FOLDER_MOVED = "folder_moved"  # work another member handed in first
+    # Comments as members write them: a link that looked handed in but did not count, and why.
+    UNCOUNTED_NO_WORD = "uncounted_no_word"  # shared with no word of handing in
+    UNCOUNTED_QUESTION = "uncounted_question"  # on a line that asks
+    UNCOUNTED_EXTRA = "uncounted_extra"  # a second link in one comment: the first counted
+    WEEK_NOT_OPEN = "week_not_open"  # names a week whose issue had not opened yet
+    WEEK_CLOSED = "week_closed"  # names a week past its cut-off
+    MARKED_COMMENT = "marked_comment"  # a studybot marker the bot did not write, in a member's comment
+    MANY_COMMENTS = "many_comments"  # more link comments in 24 hours than the bot answers
 
 
 @dataclass(frozen=True, order=True)

@@ -61,6 +61,9 @@ class SeenComment(_Model):
     created_at: dt.datetime
     links: dict[str, dt.datetime] = {}  # url -> when it counts (first seen)
     blog: dict[str, dt.datetime] = {}
+    # Links that look handed in but were not counted: url -> why (an `Uncounted` value), for the leader.
+    uncounted: dict[str, str] = {}
+    marked: bool = False  # it carried a studybot marker the bot did not write (someone edited it in)
 
 
 class SeenCell(_Model):

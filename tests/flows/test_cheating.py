@@ -137,7 +137,10 @@ def test_forged_bot_markers_are_not_taken_for_the_bots_own(tmp_path):
         assert study.github.comments[forged[kind].id] == forged[kind]  # and never touched the member's
     edited = {details["id"] for details in study.github.writes_of("update_comment")}
     assert not edited & {comment.id for comment in forged.values()}
-    assert verdict(outcome, "구미진") == ("absent", 4000)  # a forged comment is no submission either
+    # Her own comment is hers, marker or not (only receipts make a comment the bot's): its link
+    # counts at the time she wrote it, and the leader is told someone's comment carries a marker.
+    assert verdict(outcome, "구미진") == ("on_time", 0)
+    assert {n.problem for n in outcome.report.warnings if n.member == "구미진"} >= {Problem.MARKED_COMMENT}
     assert verdict(outcome, "문수인") == ("absent", 4000)  # the member's fake issue is not the week's issue
     assert study.github.issues[fake_issue.number].body.endswith("가짜 이슈")
 

@@ -558,4 +558,18 @@ TEXT = {
     "setup.minutes": "{minutes} minutes",
     "protections.refused": "studybot already refuses changes to the config (`config/`) and the ledger (`.studybot/`) pushed by members: it keeps judging by the leader's config and ledger and tells the leader.",
     "protections.plans": "To guard more, depending on your plan:\n- Free, public repository: in `Settings` → `Rules` → `Rulesets`, require a pull request and `Require review from Code Owners` on the default branch.\n- Free, private repository: branch rules are not available. The refusal above keeps the money safe; check changes to the workflow file in the commit history.\n- Paid plan (Team or higher): a push ruleset's `Restrict file paths` blocks pushes to these paths (docs/security.md).",
+    # --- comments as members write them: named weeks, several links, what the leader is told ---
+    "comment.uncounted.bad_link": "📎 {member}, the link {link} in this comment is not a valid address, so it was not counted. Edit the comment to an address starting with `https://`, or put it in your cell of the README's homework table; it counts from the time you do.",
+    "comment.counted.extra": "🚀 {member}, the first link of this comment counts as your week {week} homework. When a comment holds several links only the first counts, so the other {count} did not. If you meant another one, tell the study leader.",
+    "comment.counted.other_week": "🚀 {member}, your comment says week {week}, so it counts for week {week}, not for this issue's week {issue_week}. If the week is a typo, tell the study leader.",
+    "comment.uncounted.week_not_open": "📎 {member}, your comment says week {week}, but week {week} opens on {opens}, so it was not counted yet. Post it again on week {week}'s issue once it opens, or put it in your cell of the README's homework table.",
+    "comment.uncounted.week_closed": "📎 {member}, your comment says week {week}, but week {week} took homework only until {late_until}, so it was not counted. If it is another week's homework, post it again with the right week.",
+    "notice.uncounted_no_word": "{where}: the link in {member}'s comment on issue #{ref} ({at}) did not count: {detail}. It had no word of handing in. If it is homework, {member} can add `submit` to the comment; it counts from then.",
+    "notice.uncounted_question": "{where}: {member}'s comment on issue #{ref} ({at}) reads as a question, so its link did not count: {detail}. If it is homework, {member} can comment `submit <link>`; it counts from then.",
+    "notice.uncounted_extra": "{where}: {member}'s comment on issue #{ref} ({at}) holds several links; only the first counted. Not counted: {detail}.",
+    "notice.week_not_open": "{member}'s comment on week {other}'s issue #{ref} ({at}) says week {week}, but week {week} had not opened yet, so it counted for no week: {detail}. Ask {member} to post it again once week {week}'s issue opens.",
+    "notice.week_closed": "{member}'s comment on week {other}'s issue #{ref} ({at}) says week {week}, but week {week} was past its cut-off, so it counted for no week: {detail}. If there was a reason, use `/studybot excuse`.",
+    "notice.marked_comment": "{where}: {member}'s comment on issue #{ref} ({at}) carries a hidden studybot marker the bot did not write. Someone may have edited it in. The bot read the comment as {member}'s; check the comment's edit history.",
+    "notice.many_comments": "{where}: {member} left {detail} comments with links within 24 hours from {at}. The bot answers at most {other} of one person's comments in 24 hours; the rest count for the verdict without an answer.",
+    "results.uncounted": "\n\n**For the study leader** (comment links that did not count, and more)\n{lines}",
 }

@@ -560,4 +560,18 @@ TEXT = {
     "setup.minutes": "{minutes}분",
     "protections.refused": "studybot은 멤버가 push한 설정(`config/`)과 벌금 장부(`.studybot/`) 변경을 이미 받아들이지 않습니다. 그런 push가 있으면 스터디장이 정한 설정과 벌금 장부로 계속 판정하고, 스터디장에게 알립니다.",
     "protections.plans": "더 막고 싶다면 요금제에 따라 고를 수 있습니다.\n- 무료 공개 저장소: `Settings` → `Rules` → `Rulesets`에서 기본 브랜치에 `Require a pull request before merging`과 `Require review from Code Owners`를 켭니다.\n- 무료 비공개 저장소: 브랜치 규칙을 쓸 수 없습니다. 위의 거절로 돈은 지켜지고, 워크플로 파일 변경은 커밋 기록에서 확인해 주세요.\n- 유료 요금제(Team 이상): 푸시 규칙 세트의 `Restrict file paths`로 이 경로의 push 자체를 막을 수 있습니다(docs/security.md).",
+    # --- comments as members write them: named weeks, several links, what the leader is told ---
+    "comment.uncounted.bad_link": "📎 {member} 님, 이 댓글의 링크 {link}는 올바른 주소가 아니라 제출로 보지 않았습니다. `https://`로 시작하는 주소로 댓글을 고치거나, README 과제 표의 본인 칸에 넣어 주세요. 고치거나 넣은 시각이 제출 시각이 됩니다.",
+    "comment.counted.extra": "🚀 {member} 님, 이 댓글의 첫 링크를 {week}주차 과제로 받았습니다. 링크가 여럿이면 첫 링크만 제출로 보고, 다른 링크 {count}개는 제출로 보지 않았어요. 다른 링크를 내려던 거라면 스터디장에게 알려 주세요.",
+    "comment.counted.other_week": "🚀 {member} 님, 댓글에 {week}주차라고 적혀 있어 이 이슈의 {issue_week}주차가 아니라 {week}주차 과제로 받았습니다. 주차를 잘못 적었다면 스터디장에게 알려 주세요.",
+    "comment.uncounted.week_not_open": "📎 {member} 님, 댓글에 {week}주차라고 적혀 있는데 {week}주차는 {opens}에 열려서 아직 제출로 받지 않았습니다. {week}주차 이슈가 열리면 거기에 다시 올리거나, README 과제 표의 본인 칸에 넣어 주세요.",
+    "comment.uncounted.week_closed": "📎 {member} 님, 댓글에 {week}주차라고 적혀 있는데 {week}주차 과제는 {late_until} 전까지만 받아서 제출로 보지 않았습니다. 다른 주차 과제라면 주차를 고쳐 새 댓글로 올려 주세요.",
+    "notice.uncounted_no_word": "{where} {member} 님이 {at}에 이슈 #{ref}에 단 댓글의 링크를 제출로 보지 않았습니다: {detail}. `제출` 같은 말이 없었습니다. 과제라면 본인이 댓글에 `제출`을 적으면 그 시각에 제출로 봅니다.",
+    "notice.uncounted_question": "{where} {member} 님이 {at}에 이슈 #{ref}에 단 댓글은 질문으로 읽혀 링크를 제출로 보지 않았습니다: {detail}. 과제라면 본인이 `제출 <링크>`로 새 댓글을 달면 그 시각에 제출로 봅니다.",
+    "notice.uncounted_extra": "{where} {member} 님이 {at}에 이슈 #{ref}에 단 댓글에 링크가 여럿이라 첫 링크만 제출로 봤습니다. 제출로 보지 않은 링크: {detail}.",
+    "notice.week_not_open": "{member} 님이 {at}에 {other}주차 이슈 #{ref}에 단 댓글은 {week}주차 과제라고 적혀 있지만, 그때 {week}주차가 열리기 전이라 어느 주차 제출로도 보지 않았습니다: {detail}. {week}주차 이슈가 열리면 다시 올려 달라고 알려 주세요.",
+    "notice.week_closed": "{member} 님이 {at}에 {other}주차 이슈 #{ref}에 단 댓글은 {week}주차 과제라고 적혀 있지만, {week}주차 지각 제출 시간이 지나 어느 주차 제출로도 보지 않았습니다: {detail}. 사정이 있으면 `/studybot 면제`로 처리해 주세요.",
+    "notice.marked_comment": "{where} {member} 님이 {at}에 이슈 #{ref}에 단 댓글에 봇이 쓰지 않은 숨은 studybot 표시가 들어 있습니다. 누군가 댓글을 고쳐 넣었을 수 있어요. 봇은 이 댓글을 {member} 님의 댓글로 읽었습니다. 댓글의 수정 기록을 확인해 주세요.",
+    "notice.many_comments": "{where} {member} 님이 {at}부터 24시간 동안 링크가 담긴 댓글을 {detail}개 달았습니다. 봇은 한 사람의 댓글에 24시간에 {other}개까지만 답하고, 나머지는 답 없이 제출 판정에만 반영합니다.",
+    "results.uncounted": "\n\n**스터디장 확인** (제출로 보지 않은 댓글 링크 등)\n{lines}",
 }
