@@ -6,15 +6,32 @@ whether a login may command or is the bot, asks this module.
 
 from __future__ import annotations
 
+import functools
+import sys
 import unicodedata
 from collections.abc import Collection
 
 from studybot.core.config import StudyConfig
 
 
+@functools.cache
+def _format_characters() -> dict[int, None]:
+    """Every format character (Unicode category Cf), for ``str.translate`` to drop.
+
+    Zero-width spaces and joiners, direction marks, soft hyphens and the BOM: none shows, so a
+    name with one looks the same to every reader and must be the same name to the bot.
+    """
+    return dict.fromkeys(code for code in range(sys.maxunicode + 1) if unicodedata.category(chr(code)) == "Cf")
+
+
+def visible(text: str) -> str:
+    """``text`` without its format characters (Cf); other characters, spaces included, stay."""
+    return text if text.isascii() else text.translate(_format_characters())
+
+
 def normalize(name: str) -> str:
-    """A name as compared: NFC (macOS pastes NFD) and without surrounding spaces."""
-    return unicodedata.normalize("NFC", name).strip()
+    """A name as compared: without format characters, NFC (macOS pastes NFD), without surrounding spaces."""
+    return unicodedata.normalize("NFC", visible(name)).strip()
 
 
 class Roster:
@@ -33,9 +50,9 @@ class Roster:
         }
 
     def member(self, written: str) -> str | None:
-        """The member a table entry names: exact name, NFC-trimmed name, then GitHub login."""
+        """The member a table entry names: exact name, normalized name, then GitHub login."""
         return self.names.get(written) or self.names.get(normalize(written)) or self.logins.get(
-            written.strip().lstrip("@").lower()
+            visible(written).strip().lstrip("@").lower()
         )
 
     def by_login(self, login: str | None) -> str | None:
