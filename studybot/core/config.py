@@ -241,6 +241,9 @@ class Member(_Model):
 class ReadmeSource(_Model):
     enabled: bool = True
     path: str = "README.md"
+    # table: one table, a row per week (week_column, column); sections: a heading or a
+    # <details><summary> block per week, each member's link a list item (core/sections.py).
+    layout: Literal["table", "sections"] = "table"
     week_column: Name = "주차"
     column: Name = "과제"
 
@@ -272,7 +275,14 @@ class Submissions(_Model):
     readme: ReadmeSource = ReadmeSource()
     issues: IssueSource = IssueSource()
     folders: FolderSource = FolderSource()
-    timing: Literal["landed", "authored"] = "landed"
+    # landed: server push time (offline: the commit date); author-date / commit-date: the
+    # commit's own dates. authored is the old name of commit-date and keeps its meaning.
+    timing: Literal["landed", "author-date", "commit-date", "authored"] = "landed"
+
+    @property
+    def clock(self) -> Literal["landed", "author-date", "commit-date"]:
+        """The timing in force, with the old name ``authored`` read as ``commit-date``."""
+        return "commit-date" if self.timing == "authored" else self.timing
 
 
 class BlogSwap(_Model):
@@ -579,6 +589,8 @@ def config_warnings(config: StudyConfig) -> list[str]:
     warnings: list[str] = []
     if not any(member.maintainer for member in config.members):
         warnings.append(messages.t("config.no_maintainer"))
+    if config.submissions.timing == "authored":
+        warnings.append(messages.t("config.timing_authored"))
     return warnings
 
 

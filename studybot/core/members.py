@@ -44,6 +44,9 @@ class Roster:
             email.lower(): member.name for member in config.members for email in member.emails
         }
         self.maintainers = {member.name for member in config.members if member.maintainer}
+        # Which of a commit's dates says when its author handed something in, where no server
+        # time is known (history.commit_date_stamp).
+        self.clock = config.submissions.clock
         # Configured maintainers by GitHub login (lower-case) -> name.
         self.maintainer_logins = {
             member.github.lower(): member.name for member in config.members if member.maintainer and member.github

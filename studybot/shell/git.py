@@ -20,7 +20,7 @@ from studybot.core.records import CommitInfo, FileTouch, Hunk, PatchCommit, Tree
 # A record separator git never writes inside a log header we ask for.
 _COMMIT = "\x1e"
 _FIELD = "\x1f"
-_HEADER = f"{_COMMIT}%H{_FIELD}%P{_FIELD}%an{_FIELD}%ae{_FIELD}%cI"
+_HEADER = f"{_COMMIT}%H{_FIELD}%P{_FIELD}%an{_FIELD}%ae{_FIELD}%cI{_FIELD}%aI"
 _HUNK = re.compile(r"^@@ -(\d+)(?:,(\d+))? \+(\d+)(?:,(\d+))? @@")
 
 MAX_COMMITS = 100_000
@@ -373,13 +373,14 @@ def _raw_date(when: dt.datetime) -> str:
 
 
 def _commit_info(header: str) -> CommitInfo:
-    sha, parents, name, email, date = header.split(_FIELD)
+    sha, parents, name, email, date, authored = header.split(_FIELD)
     return CommitInfo(
         sha=sha,
         parents=tuple(parents.split()),
         author_name=name,
         author_email=email,
         committed_at=dt.datetime.fromisoformat(date.strip()),
+        authored_at=dt.datetime.fromisoformat(authored.strip()),
     )
 
 

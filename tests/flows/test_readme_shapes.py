@@ -6,12 +6,15 @@ test_attacks.py), commit dates moved by a teammate's cherry-pick, and the week-s
 
 from __future__ import annotations
 
+import io
 import json
 
 from helpers import kst
 from test_cheating import RESULTS_AT, make_study
 
-from studybot.shell.demo import put_link
+from studybot.cli import main
+from studybot.shell.demo import example_file, put_link
+from studybot.shell.git import Repository
 
 ZWSP = "\u200b"
 WEEK1_LINKS = {"장서진": "https://sj.example/1", "구미진": "https://mj.example/1", "이은빈": "https://eb.example/1"}
@@ -68,3 +71,64 @@ def test_a_zero_width_space_in_the_table_header_changes_neither_money_nor_record
     assert sorted(name for name, (verdict, _) in record.items() if verdict == "on_time") == sorted(WEEK1_LINKS)
     assert (money, record) == (plain_money, plain_record)
     assert not [n for n in outcome.report.warnings if n.problem.value == "no_table"]
+
+
+# ---- commit time, named honestly (issue 21, item 5) ----------------------------------------------
+
+NOREPLY = "{}@users.noreply.github.com"
+
+
+def report_json(repo, config_path, now: str) -> dict:
+    """`studybot report --format json` on a checkout: what the leader reads offline."""
+    out = io.StringIO()
+    code = main(["report", "--config", str(config_path), "--repo-path", str(repo.path), "--now", now, "--format", "json"],
+                out=out, environ={})
+    assert code == 0, out.getvalue()
+    return json.loads(out.getvalue())
+
+
+def week_verdicts(report: dict, week: int) -> dict[str, tuple[str, int]]:
+    members = next(item for item in report["weeks"] if item["week"] == week)["members"]
+    return {name: (item["verdict"], item["fine"]) for name, item in members.items()}
+
+
+def cherry_picked_study(tmp_path, timing: str):
+    """구미진 commits her week-1 link on her branch on time (Tue 20:00); main moves on; 이은빈
+    cherry-picks it onto main a week later, so its committer date is Tue 04-19 and its author date hers."""
+    config_text = example_file("study.yml").replace("timing: landed ", f"timing: {timing} ")
+    config_path = tmp_path / "study.yml"
+    config_path.write_text(config_text, encoding="utf-8")
+    repo = Repository.create(tmp_path / "repo")
+    readme = example_file("README.md")
+    repo.commit({"README.md": readme}, "README", "장서진", NOREPLY.format("SEOJIN-Lab"), kst(2022, 4, 1, 9))
+    repo._run("checkout", "--quiet", "-b", "mj")
+    handed_in = repo.commit({"README.md": put_link(readme, 1, "구미진", "https://mj.example/1")}, "1주차 과제",
+                            "구미진", NOREPLY.format("mijinkoo"), kst(2022, 4, 12, 20))
+    repo._run("checkout", "--quiet", "main")
+    repo.commit({"README.md": readme + "\n공지: 2주차는 중간고사 뒤에 합니다.\n"}, "공지", "장서진",
+                NOREPLY.format("SEOJIN-Lab"), kst(2022, 4, 14, 9))
+    moved = kst(2022, 4, 19, 10).isoformat()
+    repo._run("-c", "user.name=이은빈", "-c", f"user.email={NOREPLY.format('binable43')}", "cherry-pick", handed_in,
+              env={"GIT_COMMITTER_DATE": moved, "GIT_COMMITTER_NAME": "이은빈",
+                   "GIT_COMMITTER_EMAIL": NOREPLY.format("binable43")})
+    return repo, config_path
+
+
+def test_a_cherry_picked_hand_in_counts_at_its_author_date_with_author_date(tmp_path):
+    """`timing: author-date`: 구미진's link, cherry-picked by 이은빈 a week late, is on time, as she wrote it."""
+    repo, config_path = cherry_picked_study(tmp_path, "author-date")
+    picked = repo._run("log", "-1", "--format=%an %aI %cI").decode()
+    assert picked.startswith("구미진 2022-04-12T20:00:00+09:00 2022-04-19T10:00:00+09:00")
+    verdicts = week_verdicts(report_json(repo, config_path, "2022-04-20 12:00"), 1)
+    assert verdicts["구미진"] == ("on_time", 0)
+    assert verdicts["이은빈"] == verdicts["장서진"] == ("absent", 4000)  # the pick hands in nothing of hers
+
+
+def test_a_cherry_picked_hand_in_counts_at_the_pick_with_commit_date_authored_and_offline_landed(tmp_path):
+    """`commit-date`, `authored` (its old name, unchanged) and `landed` offline (no server times):
+    the cherry-pick's date counts, so 구미진 is absent, exactly as `report` said before."""
+    for timing in ("commit-date", "authored", "landed"):
+        (tmp_path / timing).mkdir()
+        repo, config_path = cherry_picked_study(tmp_path / timing, timing)
+        verdicts = week_verdicts(report_json(repo, config_path, "2022-04-20 12:00"), 1)
+        assert verdicts["구미진"] == ("absent", 4000), timing

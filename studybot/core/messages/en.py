@@ -302,7 +302,7 @@ TEXT = {
     "init.config.settlement": "pot split among all but last place; or: none",
     "init.config.members": "names exactly as in the README table; emails: commit addresses other than GitHub's",
     "init.config.no_login": "add github: <login>",
-    "init.config.timing": "landed (server time) | authored (commit dates)",
+    "init.config.timing": "landed (server time) | author-date | commit-date (the commit's own dates)",
     "init.config.reminder": "remind members without a submission this long before the deadline",
     "init.workflow.header": "studybot: workflow written by `studybot init` to match {config}. If you move the deadline, move the crons too.",
     "init.workflow.schedule": "Times are in {zone} (the timezone key): reminder, deadline, end of the late window, and a daily catch-up.",
@@ -473,4 +473,8 @@ TEXT = {
     "protections.token_caution": " studybot writes with the job's `GITHUB_TOKEN`, which no ruleset can exempt, so while it does, leave `.studybot/**` out or the bot cannot commit the ledger there; close `.studybot/` once studybot runs as a GitHub App (`bot-login`) on the `Bypass list`.",
     "summary.title": "## studybot",
     "summary.title_dry_run": "## studybot (dry run: nothing written)",
+    # readme shapes: commit times named honestly, the week-section README
+    "config.timing_authored": "`timing: authored` judges by the commit date (committer date), as before. Write `timing: commit-date` to say so plainly; if cherry-picks or rebases move commit dates in this repository, `timing: author-date` (when the change was first written) is the right one.",
+    "notice.no_sections": "No week sections found in the README. Write `- [x] [name](link)` under a heading such as `## Week 3` or a `<details><summary>Week 3</summary>` block.",
+    "notice.ticked_without_link": "{where} {member}: ticked without a link, so not a submission. Add the link: `- [x] [{member}](link)`.",
 }

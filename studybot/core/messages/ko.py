@@ -304,7 +304,7 @@ TEXT = {
     "init.config.settlement": "꼴찌 제외 1/n; 나누지 않으려면 none",
     "init.config.members": "이름은 README 표와 똑같이; emails는 GitHub 계정이 아닌 커밋 주소",
     "init.config.no_login": "github: 아이디를 적어 주세요",
-    "init.config.timing": "landed(서버 시각) | authored(커밋 날짜)",
+    "init.config.timing": "landed(서버 시각) | author-date(작성 날짜) | commit-date(커밋 날짜)",
     "init.config.reminder": "마감 이 시간 전에 아직 안 낸 멤버에게 알림",
     "init.workflow.header": "studybot: `studybot init`이 {config}에 맞춰 만든 워크플로입니다. 마감을 바꾸면 cron도 같이 바꾸세요.",
     "init.workflow.schedule": "시각은 {zone} 기준(timezone 키): 알림, 마감, 지각 인정 끝, 매일 한 번 놓친 일 처리.",
@@ -475,4 +475,8 @@ TEXT = {
     "protections.token_caution": " 지금처럼 studybot이 워크플로의 `GITHUB_TOKEN`으로 실행되면 어떤 규칙 세트로도 예외를 줄 수 없어서, `.studybot/**`까지 막으면 봇이 그 폴더에 벌금 장부를 커밋하지 못합니다. `.studybot/`는 studybot을 GitHub 앱으로 실행하고(`bot-login`) 그 앱을 `Bypass list`에 넣은 뒤에 막아 주세요.",
     "summary.title": "## studybot",
     "summary.title_dry_run": "## studybot (미리보기: 아무것도 쓰지 않음)",
+    # readme shapes: commit times named honestly, the week-section README
+    "config.timing_authored": "`timing: authored`는 예전처럼 커밋 날짜(committer date)로 판정합니다. 이름을 분명히 하려면 `timing: commit-date`로 바꿔 주세요. 체리픽이나 리베이스로 커밋 날짜가 바뀌는 저장소라면 처음 작성한 날짜를 쓰는 `timing: author-date`가 맞습니다.",
+    "notice.no_sections": "README에서 주차별 제출 목록을 찾지 못했습니다. `## 3주차` 같은 제목이나 `<details><summary>3주차</summary>` 아래에 `- [x] [이름](링크)`처럼 적어 주세요.",
+    "notice.ticked_without_link": "{where} {member} 님은 체크만 하고 링크가 없어서 제출로 보지 않았습니다. `- [x] [{member}](링크)`처럼 링크를 넣어 주세요.",
 }
