@@ -70,7 +70,9 @@ def find_sections(text: str) -> tuple[Section, ...]:
     if text.startswith("\ufeff"):
         text = text[1:]
     sections: list[Section] = []
-    _read(_MD.parse(text), 0, sections, None)
+    last = _read(_MD.parse(text), 0, sections, None)
+    if last is not None:
+        sections.append(last.close())  # the last section runs to the end of the file
     return tuple(sections)
 
 

@@ -132,3 +132,77 @@ def test_a_cherry_picked_hand_in_counts_at_the_pick_with_commit_date_authored_an
         repo, config_path = cherry_picked_study(tmp_path / timing, timing)
         verdicts = week_verdicts(report_json(repo, config_path, "2022-04-20 12:00"), 1)
         assert verdicts["구미진"] == ("absent", 4000), timing
+
+
+# ---- the week-section README (issue 21, item 6) -----------------------------------------------
+
+MEMBERS = ("장서진", "구미진", "이은빈", "한현경", "문수인")
+LOGINS = {"장서진": "SEOJIN-Lab", "구미진": "mijinkoo", "이은빈": "binable43", "한현경": "shining-arrow", "문수인": "m0oon0"}
+SECTIONS_README = "# Study-MLOps\n\n## 과제 제출\n\n과제를 하면 자기 항목에 체크하고 링크를 넣어 주세요.\n\n## 1주차\n{week1}\n\n<details>\n<summary>2주차</summary>\n\n{week2}\n\n</details>\n\n## 참고 자료\n- [강의](https://fullstackdeeplearning.com/)\n"
+
+
+def empty_list() -> str:
+    return "\n".join(f"- [ ] [{name}]()" for name in MEMBERS)
+
+
+def tick(text: str, week: int, name: str, item: str) -> str:
+    """``text`` with ``name``'s item of ``week`` (the first after its heading or summary) replaced by ``item``."""
+    opening = f"## {week}주차" if week == 1 else f"<summary>{week}주차</summary>"
+    start = text.index(opening)
+    at = text.index(f"- [ ] [{name}]()", start)
+    return text[:at] + item + text[at + len(f"- [ ] [{name}]()"):]
+
+
+def sections_study(tmp_path):
+    """A real history: the leader lays out the weeks, then members (and one teammate) edit at set times."""
+    config_text = example_file("study.yml").replace("readme: {enabled: true,", "readme: {layout: sections, enabled: true,")
+    config_text = config_text.replace("timing: landed ", "timing: commit-date ")
+    config_path = tmp_path / "study.yml"
+    config_path.write_text(config_text, encoding="utf-8")
+    repo = Repository.create(tmp_path / "repo")
+    text = SECTIONS_README.format(week1=empty_list(), week2=empty_list())
+    edits = [
+        ("장서진", kst(2022, 4, 6, 9), None),
+        ("장서진", kst(2022, 4, 12, 10), (1, "장서진", "- [x] [장서진](https://sj.example/1)")),
+        ("구미진", kst(2022, 4, 12, 20), (1, "구미진", "- [x] [구미진](https://mj.example/1)")),
+        ("한현경", kst(2022, 4, 12, 22), (1, "한현경", "- [x] [한현경]()")),  # ticked, no link
+        ("이은빈", kst(2022, 4, 12, 23), (1, "문수인", "- [x] [문수인](https://forged.example/1)")),  # not hers
+        ("이은빈", kst(2022, 4, 13, 9), (1, "이은빈", "- [x] [이은빈](https://eb.example/1)")),  # late
+        ("구미진", kst(2022, 5, 3, 21), (2, "구미진", "- [x] [구미진](https://mj.example/2)")),
+        ("장서진", kst(2022, 5, 3, 22), (2, "한현경", "- [x] [한현경](https://hk.example/2)")),  # the leader, for her
+        ("문수인", kst(2022, 5, 4, 11), (2, "문수인", "- [ ] [문수인](https://sm.example/2)")),  # late, box unticked
+    ]
+    for member, when, change in edits:
+        if change is not None:
+            text = tick(text, *change)
+        repo.commit({"README.md": text}, f"{member}의 변경", member, NOREPLY.format(LOGINS[member]), when)
+    return repo, config_path
+
+
+def test_report_on_a_week_section_readme_gives_the_verdicts_a_person_would(tmp_path):
+    """Ticked with a link on time → on time; after the deadline → late; ticked without a link, or
+    a link a teammate wrote → absent (and told); the leader's entry for a member → counts."""
+    repo, config_path = sections_study(tmp_path)
+    report = report_json(repo, config_path, "2022-05-04 12:05")
+    assert week_verdicts(report, 1) == {
+        "장서진": ("on_time", 0), "구미진": ("on_time", 0), "이은빈": ("late", 3000),
+        "한현경": ("absent", 4000), "문수인": ("absent", 4000),
+    }
+    assert week_verdicts(report, 2) == {
+        "장서진": ("absent", 4000), "구미진": ("on_time", 0), "이은빈": ("absent", 4000),
+        "한현경": ("on_time", 0), "문수인": ("late", 3000),
+    }
+    warnings = "\n".join(report["warnings"])
+    assert "1주차 한현경 님은 체크만 하고 링크가 없어서 제출로 보지 않았습니다" in warnings
+    assert "1주차 문수인 님의 칸을 본인도 스터디장도 아닌 이은빈 님이 바꿨습니다" in warnings
+    assert "fullstackdeeplearning" not in json.dumps(report["weeks"])
+
+
+def test_check_reads_the_week_sections_and_says_what_to_fix(tmp_path):
+    """`studybot check` on the section README: no 'no table' complaint, the tick without a link listed."""
+    repo, config_path = sections_study(tmp_path)
+    out = io.StringIO()
+    assert main(["check", "--config", str(config_path), "--repo-path", str(repo.path)], out=out, environ={}) == 0
+    text = out.getvalue()
+    assert "표를 찾지 못했습니다" not in text and "주차별 제출 목록을 찾지 못했습니다" not in text
+    assert "1주차 한현경 님은 체크만 하고 링크가 없어서" in text
