@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 import unicodedata
 
 from studybot.core.config import parse_config
@@ -31,3 +32,9 @@ def test_visible_characters_still_make_a_different_name():
     assert normalize(" 구미진\u00a0") == "구미진"  # around the name, spaces are trimmed as before
     assert visible("a\u200bb\u2060c") == "abc" and visible("plain") == "plain"
 
+
+
+def test_every_format_character_of_this_python_is_dropped():
+    """The planes scanned for format characters hold all of them (checked against the whole range)."""
+    every = "".join(chr(code) for code in range(sys.maxunicode + 1) if unicodedata.category(chr(code)) == "Cf")
+    assert len(every) > 150 and visible("가" + every + "나") == "가나"

@@ -158,3 +158,9 @@ def test_a_readme_without_week_sections_is_told_with_how_to_write_one(config):
     """No section at all: one notice whose sentence shows the layout."""
     (notice,) = current_table_notices(config, "# Study\n\n|주차|과제|\n|-|-|\n", [1, 2, 3])
     assert notice.problem is Problem.NO_SECTIONS
+
+
+def test_a_stray_html_block_or_empty_box_inside_a_heading_week_changes_nothing():
+    """A comment or a stray </details> under '## 1주차' does not end the week; an empty box is no entry."""
+    text = "## 1주차\n- [x] [a](https://a.example)\n\n<!-- 링크를 넣어 주세요 -->\n\n</details>\n\n- [ ]\n- [x] [b](https://b.example)\n"
+    assert rows(text) == {1: (Entry("a", "https://a.example"), Entry("b", "https://b.example"))}
