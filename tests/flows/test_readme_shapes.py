@@ -13,6 +13,7 @@ from helpers import kst
 from test_cheating import RESULTS_AT, make_study
 
 from studybot.cli import main
+from studybot.core.sections import find_sections
 from studybot.shell.demo import example_file, put_link
 from studybot.shell.git import Repository
 
@@ -206,3 +207,26 @@ def test_check_reads_the_week_sections_and_says_what_to_fix(tmp_path):
     text = out.getvalue()
     assert "표를 찾지 못했습니다" not in text and "주차별 제출 목록을 찾지 못했습니다" not in text
     assert "1주차 한현경 님은 체크만 하고 링크가 없어서" in text
+
+
+def test_a_run_on_github_reads_week_sections_at_push_time_and_keeps_them_readable(tmp_path):
+    """With `landed` on the fake GitHub: pushes to the sections count at their server time, a
+    teammate's push for someone else does not, and the bot's regions leave the sections as they were."""
+    config_text = example_file("study.yml").replace("readme: {enabled: true,", "readme: {layout: sections, enabled: true,")
+    readme = SECTIONS_README.format(week1=empty_list(), week2=empty_list())
+    study = make_study(tmp_path, config_text=config_text, readme=readme)
+    study.run(kst(2022, 4, 6, 10))
+    study.edit("구미진", kst(2022, 4, 12, 20), lambda t: tick(t, 1, "구미진", "- [x] [구미진](https://mj.example/1)"))
+    study.edit("이은빈", kst(2022, 4, 12, 23), lambda t: tick(t, 1, "문수인", "- [x] [문수인](https://forged.example/1)"))
+    # Back-dated to Tuesday, pushed on Wednesday morning: late by the server's clock.
+    study.edit("한현경", kst(2022, 4, 13, 9), lambda t: tick(t, 1, "한현경", "- [x] [한현경](https://hk.example/1)"),
+               authored=kst(2022, 4, 12, 21))
+    outcome = study.run(RESULTS_AT)
+    assert week1_record(study) == {
+        "장서진": ("absent", 4000), "구미진": ("on_time", 0), "이은빈": ("absent", 4000),
+        "한현경": ("late", 3000), "문수인": ("absent", 4000),
+    }
+    assert any(n.problem.value == "not_owner" and n.member == "문수인" for n in outcome.report.warnings)
+    after = study.readme()
+    assert "- [x] [구미진](https://mj.example/1)" in after and "<summary>2주차</summary>" in after
+    assert {section.week for section in find_sections(after)} == {1, 2}
