@@ -44,7 +44,8 @@ import yaml
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from studybot.core.config import lay_out, load_config  # noqa: E402
+from studybot.core.config import lay_out  # noqa: E402
+from studybot.shell.configfile import load_config  # noqa: E402
 from studybot.shell.demo import build_example  # noqa: E402
 
 EXAMPLE = ROOT / "examples" / "study-workflow.yml"

@@ -285,9 +285,10 @@ def _config_path(arguments: argparse.Namespace) -> Path:
 
 
 def _check(arguments: argparse.Namespace, out: TextIO, environ: Mapping[str, str] | None = None) -> int:
-    from studybot.core.config import ConfigError, config_warnings, load_config
+    from studybot.core.config import ConfigError, config_warnings
     from studybot.core.messages import messages_for
     from studybot.core.schedule import build_schedule
+    from studybot.shell.configfile import load_config
 
     environ = os.environ if environ is None else environ
     path = _config_path(arguments)
@@ -396,21 +397,19 @@ def parse_now(text: str | None, now: dt.datetime, timezone: str | None = None, l
 
 
 def _report(arguments: argparse.Namespace, out: TextIO, now: dt.datetime) -> int:
-    from studybot.core.decide import decide
     from studybot.core.messages import messages_for
     from studybot.core.render import render_report
     from studybot.core.report import report_json
     from studybot.core.schedule import build_schedule
-    from studybot.core.state import load_state
-    from studybot.shell.read import open_checkout, read_world
+    from studybot.shell.read import open_checkout
+    from studybot.shell.runner import plan_run
 
     config = _load(_config_path(arguments))
     at = parse_now(arguments.now, now, config.study.timezone, config.study.language)
     schedule = build_schedule(config)
     with speaking(config.study.language):
-        # The same decide as a run, on the checkout alone: commit dates, the ledger's decisions.
-        world = read_world(config, open_checkout(arguments.repo_path))
-        report = decide(config, schedule, world, load_state(world.ledger), at).report
+        # The same loop as a run, on the checkout alone: commit dates, the ledger's decisions.
+        report = plan_run(config, open_checkout(arguments.repo_path), None, at).plan.report
     messages = messages_for(config.study.language)
     if arguments.format == "json":
         print(json.dumps(report_json(report, schedule, messages), ensure_ascii=False, indent=2), file=out)

@@ -6,8 +6,9 @@ import pytest
 from helpers import SEED_CONFIG
 from webhookserver import hook  # noqa: F401 - the recording webhook, for every test that needs one
 
-from studybot.core.config import StudyConfig, load_config
+from studybot.core.config import StudyConfig
 from studybot.core.schedule import Schedule, build_schedule
+from studybot.shell.configfile import load_config
 
 
 @pytest.fixture(scope="session")

@@ -32,3 +32,22 @@ def started(**fields):
     from studybot.core.state import Override
 
     return state(started=Override(kind="start", by="SEOJIN-Lab", at=kst(2022, 3, 1)), **fields)
+
+
+def decide_on(config, schedule, world, state, now, *, only_week=None, webhooks=frozenset(), repository_url=None, bot_login=None):
+    """One pass of a run on a world built in memory: settle, then decide.
+
+    Where settle asks for a wider read, the plan carries that request (``reread``) and no
+    operations, as decide's own requests do. ``schedule`` is the config's; it is accepted so
+    the tests read like the run.
+    """
+    from studybot.core.decide import Plan, decide, gather_evidence, judge
+    from studybot.core.settle import RunSettings, settle
+    from studybot.core.world import ReadRequest
+
+    settings = RunSettings(only_week=only_week, webhooks=frozenset(webhooks), repository_url=repository_url, bot_login=bot_login)
+    settled = settle(settings, config, world, state, now)
+    if isinstance(settled, ReadRequest):
+        report = judge(config, schedule, gather_evidence(config, schedule, world, state), state.decisions, now)
+        return Plan(report, state=state, reread=settled)
+    return decide(settled, world, settled.state)

@@ -15,7 +15,7 @@ from fakegithub import FakeCommit, FakeGitHub
 
 from studybot.core.config import StudyConfig, parse_config
 from studybot.shell.git import Repository
-from studybot.shell.runner import Outcome, run_cycle
+from studybot.shell.runner import Job, Outcome, run_cycle
 
 
 class GitBackedGitHub(FakeGitHub):
@@ -137,10 +137,20 @@ class Study:
             return self.config
         return parse_config(text)
 
-    def run(self, at: dt.datetime, **kwargs) -> Outcome:
+    def run(self, at: dt.datetime, log=lambda line: None, **kwargs) -> Outcome:
         self.github.now = at
         kwargs.setdefault("config_path", "config/study.yml")
-        return run_cycle(self.head_config(), self.github, self.workspace, at, branch="main", **kwargs)
+        return run_cycle(self.head_config(), self.github, self.workspace, at, job(**kwargs), log=log)
 
     def writes(self) -> int:
         return len(self.github.writes)
+
+
+def job(*, only_week=None, webhooks=None, repository_url=None, bot_login=None, branch="main", **rest) -> Job:
+    """The Job a run is asked for, from the keywords the tests give (as the Action's settings would)."""
+    from studybot.core.settle import RunSettings
+
+    settings = RunSettings(
+        only_week=only_week, webhooks=frozenset(webhooks or {}), repository_url=repository_url, bot_login=bot_login
+    )
+    return Job(settings, branch=branch, webhooks=webhooks or {}, **rest)

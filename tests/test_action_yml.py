@@ -11,8 +11,8 @@ from typing import Any
 import pytest
 import yaml
 
-from studybot.core.config import load_config
 from studybot.shell.actions import OUTPUT_NAMES
+from studybot.shell.configfile import load_config
 from studybot.shell.settings import INPUT_NAMES, Command, Settings, input_env_names
 
 ROOT = Path(__file__).resolve().parent.parent

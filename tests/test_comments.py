@@ -616,3 +616,23 @@ def test_the_verdict_is_consistent_for_any_text(body):
     assert not set(verdict.links) & set(verdict.uncounted)
     if verdict.needs_reply:
         assert verdict.uncounted and not verdict.links
+
+
+# ---- Edge cases of reading Q&A comments that the main comment tests leave out -------------------
+
+SHOT = "https://i.imgur.com/screenshot.png"
+
+
+def test_blog_command_skips_a_screenshot_before_the_post() -> None:
+    """A `/blog` line that shows a screenshot first still names the post that follows it."""
+    assert blog_link(f"/blog ![캡처]({SHOT}) {POST}") == POST
+
+
+def test_blog_command_with_only_a_screenshot_names_no_post() -> None:
+    """A `/blog` line whose only link is a screenshot names no blog post."""
+    assert blog_link(f"/blog ![캡처]({SHOT})") is None
+
+
+def test_bare_link_loses_trailing_punctuation_and_unbalanced_brackets() -> None:
+    """A bare link at the end of a sentence is handed in without the punctuation after it."""
+    assert submission_links(f"제출: ({POST}).") == (POST,)

@@ -12,10 +12,10 @@ import datetime as dt
 from collections.abc import Callable
 
 import pytest
-from helpers import ROOT, kst, started
+from helpers import ROOT, decide_on, kst, started
 
 from studybot.core.config import StudyConfig, parse_config
-from studybot.core.decide import Plan, decide
+from studybot.core.decide import Plan
 from studybot.core.evidence import Problem
 from studybot.core.markers import Kind, marker
 from studybot.core.plan import CommitFiles, PostComment, Reply
@@ -84,7 +84,7 @@ class Desk:
 
     def run(self, now: dt.datetime, **request: object) -> Plan:
         """decide once, then record every write as if GitHub had answered it."""
-        plan = decide(self.config, build_schedule(self.config), self.world(**request), self.state, now)
+        plan = decide_on(self.config, build_schedule(self.config), self.world(**request), self.state, now)
         assert plan.reread is None, plan.reread
         state = plan.state
         for operation in plan.operations:
@@ -263,7 +263,7 @@ def test_help_lists_the_commands_and_recheck_reads_again_then_says_thumbs_up(des
     """help answers with the command list; recheck asks for a read from the start, then gets a thumbs-up."""
     asked = desk.say("/studybot help", LEADER, kst(2022, 4, 7))
     recheck = desk.say("/studybot recheck", LEADER, kst(2022, 4, 7))
-    first = decide(desk.config, build_schedule(desk.config), desk.world(), desk.state, kst(2022, 4, 7, 1))
+    first = decide_on(desk.config, build_schedule(desk.config), desk.world(), desk.state, kst(2022, 4, 7, 1))
     assert first.reread is not None and first.reread.from_start and not first.operations
     plan = desk.run(kst(2022, 4, 7, 1), from_start=True)
     assert "/studybot excuse @아이디" in (answer(plan, asked).body or "")
@@ -447,10 +447,10 @@ def test_a_member_pushing_an_edited_ledger_does_not_change_a_final_verdict(desk)
     bots = desk.state
     tampered, state = pushed_ledger(desk, "mijinkoo", on_time)
     schedule = build_schedule(desk.config)
-    asked = decide(desk.config, schedule, tampered, state, kst(2022, 4, 14, 1))
+    asked = decide_on(desk.config, schedule, tampered, state, kst(2022, 4, 14, 1))
     assert asked.reread is not None and asked.reread.restored == ("L1", "mijinkoo") and not asked.operations
     restored = dataclasses.replace(tampered, ledger=dump_state(bots), request=asked.reread)
-    plan = decide(desk.config, schedule, restored, bots.with_sync(pushes=state.sync.pushes), kst(2022, 4, 14, 1))
+    plan = decide_on(desk.config, schedule, restored, bots.with_sync(pushes=state.sync.pushes), kst(2022, 4, 14, 1))
     assert plan.reread is None and verdict(plan, "구미진") == ("absent", 4000)
     assert plan.state.decisions.weeks[1].members["구미진"].verdict.value == "absent"
     assert fines_row(committed_readme(plan), "구미진").startswith("| 구미진 | ❌ | 4,000원")
@@ -468,7 +468,7 @@ def test_a_maintainer_may_edit_the_ledger_by_hand(desk):
         return state.with_decisions(weeks=weeks)
 
     world, state = pushed_ledger(desk, LEADER, excused)
-    plan = decide(desk.config, build_schedule(desk.config), world, state, kst(2022, 4, 14, 1))
+    plan = decide_on(desk.config, build_schedule(desk.config), world, state, kst(2022, 4, 14, 1))
     assert plan.reread is None and verdict(plan, "구미진") == ("excused", 0) and plan.notes == ()
 
 

@@ -14,10 +14,10 @@ from collections.abc import Callable
 
 import pytest
 from github_view import assert_safe, mentions, rendered
-from helpers import kst, started
+from helpers import decide_on, kst, started
 
 from studybot.core.config import StudyConfig
-from studybot.core.decide import Plan, decide
+from studybot.core.decide import Plan
 from studybot.core.markers import Kind
 from studybot.core.plan import CloseIssue, CommitFiles, CreateIssue, PostComment, Reply
 from studybot.core.records import (
@@ -98,7 +98,7 @@ class Term:
 
 def run(config: StudyConfig, schedule: Schedule, term: Term, state: State, now: dt.datetime, **world) -> Plan:
     """decide at ``now``; a plan that asks for a second read must not happen in these worlds."""
-    plan = decide(config, schedule, term.world(**world), state, now)
+    plan = decide_on(config, schedule, term.world(**world), state, now)
     assert plan.reread is None, plan.reread
     return plan
 

@@ -31,10 +31,9 @@ import github_samples as gh
 import pytest
 import requests
 import responses
-from helpers import SEED_CONFIG, started
+from helpers import SEED_CONFIG, decide_on, started
 
-from studybot.core.config import load_config
-from studybot.core.decide import Plan, decide
+from studybot.core.decide import Plan
 from studybot.core.evidence import Evidence
 from studybot.core.markers import Kind, marker, read_marker
 from studybot.core.messages import messages_for
@@ -46,6 +45,7 @@ from studybot.core.schedule import build_schedule
 from studybot.core.state import State, dump_state, load_state
 from studybot.core.world import GitRecords, World
 from studybot.shell.apply import apply_plan
+from studybot.shell.configfile import load_config
 from studybot.shell.github import GitHubGateway
 from studybot.shell.read import read_github
 from studybot.shell.remote import GatewayError, RefMoved
@@ -563,8 +563,8 @@ def run_retry_seed(seed: int, tally: Counter[str]) -> None:
         world = World({README: OLD_README}, OLD_LEDGER, GitRecords(start))
         try:
             apply_with_retry(
-                CONFIG, SCHEDULE, gw, world, redecide(world, load_state(NEW_LEDGER)), PHASES[0],
-                branch="main", redecide=redecide,
+                gw, world, redecide(world, load_state(NEW_LEDGER)),
+                branch="main", ledger_path=CONFIG.output.ledger, redecide=redecide,
             )
             outcome = "finished"
         except (GatewayError, RunError) as error:
@@ -605,12 +605,12 @@ def run_once(api: GitHubAPI, ledger: State, now: dt.datetime, gw: GitHubGateway)
     """One run's GitHub part, as ``run_cycle`` does it: read, decide, apply (no git, no commit here)."""
     world = World({}, dump_state(ledger), GitRecords(api.head))
     world = dataclasses.replace(world, github=read_github(CONFIG, gw, world, world.request, branch="main"))
-    plan = decide(CONFIG, SCHEDULE, world, ledger, now)
+    plan = decide_on(CONFIG, SCHEDULE, world, ledger, now)
     while plan.reread is not None:
         world = dataclasses.replace(
             world, request=plan.reread, github=read_github(CONFIG, gw, world, plan.reread, branch="main")
         )
-        plan = decide(CONFIG, SCHEDULE, world, ledger, now)
+        plan = decide_on(CONFIG, SCHEDULE, world, ledger, now)
     writes = tuple(operation for operation in plan.operations if not isinstance(operation, CommitFiles))
     return apply_plan(writes, plan.state, gw, branch="main", parent=api.head).state
 

@@ -20,11 +20,12 @@ from hypothesis import HealthCheck, assume, example, given, settings
 from hypothesis import strategies as st
 
 from studybot.core.comments import blog_link, parse_commands, submission_links
-from studybot.core.config import ConfigError, StudyConfig, load_config, parse_config
+from studybot.core.config import ConfigError, StudyConfig, parse_config
 from studybot.core.history import current_table_notices
 from studybot.core.regions import RegionError, markers, read_region, replace_region
 from studybot.core.schedule import build_schedule
 from studybot.core.table import find_table, parse_row, split_lines
+from studybot.shell.configfile import load_config
 from studybot.shell.settings import read_event
 
 # Hypothesis property tests: minutes of CPU, so CI can deselect them with -m "not slow".

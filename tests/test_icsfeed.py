@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import io
 from importlib import resources
@@ -11,7 +12,7 @@ from icalendar import Calendar
 
 from studybot.cli import main
 from studybot.core.config import parse_config
-from studybot.core.icsfeed import calendar_ics, slug
+from studybot.core.icsfeed import calendar_ics, slug, stamp
 from studybot.core.messages import messages_for
 from studybot.core.report import blog_writers
 from studybot.core.schedule import build_schedule
@@ -142,3 +143,17 @@ def test_cli_prints_the_feed():
     config = resources.files("studybot").joinpath("example", "study.yml")
     assert main(["calendar", "--config", str(config), "--format", "ics"], out=out, environ={}) == 0
     assert out.getvalue().encode("utf-8") == feed()
+
+
+# ---- The calendar feed for a schedule with no graded weeks --------------------------------------
+
+
+
+def test_a_schedule_without_weeks_gives_a_valid_feed_with_only_breaks():
+    """With no graded weeks the feed still parses, stamped at the epoch, with no deadline events."""
+    config = parse_config(EXAMPLE, "study.yml")
+    schedule = dataclasses.replace(build_schedule(config), weeks=())
+    assert stamp(schedule) == dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
+    data = calendar_ics(config, schedule, {}, messages_for("ko"))
+    summaries = [str(event["SUMMARY"]) for event in Calendar.from_ical(data).walk("VEVENT")]
+    assert summaries and all("고사" in summary for summary in summaries)

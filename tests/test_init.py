@@ -12,8 +12,8 @@ import yaml
 from helpers import SHARED, kst
 
 from studybot.cli import main
-from studybot.core.config import load_config
 from studybot.core.schedule import build_schedule
+from studybot.shell.configfile import load_config
 from studybot.shell.git import Repository
 from studybot.shell.init import InitOptions, run_init
 

@@ -4,12 +4,25 @@ from __future__ import annotations
 
 import sys
 import unicodedata
+from importlib import resources
 
 from studybot.core.config import parse_config
 from studybot.core.members import Roster, normalize, visible
-from studybot.shell.demo import example_file
 
-ROSTER = Roster(parse_config(example_file("study.yml")))
+EXAMPLE = resources.files("studybot").joinpath("example", "study.yml").read_text(encoding="utf-8")
+ROSTER = Roster(parse_config(EXAMPLE))
+
+
+def test_a_noreply_address_of_an_unknown_login_matches_only_a_listed_email():
+    """A GitHub noreply address whose login is no member's still finds the member who listed it."""
+    text = EXAMPLE.replace(
+        "{name: 이은빈, github: binable43}",
+        '{name: 이은빈, github: binable43, emails: ["12345+stranger@users.noreply.github.com"]}',
+    )
+    roster = Roster(parse_config(text, "study.yml"))
+    assert roster.author("12345+Stranger@users.noreply.github.com") == "이은빈"
+    assert roster.author("999+nobody@users.noreply.github.com") is None
+    assert roster.author("1+binable43@users.noreply.github.com") == "이은빈"
 
 
 def test_a_name_with_a_zero_width_space_is_the_members_name():

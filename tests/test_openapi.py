@@ -177,8 +177,8 @@ def test_fake_api_answers_are_what_github_documents():
 
         world = World({tf.README: gateway.read_file(tf.README, start)}, gateway.read_file(tf.LEDGER, start), GitRecords(start))
         applied = apply_with_retry(
-            tf.CONFIG, tf.SCHEDULE, gateway, world, render(world, load_state(tf.NEW_LEDGER)), tf.PHASES[0],
-            branch="main", redecide=render,
+            gateway, world, render(world, load_state(tf.NEW_LEDGER)),
+            branch="main", ledger_path=tf.CONFIG.output.ledger, redecide=render,
         )
         assert applied.commit == api.head
     seen = Counter()

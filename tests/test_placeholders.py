@@ -10,7 +10,7 @@ from studybot.core.config import parse_config
 from studybot.core.history import Roster, commit_date_stamp, folder_evidence
 from studybot.core.homework import HomeworkEntry, HomeworkLine
 from studybot.core.messages import messages_for
-from studybot.core.placeholders import is_placeholder, placeholder_files
+from studybot.core.placeholders import is_placeholder, mark, placeholder_files
 from studybot.core.schedule import build_schedule
 from studybot.shell.git import Repository
 
@@ -114,3 +114,16 @@ def test_blank_placeholders_still_do_not_count(tmp_path):
     repository = Repository.create(tmp_path)
     commit(repository, {"1주차/예람/.gitkeep": "\n", "1주차/가경/.gitkeep": ""}, "minwoo", kst(2023, 12, 29, 9))
     assert evidence_of(tmp_path, config, schedule).submissions == {}
+
+
+# ---- Placeholder recognition edges: files too large or not text are a member's work -------------
+
+def test_a_large_file_is_never_taken_for_a_placeholder():
+    """A file far larger than any placeholder counts as the member's work, whatever its first line."""
+    assert is_placeholder(mark("숙제").encode("utf-8"))
+    assert not is_placeholder(mark("숙제" + "x" * 20_000).encode("utf-8"))
+
+
+def test_a_file_that_is_not_utf8_is_not_a_placeholder():
+    """Binary content counts as the member's work."""
+    assert not is_placeholder(b"\xff\xfe<!-- studybot:placeholder -->")

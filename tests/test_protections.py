@@ -5,9 +5,8 @@ from __future__ import annotations
 import dataclasses
 
 import pytest
-from helpers import kst, started, state
+from helpers import decide_on, kst, started, state
 
-from studybot.core.decide import decide
 from studybot.core.protections import GUARDED, codeowners, exposed, unguarded
 from studybot.core.records import BranchRule
 
@@ -114,23 +113,23 @@ def test_rules_without_parameters_are_read_safely():
 # ---- what the leader reads --------------------------------------------------------------------
 
 
-def _world(rules: tuple[BranchRule, ...] | None, *, codeowners_text: str | None = None, bot: str | None = None):
+def _world(rules: tuple[BranchRule, ...] | None, *, codeowners_text: str | None = None):
     from test_decide import README, online, world
 
     files = {"README.md": README, **({".github/CODEOWNERS": codeowners_text} if codeowners_text else {})}
-    return dataclasses.replace(world(github=online(rules=rules)), files=files, bot_login=bot)
+    return dataclasses.replace(world(github=online(rules=rules)), files=files)
 
 
 def test_the_setup_issue_and_the_summary_name_the_folders_the_rules_leave_open(seed, seed_schedule):
     """With only `config/**` restricted, the leader reads which folders are open and the ruleset steps to close them."""
     open_world = _world((restrict("config/**"),))
-    setup = decide(seed, seed_schedule, open_world, state(), kst(2022, 4, 14)).operations[0]
+    setup = decide_on(seed, seed_schedule, open_world, state(), kst(2022, 4, 14)).operations[0]
     body = setup.body  # type: ignore[union-attr]
     assert "기본 브랜치에 걸린 규칙 중에 `.studybot/`, `.github/workflows/`를 막는 것이 없습니다" in body
     assert "`Restrict file paths` 규칙에 `.studybot/**`, `.github/workflows/**`를 넣고" in body
     assert "`Repository admin` 역할(스터디장)을 추가한 다음" in body
     assert "`GITHUB_TOKEN`으로 실행되면" in body  # the job token cannot bypass a ruleset
-    plan = decide(seed, seed_schedule, open_world, started(), kst(2022, 4, 8))
+    plan = decide_on(seed, seed_schedule, open_world, started(), kst(2022, 4, 8))
     (note,) = [note for note in plan.notes if "Restrict file paths" in note]
     assert "`.studybot/`, `.github/workflows/`" in note and "`config/`" not in note.split("막는 것이 없습니다")[0]
 
@@ -138,22 +137,22 @@ def test_the_setup_issue_and_the_summary_name_the_folders_the_rules_leave_open(s
 def test_readable_rules_that_close_everything_are_acknowledged(seed, seed_schedule):
     """When the rules close all three folders the setup issue says so and runs add no warning."""
     closed = _world((restrict("config/**", ".studybot/**", ".github/workflows/**"),))
-    setup = decide(seed, seed_schedule, closed, state(), kst(2022, 4, 14)).operations[0]
+    setup = decide_on(seed, seed_schedule, closed, state(), kst(2022, 4, 14)).operations[0]
     assert "기본 브랜치 규칙이 `config/`, `.studybot/`, `.github/workflows/`를 지키고 있어서" in setup.body  # type: ignore[union-attr]
-    plan = decide(seed, seed_schedule, closed, started(), kst(2022, 4, 8))
+    plan = decide_on(seed, seed_schedule, closed, started(), kst(2022, 4, 8))
     assert not any("Restrict file paths" in note or "CODEOWNERS" in note for note in plan.notes)
 
 
 def test_codeowners_alone_no_longer_passes_when_the_rules_are_readable(seed, seed_schedule):
     """`* @leader` in CODEOWNERS without a rule requiring code owners' review is reported as open, not as guarded."""
-    plan = decide(seed, seed_schedule, _world((), codeowners_text="* @SEOJIN-Lab\n"), started(), kst(2022, 4, 8))
+    plan = decide_on(seed, seed_schedule, _world((), codeowners_text="* @SEOJIN-Lab\n"), started(), kst(2022, 4, 8))
     assert any("`config/`, `.studybot/`, `.github/workflows/`를 막는 것이 없습니다" in note for note in plan.notes)
 
 
 def test_a_study_run_as_a_github_app_is_told_to_put_the_app_on_the_bypass_list(seed, seed_schedule):
     """With bot-login set, the steps name the App for the bypass list and drop the job-token caution."""
-    app = _world((), bot="studybot-seojin[bot]")
-    body = decide(seed, seed_schedule, app, state(), kst(2022, 4, 14)).operations[0].body  # type: ignore[union-attr]
+    app = _world(())
+    body = decide_on(seed, seed_schedule, app, state(), kst(2022, 4, 14), bot_login="studybot-seojin[bot]").operations[0].body  # type: ignore[union-attr]
     assert "studybot이 쓰는 GitHub 앱(`studybot-seojin[bot]`)을 추가한 다음" in body
     assert "GITHUB_TOKEN" not in body
 
@@ -161,5 +160,5 @@ def test_a_study_run_as_a_github_app_is_told_to_put_the_app_on_the_bypass_list(s
 def test_the_job_token_caution_appears_only_while_studybot_folder_is_open(seed, seed_schedule):
     """Once `.studybot/` is closed, the leader is not told again to leave it out."""
     rest = _world((restrict(".studybot/**"),))
-    body = decide(seed, seed_schedule, rest, state(), kst(2022, 4, 14)).operations[0].body  # type: ignore[union-attr]
+    body = decide_on(seed, seed_schedule, rest, state(), kst(2022, 4, 14)).operations[0].body  # type: ignore[union-attr]
     assert "`config/`, `.github/workflows/`를 막는 것이 없습니다" in body and "GITHUB_TOKEN" not in body

@@ -60,3 +60,15 @@ def test_weeks_after_a_past_swap_keep_their_writers():
     later = assign_blog(range(1, 7), ORDER, MEMBERS, overrides=swaps, fixed=past)
     assert later == upcoming
     assert [later[week] for week in range(1, 7)] == ["이은빈", "한현경", "문수인", "장서진", "구미진", "이은빈"]
+
+
+# ---- Team-blog rotation edges: a fixed writer who is not in the order ---------------------------
+
+THREE = ["이은빈", "문수인", "한현경"]
+THREE_MEMBERS = [Member(name=name) for name in THREE]
+
+
+def test_a_fixed_writer_outside_the_order_leaves_the_rotation_where_it_was():
+    """Week 1 fixed to a guest writer keeps the guest, and week 2 starts the order from its head."""
+    assigned = assign_blog(range(1, 4), THREE, THREE_MEMBERS, fixed={1: "게스트"})
+    assert assigned == {1: "게스트", 2: "이은빈", 3: "문수인"}

@@ -53,7 +53,7 @@ def unprotected(world: World) -> list[str]:
     return unguarded(text) if rules is None else exposed(text, rules)
 
 
-def protection_text(world: World, messages: Messages) -> str:
+def protection_text(world: World, messages: Messages, bot_login: str | None = None) -> str:
     """Which of config/, .studybot/ and .github/workflows/ members can still change, and the fix."""
     missing = unprotected(world)
     paths = ", ".join(f"`{path}`" for path in missing)
@@ -62,12 +62,12 @@ def protection_text(world: World, messages: Messages) -> str:
         return messages.t("protections.missing", paths=paths) if missing else messages.t("protections.ok")
     if not missing:
         return messages.t("protections.rules_ok")
-    if world.bot_login:
-        bypass = messages.t("protections.bypass_app", app=world.bot_login)
+    if bot_login:
+        bypass = messages.t("protections.bypass_app", app=bot_login)
     else:
         bypass = messages.t("protections.bypass_leader")
     # No ruleset can exempt the job token, so a restricted .studybot/ would refuse the bot's own commits.
-    caution = messages.t("protections.token_caution") if ".studybot/" in missing and not world.bot_login else ""
+    caution = messages.t("protections.token_caution") if ".studybot/" in missing and not bot_login else ""
     return messages.t(
         "protections.rules_missing",
         paths=paths,
@@ -77,7 +77,9 @@ def protection_text(world: World, messages: Messages) -> str:
     )
 
 
-def setup_body(config: StudyConfig, schedule: Schedule, report: Report, world: World, messages: Messages) -> str:
+def setup_body(
+    config: StudyConfig, schedule: Schedule, report: Report, world: World, messages: Messages, bot_login: str | None = None
+) -> str:
     """The setup issue: what the bot read and would do, and how to start it."""
     members = "\n".join(
         messages.t(
@@ -103,7 +105,7 @@ def setup_body(config: StudyConfig, schedule: Schedule, report: Report, world: W
     frozen = render_fines(report, schedule, messages) if final else messages.t("setup.nothing_final")
     return messages.t(
         "setup.body",
-        protections=protection_text(world, messages),
+        protections=protection_text(world, messages, bot_login),
         marker=marker(0, Kind.SETUP),
         calendar=render_calendar(schedule, config.study.name, messages).strip(),
         members=members,

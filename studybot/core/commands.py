@@ -172,10 +172,17 @@ def _apply_one(
     """One command's effect on ``result`` and the line that answers it."""
     if isinstance(item, CommandError):
         return messages.t(f"command.problem.{item.problem}", line=code(item.line)), False
-    if item.verb in (Verb.STATUS, Verb.START):
-        return "", True  # answered by the caller: status in apply_requests, start by decide
+    if item.verb is Verb.STATUS:
+        return "", True  # answered by the caller
+    if item.verb is Verb.START:
+        # Settled before the commands run; the comment that started the study is told so.
+        started = result.state.decisions.started
+        return (messages.t("command.started") if started is not None and started.comment == comment.id else ""), True
     if item.verb is Verb.CONFIG:
-        return messages.t("command.config_adopted"), True  # adopted by decide before the commands run
+        # Adopted by settle before the commands run: the version pushed before this comment.
+        record = result.state.decisions.config
+        commit = record.commit[:7] if record is not None and record.commit else "—"
+        return messages.t("command.config_adopted", commit=code(commit)), True
     if item.verb is Verb.HELP:
         return messages.t("command.help"), True
     if item.verb is Verb.RECHECK:

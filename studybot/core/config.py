@@ -13,7 +13,6 @@ import re
 import string
 import unicodedata
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Annotated, Any, ClassVar, Literal
 
 import pytz
@@ -675,20 +674,10 @@ _Loader.yaml_implicit_resolvers = {
 }
 
 
-def load_config(path: str | Path, language: str | None = None) -> StudyConfig:
-    """Read and validate a config file; raise :class:`ConfigError` with every problem.
-
-    ``language`` tells problems when the file does not say its own (see :func:`parse_config`).
-    """
-    path = Path(path)
-    teller = _Teller(str(path), language if language in LANGUAGES else "en")
-    try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        raise teller.error([teller.top("config.file_missing")]) from None
-    except OSError as error:
-        raise teller.error([teller.top("config.file_unreadable", reason=error.strerror)]) from None
-    return parse_config(raw, str(path), language)
+def file_error(filename: str, key: str, language: str | None = None, **fields: object) -> ConfigError:
+    """The error for a config file that could not be read at all (missing, unreadable)."""
+    teller = _Teller(filename, language if language in LANGUAGES else "en")
+    return teller.error([teller.top(key, **fields)])
 
 
 def parse_config(raw: bytes | str, filename: str = "config/study.yml", language: str | None = None) -> StudyConfig:

@@ -32,6 +32,20 @@ _MARKER = re.compile(r"<!-- studybot:week=(\d+):kind=([a-z]+)(?::id=(\d+))? -->"
 _REGION_NAME = re.compile(r"[a-z0-9][a-z0-9_-]*")
 
 
+_SHOWN = re.compile(r"<!-- studybot:config=([0-9a-f]{7,64}) -->")
+
+
+def shown_marker(commit: str) -> str:
+    """The hidden line that names the config version a setup issue shows (the commit it came in)."""
+    return f"<!-- studybot:config={commit} -->"
+
+
+def read_shown(body: str) -> str | None:
+    """The config version a setup issue's body names, if it names one."""
+    found = _SHOWN.search(body)
+    return found.group(1) if found else None
+
+
 def marker(week: int, kind: Kind, ref: int | None = None) -> str:
     """The hidden marker the bot puts first in what it writes, to find it again later."""
     suffix = f":id={ref}" if ref is not None else ""

@@ -23,7 +23,7 @@ from studybot.core.evidence import (
     link_problem,
     same_work,
 )
-from studybot.core.markers import Kind, digest, marker_week, read_marker
+from studybot.core.markers import Kind, digest, marker_week, read_marker, read_shown
 from studybot.core.members import Roster, is_bot
 from studybot.core.records import Comment, Issue, IssueState
 from studybot.core.state import BotComment, Duplicate, SeenComment, SyncState, WeekIssue
@@ -45,7 +45,9 @@ def observe_issues(
         if parsed[1] is Kind.SETUP:
             if sync.setup is None or sync.setup.number == issue.number:
                 state = "open" if issue.state is IssueState.OPEN else "closed"
-                sync = sync.model_copy(update={"setup": WeekIssue(number=issue.number, state=state, digest=digest(issue.body))})
+                seen = {"number": issue.number, "state": state, "digest": digest(issue.body), "config": read_shown(issue.body)}
+                setup = sync.setup.model_copy(update=seen) if sync.setup is not None else WeekIssue(**seen)
+                sync = sync.model_copy(update={"setup": setup})
             continue
         if parsed[1] is not Kind.ISSUE:
             continue

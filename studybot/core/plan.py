@@ -123,16 +123,31 @@ class Reply:
 
 @dataclass(frozen=True)
 class SetupIssue:
-    """Open the setup issue (``issue`` None) or bring its body up to date."""
+    """Open the setup issue (``issue`` None) or bring its body up to date.
+
+    ``config`` is the text of the config version the body shows: a start adopts that version,
+    and is refused when the version in force is no longer it.
+    """
 
     title: str
     body: str
     issue: int | None = None
+    config: str | None = None
 
     def describe(self, messages: Messages) -> str:
         if self.issue is None:
             return messages.t("plan.open_setup", title=self.title)
         return messages.t("plan.edit_setup", issue=self.issue)
+
+
+@dataclass(frozen=True)
+class CloseSetupIssue:
+    """Close the setup issue: the study has started."""
+
+    issue: int
+
+    def describe(self, messages: Messages) -> str:
+        return messages.t("plan.close_setup", issue=self.issue)
 
 
 @dataclass(frozen=True)
@@ -196,6 +211,7 @@ Operation = (
     | CloseDuplicate
     | Reply
     | SetupIssue
+    | CloseSetupIssue
     | Alert
     | Notify
     | CommitFiles

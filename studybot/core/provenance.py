@@ -74,8 +74,9 @@ def config_in_force(
     ``changes`` are the commits that changed the file, newest first; ``versions`` its text at
     each. A change is applied when a maintainer of the version in force before it pushed it.
     A change whose push the activity log does not know is refused, unless ``unknown_ok``
-    (used without a trusted record, where old pushes are beyond the log's reach). None when
-    the file has no history to judge.
+    (used without a trusted record, where old pushes are beyond the log's reach) and it makes
+    no one a maintainer: a pusher the run cannot identify never raises anyone's rights. None
+    when the file has no history to judge.
     """
     if record is not None:
         current = record
@@ -100,7 +101,9 @@ def config_in_force(
             continue  # a deletion or a change back to the version in force: nothing to apply
         landing = landed.get(sha)
         actor = landing.actor if landing else None
-        allowed = (actor or "").lower() in maintainers_of(current.text) or (landing is None and unknown_ok)
+        # A pusher the log cannot name is taken on trust only for changes that raise nobody's rights.
+        unknown = landing is None and unknown_ok and maintainers_of(text) <= maintainers_of(current.text)
+        allowed = (actor or "").lower() in maintainers_of(current.text) or unknown
         if allowed and parsed(text) is not None:
             current = AdoptedConfig(text=text, commit=sha, by=actor, at=landing.at if landing else None, how="push")
         else:
@@ -148,7 +151,9 @@ def ledger_in_force(
         None,
     )
     if start is None:
-        return LedgerTrust(more=not whole_log)
+        if not whole_log:
+            return LedgerTrust(more=True)
+        return _rewritten_away(ordered, may_write, is_bot)
     trusted_commit = ordered[start].after
     trusted_blob = blobs[trusted_commit]
     refused: Refusal | None = None
@@ -165,6 +170,21 @@ def ledger_in_force(
     if refused is None and not whole_log:
         return LedgerTrust(more=True)  # a change no push read so far explains
     return LedgerTrust(keep=trusted_commit, refused=refused or Refusal(head, None, None))
+
+
+def _rewritten_away(
+    ordered: Sequence[Push], may_write: Callable[[str | None], bool], is_bot: Callable[[str | None], bool]
+) -> LedgerTrust:
+    """The bot's pushes are in the log but none of its commits is in the checkout: a history
+    rewritten from before them. Unless only the bot and maintainers pushed since, the ledger the
+    bot last pushed is restored (GitHub still serves that commit by its SHA)."""
+    last = next((index for index in range(len(ordered) - 1, -1, -1) if is_bot(ordered[index].actor)), None)
+    if last is None:
+        return LedgerTrust()  # the bot never pushed here: nothing to judge the ledger by
+    culprit = next((push for push in ordered[last + 1 :] if not may_write(push.actor)), None)
+    if culprit is None:
+        return LedgerTrust()
+    return LedgerTrust(keep=ordered[last].after, refused=Refusal(culprit.after, culprit.actor, culprit.at))
 
 
 def may_write_ledger(

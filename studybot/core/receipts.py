@@ -7,16 +7,16 @@ its own issues and comments by recorded ids and digests.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import assert_never
 
-from studybot.core.markers import Kind, digest, marker, read_marker
-from studybot.core.members import is_bot
+from studybot.core.markers import Kind, digest, marker
 from studybot.core.plan import (
     Alert,
     CloseDuplicate,
     CloseIssue,
     CloseQuestion,
+    CloseSetupIssue,
     CommitFiles,
     CreateIssue,
     EditIssue,
@@ -27,7 +27,6 @@ from studybot.core.plan import (
     RestoreComment,
     SetupIssue,
 )
-from studybot.core.records import Issue
 from studybot.core.state import BotComment, Duplicate, State, WeekIssue
 
 
@@ -39,15 +38,6 @@ class Receipt:
     comment: int | None = None
     author: str | None = None
     sent: bool = False  # a notice the webhook accepted
-
-
-def opened_meanwhile(operation: CreateIssue, issues: Iterable[Issue], state: State) -> Issue | None:
-    """The week's issue another run of the bot opened since this run read GitHub, if any."""
-    found = marker(operation.week, Kind.ISSUE)
-    for issue in sorted(issues, key=lambda item: item.number):
-        if read_marker(issue.body) == found and is_bot(issue.author, state.sync.bot_login):
-            return issue
-    return None
 
 
 def issue_of(state: State, operation: CreateIssue | EditIssue | CloseIssue | PostComment) -> int:
@@ -70,52 +60,59 @@ def record(state: State, operation: Operation, receipt: Receipt) -> State:
     sync = state.sync
     issues = dict(sync.issues)
     bot_login = sync.bot_login or receipt.author
-    if isinstance(operation, CreateIssue):
-        assert receipt.number is not None
-        issues[operation.week] = WeekIssue(number=receipt.number, digest=digest(operation.body), written=digest(operation.body))
-        return state.with_sync(issues=issues, bot_login=bot_login)
-    if isinstance(operation, EditIssue):
-        body = digest(operation.body)
-        issues[operation.week] = issues[operation.week].model_copy(update={"digest": body, "written": body})
-        return state.with_sync(issues=issues)
-    if isinstance(operation, CloseIssue):
-        issues[operation.week] = issues[operation.week].model_copy(update={"state": "closed"})
-        return state.with_sync(issues=issues)
-    if isinstance(operation, PostComment):
-        found = marker(operation.week, operation.kind)
-        comment = operation.existing if operation.existing is not None else receipt.comment
-        assert comment is not None
-        bot_comments = {**sync.bot_comments, found: written(comment, operation.body, operation.kind in WRITTEN_ONCE)}
-        return state.with_sync(bot_comments=bot_comments, bot_login=bot_login)
-    if isinstance(operation, RestoreComment):
-        bot_comments = {**sync.bot_comments, operation.marker: written(operation.comment, operation.body, True)}
-        return state.with_sync(bot_comments=bot_comments)
-    if isinstance(operation, CloseQuestion):
-        if operation.body is None or receipt.comment is None:
+    match operation:
+        case CreateIssue():
+            assert receipt.number is not None
+            issues[operation.week] = WeekIssue(number=receipt.number, digest=digest(operation.body), written=digest(operation.body))
+            return state.with_sync(issues=issues, bot_login=bot_login)
+        case EditIssue():
+            body = digest(operation.body)
+            issues[operation.week] = issues[operation.week].model_copy(update={"digest": body, "written": body})
+            return state.with_sync(issues=issues)
+        case CloseIssue():
+            issues[operation.week] = issues[operation.week].model_copy(update={"state": "closed"})
+            return state.with_sync(issues=issues)
+        case PostComment():
+            found = marker(operation.week, operation.kind)
+            comment = operation.existing if operation.existing is not None else receipt.comment
+            assert comment is not None
+            bot_comments = {**sync.bot_comments, found: written(comment, operation.body, operation.kind in WRITTEN_ONCE)}
+            return state.with_sync(bot_comments=bot_comments, bot_login=bot_login)
+        case RestoreComment():
+            bot_comments = {**sync.bot_comments, operation.marker: written(operation.comment, operation.body, True)}
+            return state.with_sync(bot_comments=bot_comments)
+        case CloseQuestion():
+            if operation.body is None or receipt.comment is None:
+                return state
+            bot_comments = {**sync.bot_comments, operation.note: written(receipt.comment, operation.body, True)}
+            return state.with_sync(bot_comments=bot_comments, bot_login=bot_login)
+        case CloseDuplicate():
+            duplicates = {**sync.duplicates, operation.issue: Duplicate(week=operation.week, state="closed")}
+            bot_comments = dict(sync.bot_comments)
+            if operation.body is not None and receipt.comment is not None:
+                bot_comments[operation.note] = written(receipt.comment, operation.body, True)
+            return state.with_sync(duplicates=duplicates, bot_comments=bot_comments, bot_login=bot_login)
+        case Reply():
+            bot_comments = dict(sync.bot_comments)
+            if operation.body is not None and receipt.comment is not None:
+                bot_comments[marker(0, Kind.REPLY, operation.comment)] = written(receipt.comment, operation.body, True)
+            commands = sorted({*sync.commands, operation.comment})
+            return state.with_sync(bot_comments=bot_comments, commands=commands, bot_login=bot_login)
+        case SetupIssue():
+            number = operation.issue if operation.issue is not None else receipt.number
+            assert number is not None
+            setup = WeekIssue(number=number, digest=digest(operation.body), config=operation.config)
+            return state.with_sync(setup=setup, bot_login=bot_login)
+        case CloseSetupIssue():
+            assert sync.setup is not None
+            return state.with_sync(setup=sync.setup.model_copy(update={"state": "closed"}))
+        case Alert():
+            return state.with_sync(sent=sorted({*sync.sent, operation.key}), bot_login=bot_login)
+        case Notify():
+            if not receipt.sent:
+                return state  # not sent: nothing recorded, so the next run tries again
+            return state.with_sync(sent=sorted({*sync.sent, operation.key}))
+        case CommitFiles():
             return state
-        bot_comments = {**sync.bot_comments, operation.note: written(receipt.comment, operation.body, True)}
-        return state.with_sync(bot_comments=bot_comments, bot_login=bot_login)
-    if isinstance(operation, CloseDuplicate):
-        duplicates = {**sync.duplicates, operation.issue: Duplicate(week=operation.week, state="closed")}
-        bot_comments = dict(sync.bot_comments)
-        if operation.body is not None and receipt.comment is not None:
-            bot_comments[operation.note] = written(receipt.comment, operation.body, True)
-        return state.with_sync(duplicates=duplicates, bot_comments=bot_comments, bot_login=bot_login)
-    if isinstance(operation, Reply):
-        bot_comments = dict(sync.bot_comments)
-        if operation.body is not None and receipt.comment is not None:
-            bot_comments[marker(0, Kind.REPLY, operation.comment)] = written(receipt.comment, operation.body, True)
-        commands = sorted({*sync.commands, operation.comment})
-        return state.with_sync(bot_comments=bot_comments, commands=commands, bot_login=bot_login)
-    if isinstance(operation, SetupIssue):
-        number = operation.issue if operation.issue is not None else receipt.number
-        assert number is not None
-        return state.with_sync(setup=WeekIssue(number=number, digest=digest(operation.body)), bot_login=bot_login)
-    if isinstance(operation, Alert):
-        return state.with_sync(sent=sorted({*sync.sent, operation.key}), bot_login=bot_login)
-    if isinstance(operation, Notify):
-        if not receipt.sent:
-            return state  # not sent: nothing recorded, so the next run tries again
-        return state.with_sync(sent=sorted({*sync.sent, operation.key}))
-    assert isinstance(operation, CommitFiles)
-    return state
+        case _:
+            assert_never(operation)

@@ -114,6 +114,7 @@ class WeekIssue(_Model):
     digest: str = ""  # of the body as last seen (the bot's, unless someone edited it)
     written: str = ""  # of the body the bot last wrote ("" when unknown: a lost ledger)
     week_closed: bool = False  # the deadline's closing step (comment, close, questions) is done
+    config: str | None = None  # the setup issue only: the config version it shows, which a start adopts
 
 
 class Duplicate(_Model):

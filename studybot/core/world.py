@@ -8,6 +8,7 @@ shell reads again: a second read is explicit, never a callback.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
@@ -36,6 +37,9 @@ class ReadRequest:
     whole_log: bool = False
     ledger_path: str | None = None
     rules: bool = False  # read the default branch's rules (only for a run that writes, or the setup issue)
+    moved: int = 0  # how often the branch moved under the commit: read the README and ledger at its head again
+    # Right before opening a week's issue: the issues updated since then, in case another run opened it.
+    issues_since: dt.datetime | None = None
 
     def including(self, other: ReadRequest) -> ReadRequest:
         """This request widened by ``other`` (reads only grow between passes)."""
@@ -48,6 +52,8 @@ class ReadRequest:
             whole_log=self.whole_log or other.whole_log,
             ledger_path=other.ledger_path or self.ledger_path,
             rules=self.rules or other.rules,
+            moved=max(self.moved, other.moved),
+            issues_since=other.issues_since or self.issues_since,
         )
 
 
@@ -99,10 +105,8 @@ class World:
     github: GitHubRecords | None = None
     request: ReadRequest = ReadRequest()
     problems: tuple[StudybotError, ...] = ()  # inputs that could not be read (an oversize README)
-    webhooks: frozenset[str] = frozenset()  # the messenger platforms with a webhook URL (the URLs stay in the shell)
-    repository_url: str | None = None  # https://github.com/OWNER/REPO, for links in notices
     config_path: str | None = None  # the config's path in the checkout (None: it lives elsewhere)
-    bot_login: str | None = None  # the GitHub App account the leader declared studybot writes as
+    branch_head: str | None = None  # where the branch is now, when it moved past the checkout's head
 
     def text(self, path: str) -> str | None:
         return self.files.get(path)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from typing import assert_never
 
 from pydantic import SecretStr
 
@@ -20,6 +21,7 @@ from studybot.core.plan import (
     CloseDuplicate,
     CloseIssue,
     CloseQuestion,
+    CloseSetupIssue,
     CommitFiles,
     CreateIssue,
     EditIssue,
@@ -30,7 +32,7 @@ from studybot.core.plan import (
     RestoreComment,
     SetupIssue,
 )
-from studybot.core.receipts import Receipt, issue_of, opened_meanwhile, record
+from studybot.core.receipts import Receipt, issue_of, record
 from studybot.core.records import FileChange, IssueState
 from studybot.core.state import State, dump_state
 from studybot.shell.remote import Gateway, RefMoved
@@ -108,51 +110,54 @@ def commit_changes(operation: CommitFiles, state: State) -> list[FileChange]:
 
 def carry_out(operation: Operation, gateway: Gateway, state: State) -> Receipt:
     """One write on GitHub, and what GitHub answered."""
-    if isinstance(operation, CreateIssue):
-        if operation.recheck_since is not None:
-            meanwhile = opened_meanwhile(operation, gateway.list_issues(since=operation.recheck_since), state)
-            if meanwhile is not None:  # another run opened it since this one read GitHub
-                return Receipt(number=meanwhile.number, author=meanwhile.author)
-        created = gateway.create_issue(operation.title, operation.body, operation.labels)
-        return Receipt(number=created.number, author=created.author)
-    if isinstance(operation, EditIssue):
-        gateway.update_issue(operation.issue, body=operation.body)
-        return Receipt()
-    if isinstance(operation, CloseIssue):
-        gateway.update_issue(operation.issue, state=IssueState.CLOSED, state_reason="completed")
-        return Receipt()
-    if isinstance(operation, PostComment):
-        if operation.existing is not None:
-            gateway.update_comment(operation.existing, operation.body)
-            return Receipt()
-        posted = gateway.create_comment(issue_of(state, operation), operation.body)
-        return Receipt(comment=posted.id, author=posted.author)
-    if isinstance(operation, CloseQuestion | CloseDuplicate):
-        # A question is answered ("completed"); a duplicate was never meant to be ("not_planned").
-        receipt = Receipt()
-        if operation.body is not None:
-            posted = gateway.create_comment(operation.issue, operation.body)
-            receipt = Receipt(comment=posted.id, author=posted.author)
-        reason = "completed" if isinstance(operation, CloseQuestion) else "not_planned"
-        gateway.update_issue(operation.issue, state=IssueState.CLOSED, state_reason=reason)
-        return receipt
-    if isinstance(operation, RestoreComment):
-        gateway.update_comment(operation.comment, operation.body)
-        return Receipt()
-    if isinstance(operation, Alert):
-        posted = gateway.create_comment(operation.issue, operation.body)
-        return Receipt(comment=posted.id, author=posted.author)
-    if isinstance(operation, SetupIssue):
-        if operation.issue is None:
-            created = gateway.create_issue(operation.title, operation.body, ())
+    match operation:
+        case CreateIssue():
+            created = gateway.create_issue(operation.title, operation.body, operation.labels)
             return Receipt(number=created.number, author=created.author)
-        gateway.update_issue(operation.issue, body=operation.body)
-        return Receipt()
-    if isinstance(operation, Reply):
-        if operation.reaction:
-            gateway.add_reaction(operation.comment, operation.reaction)
-        if operation.body:
+        case EditIssue():
+            gateway.update_issue(operation.issue, body=operation.body)
+            return Receipt()
+        case CloseIssue():
+            gateway.update_issue(operation.issue, state=IssueState.CLOSED, state_reason="completed")
+            return Receipt()
+        case PostComment():
+            if operation.existing is not None:
+                gateway.update_comment(operation.existing, operation.body)
+                return Receipt()
+            posted = gateway.create_comment(issue_of(state, operation), operation.body)
+            return Receipt(comment=posted.id, author=posted.author)
+        case CloseQuestion() | CloseDuplicate():
+            # A question is answered ("completed"); a duplicate was never meant to be ("not_planned").
+            receipt = Receipt()
+            if operation.body is not None:
+                posted = gateway.create_comment(operation.issue, operation.body)
+                receipt = Receipt(comment=posted.id, author=posted.author)
+            reason = "completed" if isinstance(operation, CloseQuestion) else "not_planned"
+            gateway.update_issue(operation.issue, state=IssueState.CLOSED, state_reason=reason)
+            return receipt
+        case RestoreComment():
+            gateway.update_comment(operation.comment, operation.body)
+            return Receipt()
+        case CloseSetupIssue():
+            gateway.update_issue(operation.issue, state=IssueState.CLOSED, state_reason="completed")
+            return Receipt()
+        case Alert():
             posted = gateway.create_comment(operation.issue, operation.body)
             return Receipt(comment=posted.id, author=posted.author)
-        return Receipt()
-    raise TypeError(f"cannot apply {operation!r}")
+        case SetupIssue():
+            if operation.issue is None:
+                created = gateway.create_issue(operation.title, operation.body, ())
+                return Receipt(number=created.number, author=created.author)
+            gateway.update_issue(operation.issue, body=operation.body)
+            return Receipt()
+        case Reply():
+            if operation.reaction:
+                gateway.add_reaction(operation.comment, operation.reaction)
+            if operation.body:
+                posted = gateway.create_comment(operation.issue, operation.body)
+                return Receipt(comment=posted.id, author=posted.author)
+            return Receipt()
+        case Notify() | CommitFiles():
+            raise TypeError(f"{type(operation).__name__} is carried out by apply_plan, not here")
+        case _:
+            assert_never(operation)

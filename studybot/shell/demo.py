@@ -7,7 +7,6 @@ write.
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import json
 import re
@@ -20,16 +19,17 @@ from typing import Any, TextIO
 import yaml
 
 from studybot.core.config import StudyConfig, localize, parse_config
-from studybot.core.decide import Plan, decide
+from studybot.core.decide import Plan
 from studybot.core.messages import messages_for
 from studybot.core.notices import payload
 from studybot.core.plan import CommitFiles, Notify
 from studybot.core.render import render_fines, render_report, render_rotation
 from studybot.core.schedule import Schedule, build_schedule
-from studybot.core.state import load_state
+from studybot.core.settle import RunSettings
 from studybot.shell.apply import commit_changes
 from studybot.shell.git import Repository, ScriptedCommit
-from studybot.shell.read import open_checkout, read_world
+from studybot.shell.read import open_checkout
+from studybot.shell.runner import Job, plan_run
 
 EXAMPLES = ("study-mlops", "mlops-study")
 
@@ -119,11 +119,10 @@ def run_demo(out: TextIO) -> int:
     folder = Path(tempfile.mkdtemp(prefix="studybot-demo-"))
     config, schedule, now = build_example(folder)
     repository = open_checkout(folder)
-    world = read_world(config, repository)
     # Both webhooks as if configured, to show what Discord and Slack would receive.
-    world = dataclasses.replace(world, webhooks=frozenset({"discord", "slack"}), repository_url=EXAMPLE_URL)
-    # The same decide as a run and as ``report``, on the example's checkout.
-    plan = decide(config, schedule, world, load_state(world.ledger), now)
+    settings = RunSettings(webhooks=frozenset({"discord", "slack"}), repository_url=EXAMPLE_URL)
+    # The same loop as a run and as ``report``, on the example's checkout.
+    plan = plan_run(config, repository, None, now, Job(settings)).plan
     written = commit_locally(repository, plan, now)
     report = plan.report
     submissions = sum(1 for week in report.weeks for judgement in week.members.values() if judgement.submission)

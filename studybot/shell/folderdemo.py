@@ -19,15 +19,14 @@ from typing import TextIO
 import yaml
 
 from studybot.core.config import Member, StudyConfig, localize, parse_config
-from studybot.core.decide import decide
 from studybot.core.messages import messages_for
 from studybot.core.render import render_fines, render_report
 from studybot.core.report import Report
 from studybot.core.schedule import Schedule, build_schedule
-from studybot.core.state import load_state
 from studybot.shell.demo import example_comments, example_file, noreply, print_demo
 from studybot.shell.git import Repository, ScriptedCommit
-from studybot.shell.read import open_checkout, read_world
+from studybot.shell.read import open_checkout
+from studybot.shell.runner import plan_run
 
 FOLDER_EXAMPLE = "mlops-study"
 BOT_NAME, BOT_EMAIL = "github-actions[bot]", "41898282+github-actions[bot]@users.noreply.github.com"
@@ -205,9 +204,8 @@ def run_folder_demo(out: TextIO) -> int:
     """Build the folder-format example, judge it as of the script's 'now', and print it."""
     with tempfile.TemporaryDirectory(prefix="studybot-demo-") as folder:
         example = build_folder_example(Path(folder))
-        world = read_world(example.config, open_checkout(folder))
-    # The same decide as a run and as ``report``, on the example's checkout.
-    report = decide(example.config, example.schedule, world, load_state(world.ledger), example.now).report
+        # The same loop as a run and as ``report``, on the example's checkout.
+        report = plan_run(example.config, open_checkout(folder), None, example.now).plan.report
     submissions = sum(1 for week in report.weeks for judgement in week.members.values() if judgement.submission)
     headline, sections = folder_demo_sections(example, report, submissions)
     print_demo(out, headline, sections)

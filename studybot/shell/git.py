@@ -198,6 +198,14 @@ class Repository:
         except GitError:
             return None
 
+    def has_commit(self, rev: str) -> bool:
+        """Whether the checkout has commit ``rev`` (a commit rewritten away is not fetched)."""
+        try:
+            self._run("cat-file", "-e", f"{rev}^{{commit}}")
+        except GitError:
+            return False
+        return True
+
     def tree_of(self, rev: str) -> str:
         """The SHA of the tree of commit ``rev``."""
         return self._run("rev-parse", "--verify", "--end-of-options", f"{rev}^{{tree}}").decode().strip()

@@ -15,12 +15,13 @@ from studybot.core.config import StudyConfig
 from studybot.core.errors import StudybotError
 from studybot.core.protections import CODEOWNERS_PATHS
 from studybot.core.records import Issue, IssueState
-from studybot.core.state import load_state
+from studybot.core.state import Cursors, LedgerError, load_state
 from studybot.core.world import EMPTY_LEDGER, GitHubRecords, GitRecords, ReadRequest, World
 from studybot.shell.git import GitError, Repository
 from studybot.shell.remote import Gateway
 
 MAX_README_BYTES = 5 * 1024 * 1024
+DEFAULT_LEDGER = ".studybot/ledger.json"  # where the ledger is when no config says otherwise
 
 
 class CheckoutError(StudybotError):
@@ -38,8 +39,8 @@ def open_checkout(path: str | Path) -> Repository:
 
 
 def read_world(
-    config: StudyConfig,
-    repository: Repository,
+    config: StudyConfig | None,
+    repository: Repository | None,
     gateway: Gateway | None = None,
     request: ReadRequest = ReadRequest(),
     *,
@@ -51,8 +52,19 @@ def read_world(
 
     With ``previous`` (the world of the pass before, read with a narrower request), only what
     the request adds is read: more permissions, the question issues; a different ledger or a
-    read from the start reads GitHub again.
+    read from the start reads GitHub again; a branch that moved under the commit, the README and
+    the ledger at its new head. Without a config (the checkout's does not parse) only the
+    ledger is read, at the usual place, for the config it keeps in force.
     """
+    if previous is not None and request.moved > previous.request.moved:
+        assert gateway is not None and branch is not None
+        return _read_moved(previous, gateway, branch, request)
+    if previous is not None and previous.github is not None and request.issues_since != previous.request.issues_since:
+        assert gateway is not None and request.issues_since is not None
+        return _read_recent_issues(previous, gateway, request)
+    assert repository is not None
+    if config is None:
+        return _read_ledger_only(repository, request, config_path)
     ledger_path = request.ledger_path or config.output.ledger
     same_ledger = previous is not None and (previous.request.ledger_at, previous.request.ledger_path) == (
         request.ledger_at, request.ledger_path
@@ -70,7 +82,9 @@ def read_world(
         files, problems = _files(config, repository, head, config_path)
         ledger_rev = head if request.ledger_at is None else request.ledger_at
         ledger = None if ledger_rev == EMPTY_LEDGER else repository.show(ledger_rev, ledger_path)
-        cursors = load_state(ledger).sync.cursors
+        if ledger is None and gateway is not None and ledger_rev not in (head, EMPTY_LEDGER) and not repository.has_commit(ledger_rev):
+            ledger = gateway.read_file(ledger_path, ledger_rev)  # the bot's commit, rewritten out of the checkout
+        cursors = _cursors(ledger)
         if previous is not None and previous.request.ledger_path == request.ledger_path:
             # the same head: only which commits are new depends on the ledger
             git = dataclasses.replace(previous.git, seen_before=_seen_before(repository, head, cursors.head, gateway is not None))
@@ -80,11 +94,54 @@ def read_world(
                                config_path=config_path, ledger_path=ledger_path)
     except GitError as error:
         raise CheckoutError.wrap(error) from None
-    world = World(files, ledger, git, request=request, problems=tuple(problems), config_path=config_path)
+    broken = ledger_problem(ledger)  # the run goes on; settle judges who pushed it
+    found: tuple[StudybotError, ...] = (*problems, *([broken] if broken is not None else []))
+    world = World(files, ledger, git, request=request, problems=found, config_path=config_path)
     if gateway is None:
         return world
     world = dataclasses.replace(world, github=read_github(config, gateway, world, request, branch=branch))
     return _with_ledger_blobs(world, repository, ledger_path)
+
+
+def _cursors(ledger: str | None) -> Cursors:
+    """Where the ledger says the last run stopped reading; from the start when it cannot be read."""
+    try:
+        return load_state(ledger).sync.cursors
+    except LedgerError:
+        return Cursors()
+
+
+def ledger_problem(ledger: str | None) -> LedgerError | None:
+    try:
+        load_state(ledger)
+    except LedgerError as error:
+        return error
+    return None
+
+
+def _read_moved(world: World, gateway: Gateway, branch: str, request: ReadRequest) -> World:
+    """The README and the ledger at the branch's new head (the checkout is still at the old one)."""
+    head = gateway.branch_head(branch)
+    ledger_path = request.ledger_path or DEFAULT_LEDGER
+    files = {path: gateway.read_file(path, head) for path in world.files}
+    return dataclasses.replace(world, files=files, ledger=gateway.read_file(ledger_path, head), request=request, branch_head=head)
+
+
+def _read_recent_issues(world: World, gateway: Gateway, request: ReadRequest) -> World:
+    """The issues updated since ``request.issues_since`` added to the world's (another run may have opened one)."""
+    assert world.github is not None
+    recent = {issue.number: issue for issue in gateway.list_issues(since=request.issues_since)}
+    issues = (*(issue for issue in world.github.issues if issue.number not in recent), *recent.values())
+    return dataclasses.replace(world, github=dataclasses.replace(world.github, issues=issues), request=request)
+
+
+def _read_ledger_only(repository: Repository, request: ReadRequest, config_path: str | None) -> World:
+    try:
+        head = repository.head()
+        ledger = repository.show(head, request.ledger_path or DEFAULT_LEDGER) if head is not None else None
+    except GitError as error:
+        raise CheckoutError.wrap(error) from None
+    return World({}, ledger, GitRecords(head), request=request, config_path=config_path)
 
 
 def _with_ledger_blobs(world: World, repository: Repository, ledger_path: str) -> World:
@@ -114,7 +171,7 @@ def read_github(
     """
     known = world.github
     if known is None or world.request.from_start != request.from_start:
-        cursors = load_state(world.ledger).sync.cursors
+        cursors = _cursors(world.ledger)
         since = None if request.from_start else cursors
         branch = branch or (known.branch if known else gateway.default_branch())
         known = GitHubRecords(

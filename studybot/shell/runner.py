@@ -1,9 +1,10 @@
 """``studybot run``: one pass of the weekly cycle against GitHub, or its plan in a dry run.
 
-read → decide → apply: ``read_world`` takes in the checkout and GitHub, ``decide`` (pure)
-returns the plan, ``apply_plan`` carries it out. When decide asks for more (a restored ledger,
-permissions, question issues, a recheck), the world is read again, widened. When the branch
-moved under the commit, the new README and ledger are read, the states merged, and the run
+One loop, read → settle → decide → apply: ``read_world`` takes in the checkout and GitHub,
+``settle`` (pure) fixes what the run trusts, ``decide`` (pure) returns the plan, ``apply_plan``
+carries it out. When settle or decide asks for more (a restored ledger, permissions, question
+issues, a recheck), the world is read again, widened. When the branch moved under the commit,
+``read_world`` reads the README and ledger at the new head, the states are merged, and the run
 decides again.
 """
 
@@ -23,10 +24,11 @@ from studybot.core.config import StudyConfig
 from studybot.core.decide import Plan, decide, week_timeline
 from studybot.core.errors import EXIT_FAILED, StudybotError, speaking
 from studybot.core.messages import Messages, messages_for
-from studybot.core.plan import Operation
+from studybot.core.plan import CreateIssue, Operation
 from studybot.core.regions import RegionError
 from studybot.core.report import Report
 from studybot.core.schedule import Schedule, build_schedule
+from studybot.core.settle import NoConfig, Replays, Run, RunSettings, settle
 from studybot.core.state import LedgerError, State, load_state, merge_states
 from studybot.core.world import ReadRequest, World
 from studybot.shell.apply import Applied, apply_plan
@@ -35,8 +37,7 @@ from studybot.shell.read import CheckoutError, open_checkout, read_world
 from studybot.shell.remote import Gateway
 
 COMMIT_ATTEMPTS = 3
-DEFAULT_LEDGER = ".studybot/ledger.json"  # where a broken config's ledger is looked for
-MAX_READS = 6  # a first read, then at most one widening per kind of request
+MAX_READS = 7  # a first read, at most one widening per kind of request, and one for a broken config
 
 
 class RunError(StudybotError):
@@ -57,123 +58,149 @@ class Outcome:
     config: StudyConfig | None = None  # the config in force this run
 
 
+@dataclass(frozen=True)
+class Job:
+    """What the run was asked to do, as the shell's settings say it."""
+
+    settings: RunSettings = field(default_factory=RunSettings)
+    branch: str | None = None  # the default branch, when the event names it (saves a request)
+    dry_run: bool = False
+    recheck: bool = False  # read GitHub from the start instead of from the cursors
+    config_path: str | None = None  # the config's path in the checkout (None: it lives elsewhere)
+    webhooks: Mapping[str, SecretStr] = field(default_factory=dict)  # platform -> URL, kept out of the core
+
+
+@dataclass(frozen=True)
+class Planned:
+    """A run read, settled and decided: what apply carries out."""
+
+    world: World
+    run: Run
+    plan: Plan
+
+
 def plan_run(
-    config: StudyConfig,
-    schedule: Schedule,
+    checkout: StudyConfig | None,
     repository: Repository,
     gateway: Gateway | None,
     now: dt.datetime,
-    *,
+    job: Job = Job(),
     request: ReadRequest = ReadRequest(),
-    branch: str | None = None,
-    only_week: int | None = None,
-    webhooks: frozenset[str] = frozenset(),
-    repository_url: str | None = None,
-    config_path: str | None = None,
-    bot_login: str | None = None,
-) -> tuple[World, Plan]:
-    """Read and decide until decide asks for nothing more."""
+) -> Planned:
+    """The one loop of a run: read, settle, decide, until neither asks for more.
+
+    ``checkout`` is the checkout's config, None when it does not parse: the world is then read
+    once for the ledger alone, and again by the config the ledger keeps in force.
+    """
+    reading = checkout
     world: World | None = None
+    replays = Replays()  # the history is replayed once, however often the run decides
     for _ in range(MAX_READS):
-        world = read_world(config, repository, gateway, request, branch=branch, previous=world, config_path=config_path)
-        world = dataclasses.replace(world, webhooks=webhooks, repository_url=repository_url, bot_login=bot_login)
-        plan = decide(config, schedule, world, load_state(world.ledger), now, only_week=only_week)
+        world = read_world(reading, repository, gateway, request, branch=job.branch, previous=world, config_path=job.config_path)
+        settled = settle(job.settings, checkout, world, readable_state(world), now, replays)
+        if isinstance(settled, ReadRequest):
+            request = settled
+            continue
+        if reading is None:  # read again, the way the config in force says
+            reading, world = settled.config, None
+            continue
+        plan = decide(settled, world, settled.state)
         if plan.reread is None:
-            return world, plan
+            return Planned(world, settled, plan)
         request = plan.reread
     raise RunError("error.run.rereads")
 
 
+def readable_state(world: World) -> State:
+    """The state the ledger holds; an empty one when it cannot be read (``read_world`` named the
+    problem, and settle restores the bot's ledger when a member pushed the broken one)."""
+    try:
+        return load_state(world.ledger)
+    except LedgerError:
+        return State()
+
+
 def run_cycle(
-    config: StudyConfig,
+    checkout: StudyConfig | None,
     gateway: Gateway,
     workspace: str | Path,
     now: dt.datetime,
-    *,
-    branch: str | None = None,
-    dry_run: bool = False,
-    recheck: bool = False,
-    only_week: int | None = None,
+    job: Job = Job(),
     log: Callable[[str], None] = lambda line: None,
-    webhooks: Mapping[str, SecretStr] | None = None,
-    repository_url: str | None = None,
-    config_path: str | None = None,
-    bot_login: str | None = None,
 ) -> Outcome:
-    """Read, decide, apply: one run of the weekly cycle.
+    """Read, settle, decide, apply: one run of the weekly cycle.
 
-    ``recheck`` reads GitHub from the start instead of from the cursors; ``only_week``
-    limits the issue and comment operations to one week (the README and ledger still update).
+    ``job.settings.only_week`` limits the issue and comment operations to one week (the README
+    and ledger still update).
     """
-    schedule = build_schedule(config)
-    messages = messages_for(config.study.language)
     repository = open_checkout(workspace)
     if repository.head() is None:
         raise RunError("error.run.empty_repository")
-    branch = branch or gateway.default_branch()
+    job = dataclasses.replace(job, branch=job.branch or gateway.default_branch())
+    assert job.branch is not None
     try:
-        world, plan = plan_run(
-            config, schedule, repository, gateway, now,
-            request=ReadRequest(from_start=recheck), branch=branch, only_week=only_week,
-            webhooks=frozenset(webhooks or {}), repository_url=repository_url, config_path=config_path,
-            bot_login=bot_login,
-        )
+        world, run, plan = astuple(plan_run(checkout, repository, gateway, now, job, ReadRequest(from_start=job.recheck)))
     except RegionError as error:
         raise RunError.wrap(error) from None
-    if plan.config is not None and plan.config != config:
-        # A config change nobody entitled pushed is not in force: the run goes by the one that is.
-        config, schedule = plan.config, build_schedule(plan.config)
-        messages = messages_for(config.study.language)
+    messages = run.messages
     for note in plan.notes:
         log(note)
     outcome = Outcome(
         plan.report, list(plan.operations), notes=list(plan.notes), timeline=list(plan.timeline),
-        problems=list(plan.problems), config=config,
+        problems=list(plan.problems), config=run.config,
     )
-    prefix = (lambda line: messages.t("plan.dry_run", line=line)) if dry_run else (lambda line: line)
-    if dry_run:
+    if job.dry_run:
         for operation in plan.operations:
-            log(prefix(operation.describe(messages)))
+            log(messages.t("plan.dry_run", line=operation.describe(messages)))
     else:
         try:
             applied = apply_with_retry(
-                config, schedule, gateway, world, plan, now, branch=branch, only_week=only_week,
-                done=lambda operation: log(operation.describe(messages)), webhooks=webhooks,
-                base_tree=repository.tree_of(world.git.head) if world.git.head else None,
+                gateway, world, plan, branch=job.branch, ledger_path=run.config.output.ledger,
+                redecide=lambda world, state: decide(run, world, state),
+                done=lambda operation: log(operation.describe(messages)), webhooks=job.webhooks,
+                base_tree=repository.tree_of(world.git.head) if world.git.head else None, before=run.state,
             )
         except RegionError as error:  # a member broke the README's markers while we committed
             raise RunError.wrap(error) from None
         outcome.commit = applied.commit
         outcome.notes += applied.warnings
         outcome.problems = list(dict.fromkeys([*outcome.problems, *applied.problems]))
-        outcome.timeline = list(week_timeline(config, schedule, plan.report, applied.state, now))
+        outcome.timeline = list(week_timeline(run.config, run.schedule, plan.report, applied.state, now))
     outcome.changed = bool(outcome.operations)
     return outcome
 
 
+def astuple(planned: Planned) -> tuple[World, Run, Plan]:
+    return planned.world, planned.run, planned.plan
+
+
 def apply_with_retry(
-    config: StudyConfig,
-    schedule: Schedule,
     gateway: Gateway,
     world: World,
     plan: Plan,
-    now: dt.datetime,
     *,
     branch: str,
-    only_week: int | None = None,
+    ledger_path: str,
+    redecide: Callable[[World, State], Plan],
     done: Callable[[Operation], None] = lambda operation: None,
-    redecide: Callable[[World, State], Plan] | None = None,
     webhooks: Mapping[str, SecretStr] | None = None,
     base_tree: str | None = None,
+    before: State | None = None,
 ) -> Applied:
-    """Apply the plan; when the branch moved under the commit, read the new README and ledger
-    there, merge the states, decide again and commit on the new head.
+    """Apply the plan; when the branch moved under the commit, read the README and ledger at
+    the new head (``read_world``), merge the states, decide again and commit on the new head.
+
+    ``before`` is the state the plan was decided from: given it, a plan that opens a week's
+    issue first reads the issues again and is decided again, so two runs open one issue.
 
     ``base_tree`` is the tree of ``world.git.head`` as the checkout has it; a retry on a new
     head reads that head's tree from GitHub instead."""
     parent = world.git.head or ""
-    if redecide is None:
-        redecide = lambda world, state: decide(config, schedule, world, state, now, only_week=only_week)  # noqa: E731
+    since = next((op.recheck_since for op in plan.operations if isinstance(op, CreateIssue) and op.recheck_since), None)
+    if since is not None and before is not None:
+        # Right before a week's issue is opened: another run may have opened it since this one read.
+        world = read_world(None, None, gateway, world.request.including(ReadRequest(issues_since=since)), previous=world)
+        plan = redecide(world, before)
     operations, state, problems = plan.operations, plan.state, plan.problems
     warnings: list[str] = []
     for _ in range(COMMIT_ATTEMPTS):
@@ -183,12 +210,11 @@ def apply_with_retry(
         warnings += applied.warnings
         if not applied.moved:
             return Applied(applied.state, applied.commit, warnings=tuple(warnings), problems=problems)
-        parent, base_tree = gateway.branch_head(branch), None
-        files = {path: gateway.read_file(path, parent) for path in world.files}
-        theirs = gateway.read_file(config.output.ledger, parent)
-        world = dataclasses.replace(world, files=files, ledger=theirs)
+        moved = world.request.including(ReadRequest(moved=world.request.moved + 1, ledger_path=ledger_path))
+        world = read_world(None, None, gateway, moved, branch=branch, previous=world)
+        parent, base_tree = world.branch_head or parent, None
         try:
-            merged = merge_states(applied.state, load_state(theirs))
+            merged = merge_states(applied.state, load_state(world.ledger))
         except LedgerError:
             merged = applied.state  # a broken ledger there is replaced by ours
         fresh = redecide(world, merged)
@@ -236,25 +262,23 @@ def run_action(
         settings = settings.model_copy(update={"dry_run": True})
     console = Console.from_settings(settings, out)
     try:
-        config, broken = load(settings.config_path), None
+        checkout, broken = load(settings.config_path), None
     except Failure as failure:
         # A config nobody can parse must not stop the study's deadlines: the run goes by the
-        # config in force (kept in the ledger) and ends non-zero with the config's problems.
-        adopted = adopted_config(settings.workspace)
-        if adopted is None:
-            raise
-        config, broken = adopted, failure
-    language = config.study.language
+        # config in force (kept in the ledger, settled in the run) and ends non-zero with the
+        # config's problems.
+        checkout, broken = None, failure
+    language = checkout.study.language if checkout is not None else broken.language if broken else None
     if settings.token is None and not settings.dry_run:
         raise Failure("error.run.no_token", language=language)
-    schedule = build_schedule(config)
-    if settings.week is not None and schedule.week(settings.week) is None:
-        first, last = schedule.weeks[0].number, schedule.weeks[-1].number
-        raise Failure("error.run.week", language=language, week=settings.week, first=first, last=last)
-    messages = messages_for(language)
+    if checkout is not None and settings.week is not None:
+        schedule = build_schedule(checkout)
+        if schedule.week(settings.week) is None:
+            first, last = schedule.weeks[0].number, schedule.weeks[-1].number
+            raise Failure("error.run.week", language=language, week=settings.week, first=first, last=last)
     event, problem = read_event(settings.event_path)
     if problem:
-        console.warning(problem.render(messages))
+        console.warning(problem.render(messages_for(language or "en")))
     if connect is None:
         from studybot.shell.github import GitHubGateway
 
@@ -262,16 +286,23 @@ def run_action(
     gateway = connect(
         settings.token.get_secret_value() if settings.token else "", settings.repository or "", settings.api_url
     )
+    webhooks = settings.webhooks()
+    job = Job(
+        RunSettings(
+            only_week=settings.week, webhooks=frozenset(webhooks), repository_url=repository_url(settings),
+            bot_login=settings.bot_login,
+        ),
+        branch=event_branch(event), dry_run=settings.dry_run, recheck=settings.command is Command.RECHECK,
+        config_path=inside(settings.config_path, settings.workspace), webhooks=webhooks,
+    )
     with speaking(language), console.group("studybot"):
-        outcome = run_cycle(
-            config, gateway, settings.workspace, now,
-            branch=event_branch(event), dry_run=settings.dry_run, log=console.print,
-            recheck=settings.command is Command.RECHECK, only_week=settings.week,
-            webhooks=settings.webhooks(), repository_url=repository_url(settings),
-            config_path=inside(settings.config_path, settings.workspace), bot_login=settings.bot_login,
-        )
-    if outcome.config is not None and outcome.config != config:
-        schedule, messages = build_schedule(outcome.config), messages_for(outcome.config.study.language)
+        try:
+            outcome = run_cycle(checkout, gateway, settings.workspace, now, job, log=console.print)
+        except NoConfig:
+            assert broken is not None
+            raise broken from None
+    assert outcome.config is not None
+    schedule, messages = build_schedule(outcome.config), messages_for(outcome.config.study.language)
     write_report(settings.report_file, report_json(outcome.report, schedule, messages))
     summary = one_line(outcome, messages, settings.dry_run)
     console.write_outputs({"changed": outcome.changed and not settings.dry_run, "report": str(settings.report_file), "summary": summary})
@@ -285,18 +316,6 @@ def run_action(
             console.error(problem.message, file=problem.file, line=problem.line, col=problem.column)
         return broken.code  # a config error keeps its exit code (2), though the run did what was due
     return EXIT_FAILED if outcome.problems else 0
-
-
-def adopted_config(workspace: Path) -> StudyConfig | None:
-    """The config in force as the ledger at its usual place keeps it, when it still validates."""
-    from studybot.core.config import ConfigError, parse_config
-
-    try:
-        text = (Path(workspace) / DEFAULT_LEDGER).read_text(encoding="utf-8")
-        adopted = load_state(text).decisions.config
-        return parse_config(adopted.text) if adopted is not None else None
-    except (OSError, UnicodeDecodeError, LedgerError, ConfigError):
-        return None
 
 
 def inside(path: Path, workspace: Path) -> str | None:

@@ -316,3 +316,140 @@ def test_a_readme_with_a_doubled_marker_line_does_not_keep_the_week_open(open_we
     assert week1.state.value == "closed" and study.github.head() != before  # the ledger commit landed
     assert json.loads(study.ledger())["sync"]["issues"]["1"]["week_closed"]
     assert outcome.problems and "studybot:fines:start" in outcome.problems[0]
+
+
+# ---- the second round: the first run, adoption and the ledger ----------------------------------------
+
+
+def unstarted(tmp_path) -> Study:
+    """The seed study before the leader's start: studybot has opened the setup issue and waits."""
+    from test_cheating import MEMBERS
+
+    from studybot.core.config import parse_config
+    from studybot.core.records import Permission
+    from studybot.shell.demo import example_file
+
+    text = example_file("study.yml")
+    study = Study(tmp_path, parse_config(text), example_file("README.md"), text, kst(2022, 4, 1), started=False)
+    study.github.set_permission(LEADER, Permission.ADMIN)
+    for login in MEMBERS.values():
+        if login != LEADER:
+            study.github.set_permission(login, Permission.WRITE)
+    study.run(kst(2022, 4, 1, 10))
+    assert setup_issue(study) is not None
+    return study
+
+
+def setup_issue(study: Study) -> int | None:
+    return next((n for n, issue in study.github.issues.items() if marker(0, Kind.SETUP) in issue.body), None)
+
+
+def replies_to(study: Study, author: str) -> list[str]:
+    return [c.body for c in study.github.comments.values() if c.author == study.github.bot and ":kind=reply" in c.body]
+
+
+def started_by(study: Study) -> str | None:
+    ledger = json.loads(study.ledger() or "{}")
+    started = ledger.get("decisions", {}).get("started")
+    return started["by"] if started else None
+
+
+def test_a_member_promoting_herself_cannot_start_the_study(tmp_path):
+    """`maintainer: true` pushed by 구미진 in the setup window, then her `/studybot 시작`: no start, one reply naming who may."""
+    study = unstarted(tmp_path)
+    push_config(study, MEMBER, kst(2022, 4, 2), lambda t: t.replace("github: mijinkoo}", "github: mijinkoo, maintainer: true}"))
+    study.github.add_comment(setup_issue(study), "/studybot 시작", MEMBER, at=kst(2022, 4, 2, 1))
+    study.run(kst(2022, 4, 2, 2))
+    study.run(kst(2022, 4, 2, 3))
+    assert started_by(study) is None
+    (reply,) = replies_to(study, MEMBER)
+    assert "스터디장(장서진)만" in reply
+    assert any(sha_line for sha_line in alerts(study) if "mijinkoo" in sha_line)  # the promotion is told to the leader
+
+
+def test_the_start_adopts_the_version_the_setup_issue_showed_not_a_members_push(tmp_path):
+    """Fines set to 0 by a member right after the leader's start are not adopted: week 1 charges 7,000원 as shown."""
+    study = unstarted(tmp_path)
+    study.github.add_comment(setup_issue(study), "/studybot 시작", LEADER, at=kst(2022, 4, 2, 1))
+    sha = push_config(study, MEMBER, kst(2022, 4, 2, 1, 1), lambda t: t.replace("fines: {late: 3000, absent: 4000}", "fines: {late: 0, absent: 0}"))
+    study.run(kst(2022, 4, 2, 2))
+    assert started_by(study) == LEADER
+    adopted = json.loads(study.ledger())["decisions"]["config"]
+    assert "fines: {late: 3000, absent: 4000}" in adopted["text"] and adopted["commit"] != sha
+    outcome = study.run(RESULTS_AT)
+    assert sum(w.members[name].fine for w in outcome.report.weeks if w.week.number == 1 for name in w.members) > 0
+    assert verdict(outcome, "구미진") == ("absent", 4000)
+    assert any(sha[:7] in text for text in alerts(study))
+
+
+def test_a_start_after_the_shown_version_changed_is_refused_with_a_reply(tmp_path):
+    """The leader changes the fines after the setup issue showed them; her start is refused until she has seen the new version."""
+    study = unstarted(tmp_path)
+    sha = push_config(study, LEADER, kst(2022, 4, 2), lambda t: t.replace("fines: {late: 3000, absent: 4000}", "fines: {late: 1000, absent: 2000}"))
+    study.github.add_comment(setup_issue(study), "/studybot 시작", LEADER, at=kst(2022, 4, 2, 0, 30))
+    study.run(kst(2022, 4, 2, 1))
+    assert started_by(study) is None
+    (reply,) = replies_to(study, LEADER)
+    assert sha[:7] in reply and "다시 확인" in reply
+    assert f"studybot:config={sha}" in study.github.issues[setup_issue(study)].body  # the issue now shows the new version
+    study.github.add_comment(setup_issue(study), "/studybot 시작", LEADER, at=kst(2022, 4, 2, 2))
+    study.run(kst(2022, 4, 2, 3))
+    assert started_by(study) == LEADER
+    assert "late: 1000" in json.loads(study.ledger())["decisions"]["config"]["text"]
+
+
+def test_config_adoption_takes_the_version_pushed_before_the_comment(study):
+    """`/studybot 설정적용` at 14:00 adopts the 13:00 version; a member's excuse pushed at 14:01 is refused and told."""
+    push_config(study, LEADER, kst(2022, 4, 14, 13), lambda t: t.replace("fines: {late: 3000, absent: 4000}", "fines: {late: 1000, absent: 2000}"))
+    issue = next(n for n, i in study.github.issues.items() if marker(1, Kind.ISSUE) in i.body)
+    study.github.add_comment(issue, "/studybot 설정적용", LEADER, at=kst(2022, 4, 14, 14))
+    sha = push_config(study, MEMBER, kst(2022, 4, 14, 14, 1), lambda t: t.replace("excuses: []", excuse_line("구미진", 2, "병결")))
+    outcome = study.run(WEEK2_FINAL)
+    adopted = json.loads(study.ledger())["decisions"]["config"]
+    assert "late: 1000" in adopted["text"] and "병결" not in adopted["text"]
+    assert verdict(outcome, "구미진", 2) == ("absent", 2000)
+    assert any(sha[:7] in text for text in alerts(study))
+
+
+def forged(study: Study) -> str:
+    ledger = json.loads(study.ledger())
+    ledger["decisions"]["weeks"]["1"]["members"]["구미진"].update(verdict="on_time", fine=0)
+    return json.dumps(ledger, ensure_ascii=False, indent=1)
+
+
+def test_a_promotion_pushed_before_the_cursor_gives_no_right_to_the_ledger(study):
+    """구미진 promotes herself; a run reads her push; later she pushes a forged ledger: it is restored, her fine stays."""
+    push_config(study, MEMBER, kst(2022, 4, 14), lambda t: t.replace("github: mijinkoo}", "github: mijinkoo, maintainer: true}"))
+    study.run(kst(2022, 4, 14, 1))  # the cursor moves past her promotion
+    study.github.now = kst(2022, 4, 15)
+    study.github.push({LEDGER: forged(study)}, MEMBER, kst(2022, 4, 15))
+    outcome = study.run(kst(2022, 4, 15, 1))
+    assert verdict(outcome, "구미진") == ("absent", 4000) and frozen(study, "구미진") == ("absent", 4000)
+    assert ("ledger", MEMBER) in [(item["file"], item["actor"]) for item in refused(study)]
+
+
+def test_a_force_push_that_drops_every_bot_commit_does_not_forge_the_ledger(study):
+    """A history rewritten from before the bot's first commit, with a forged ledger: the bot's last ledger is restored."""
+    bot_ledger = forged(study)  # the record as the bot last wrote it, with her week 1 forged
+    first = next(sha for sha, commit in study.github._objects.items() if commit.parent is None)
+    study.github.force_push_to(first, MEMBER, kst(2022, 4, 15))
+    study.github.push({LEDGER: bot_ledger}, MEMBER, kst(2022, 4, 15, 0, 1))
+    # A fresh checkout of the rewritten branch no longer has the bot's commits; GitHub still serves them by SHA.
+    study.github.repository._run("reflog", "expire", "--expire=now", "--all")
+    study.github.repository._run("gc", "--quiet", "--prune=now")
+    outcome = study.run(kst(2022, 4, 15, 1))
+    assert verdict(outcome, "구미진") == ("absent", 4000) and frozen(study, "구미진") == ("absent", 4000)
+    assert [(item["file"], item["actor"]) for item in refused(study)] == [("ledger", MEMBER)]
+    assert any("mijinkoo" in text for text in alerts(study))
+
+
+def test_a_ledger_that_is_not_json_does_not_stop_the_week(study):
+    """A member pushes a ledger that does not parse: the run restores the bot's, closes and judges the week as usual."""
+    study.github.now = kst(2022, 4, 12)
+    study.github.push({LEDGER: "{ not json"}, MEMBER, kst(2022, 4, 12))
+    outcome = study.run(RESULTS_AT)
+    assert verdict(outcome, "구미진") == ("absent", 4000) and frozen(study, "구미진") == ("absent", 4000)
+    week1 = next(i for i in study.github.issues.values() if marker(1, Kind.ISSUE) in i.body)
+    assert week1.state.value == "closed"
+    assert json.loads(study.ledger())["decisions"]["weeks"]["1"]  # the bot's ledger is back, and week 1 is frozen in it
+    assert any("mijinkoo" in text for text in alerts(study))

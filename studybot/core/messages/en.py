@@ -107,7 +107,11 @@ TEXT = {
     "plan.alert": 'tell #{issue} about a change not applied',
     "config.refused": '⚠️ The config as {actor} changed it in commit {sha} is not applied. Only config changes a maintainer ({maintainers}) pushes take effect; until then the study goes on under the previous config. To use this change, a maintainer comments `/studybot config`.',
     "config.refused_unknown": "⚠️ The config change in commit {sha} is not applied: GitHub's records do not say who pushed it. The study goes on under the previous config. To use this change, a maintainer ({maintainers}) comments `/studybot config`.",
-    "command.config_adopted": "⚙️ The config file as it is in the repository now is in force. Weeks already final do not change; the config's excuses for past weeks are recorded as this maintainer's excuses.",
+    "command.config_adopted": "⚙️ The last config file pushed before this comment ({commit}) is in force. Weeks already final do not change; the config's excuses for past weeks are recorded as this maintainer's excuses.",
+    # settle: the start
+    "command.started": "🚀 The study has started with the settings this issue shows, and the setup issue is now closed. From now on studybot opens each week's Q&A issue and judges at the deadlines.",
+    "setup.start_changed": "⏸️ The config file changed after this issue showed it ({commit}), so the study has not started. The issue now shows the new settings: check them and comment `/studybot start` once more.",
+    "plan.close_setup": "close the setup issue (#{issue})",
     "plan.restore_comment": "put back what studybot wrote in comment {comment}",
     "kind.duplicate": "duplicate issue note",
     "plan.close_duplicate": "close #{issue}, a second issue for week {week}",

@@ -109,7 +109,11 @@ TEXT = {
     "plan.alert": '#{issue}에 적용하지 않은 변경 알리기',
     "config.refused": '⚠️ {actor} 님이 커밋 {sha}에서 바꾼 설정 파일은 적용하지 않았습니다. 설정 변경은 스터디장({maintainers})이 올린 것만 적용되므로, 지금은 이전 설정 그대로 진행합니다. 이 변경을 그대로 쓰려면 스터디장이 `/studybot 설정적용`이라고 댓글을 남겨 주세요.',
     "config.refused_unknown": '⚠️ 누가 올렸는지 GitHub 기록으로 확인할 수 없는 커밋 {sha}의 설정 변경은 적용하지 않았고, 이전 설정 그대로 진행합니다. 이 변경을 쓰려면 스터디장({maintainers})이 `/studybot 설정적용`이라고 댓글을 남겨 주세요.',
-    "command.config_adopted": '⚙️ 지금 저장소에 있는 설정 파일을 적용합니다. 이미 확정된 주차는 바뀌지 않고, 설정에 적힌 지난 주차 면제는 이 댓글을 쓴 스터디장의 면제로 기록합니다.',
+    "command.config_adopted": '⚙️ 이 댓글을 달기 전에 올라온 마지막 설정 파일({commit})을 적용합니다. 이미 확정된 주차는 바뀌지 않고, 설정에 적힌 지난 주차 면제는 이 댓글을 쓴 스터디장의 면제로 기록합니다.',
+    # settle: the start
+    "command.started": "🚀 스터디를 시작했습니다. 이 이슈에 보인 설정 그대로 진행하고, 설정 확인 이슈는 닫습니다. 이제부터 주차마다 Q&A 이슈를 열고 마감에 맞춰 판정합니다.",
+    "setup.start_changed": "⏸️ 이 이슈에 설정을 보인 뒤로 설정 파일이 바뀌어서({commit}) 아직 시작하지 않았습니다. 이슈 본문을 바뀐 설정으로 고쳤으니, 다시 확인하고 `/studybot 시작`을 한 번 더 달아 주세요.",
+    "plan.close_setup": "설정 확인 이슈(#{issue}) 닫기",
     "plan.restore_comment": "누군가 고친 studybot 댓글(#{comment})을 원래 내용으로 되돌리기",
     "kind.duplicate": "겹친 이슈 안내",
     "plan.close_duplicate": "{week}주차 이슈와 겹친 #{issue} 닫기",

@@ -28,6 +28,10 @@ from studybot.shell.git import Repository
 from studybot.shell.remote import GatewayError, RefMoved
 from studybot.shell.runner import RunError
 
+# Whole terms replayed under injected faults: tens of seconds, so the default test command leaves
+# them to CI (`-m "slow or not slow"`).
+pytestmark = pytest.mark.slow
+
 START = kst(2022, 4, 6, 9)
 LEADER = "SEOJIN-Lab"
 README = "README.md"

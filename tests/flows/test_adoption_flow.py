@@ -7,13 +7,13 @@ import io
 import json
 
 from helpers import kst
-from studyworld import GitBackedGitHub
+from studyworld import GitBackedGitHub, job
 from test_init import DEADLINES, IDENTITIES, SEED, _emptied, _seed_links, _with_link
 
 from studybot.cli import main
-from studybot.core.config import load_config
 from studybot.core.markers import Kind, marker
 from studybot.core.records import Permission
+from studybot.shell.configfile import load_config
 from studybot.shell.runner import run_cycle
 
 LOGINS = {"장서진": "SEOJIN-Lab", "구미진": "mijinkoo", "이은빈": "binable43", "한현경": "shining-arrow", "문수인": "m0oon0"}
@@ -58,16 +58,16 @@ def test_init_check_setup_start_and_the_weekly_cycle(tmp_path):
     github.set_permission("SEOJIN-Lab", Permission.ADMIN)
 
     head = github.files["main"]
-    first = run_cycle(config, github, workspace, kst(2022, 5, 26, 10), branch="main")
+    first = run_cycle(config, github, workspace, kst(2022, 5, 26, 10), job())
     (setup,) = github.issues.values()
     assert marker(0, Kind.SETUP) in setup.body and "/studybot 시작" in setup.body
     assert github.files["main"] == head and not github.comments  # nothing posted or committed, nothing frozen
     assert any("시작" in note for note in first.notes)
-    run_cycle(config, github, workspace, kst(2022, 5, 26, 11), branch="main")
+    run_cycle(config, github, workspace, kst(2022, 5, 26, 11), job())
     assert len(github.issues) == 1 and github.files["main"] == head  # the setup issue is not opened twice
 
     github.add_comment(setup.number, "/studybot 시작", "SEOJIN-Lab", at=kst(2022, 5, 26, 12))
-    started = run_cycle(config, github, workspace, kst(2022, 5, 26, 13), branch="main")
+    started = run_cycle(config, github, workspace, kst(2022, 5, 26, 13), job())
     ledger = json.loads(github.files["main"][config.output.ledger])
     assert ledger["decisions"]["started"]["by"] == "SEOJIN-Lab"
     week1 = ledger["decisions"]["weeks"]["1"]["members"]

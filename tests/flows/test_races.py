@@ -4,15 +4,14 @@ from __future__ import annotations
 
 import json
 
-from helpers import kst, started
-from studyworld import Study
+from helpers import decide_on, kst, started
+from studyworld import Study, job
 
 from studybot.core.config import parse_config
+from studybot.core.decide import decide
 from studybot.core.markers import Kind, marker
 from studybot.core.plan import CreateIssue
-from studybot.core.receipts import opened_meanwhile
 from studybot.core.records import Issue, IssueState
-from studybot.core.schedule import build_schedule
 from studybot.shell.demo import example_file
 from studybot.shell.read import open_checkout
 from studybot.shell.runner import apply_with_retry, plan_run
@@ -25,11 +24,14 @@ def test_a_run_that_finds_the_issue_another_run_just_opened_uses_it(tmp_path):
     text = example_file("study.yml")
     config = parse_config(text)
     study = Study(tmp_path, config, example_file("README.md"), text, kst(2022, 4, 6, 9))
-    schedule = build_schedule(config)
-    world, plan = plan_run(config, schedule, open_checkout(study.workspace), study.github, AT, branch="main")
+    planned = plan_run(config, open_checkout(study.workspace), study.github, AT, job())
+    world, plan = planned.world, planned.plan
     assert any(isinstance(op, CreateIssue) and op.week == 1 for op in plan.operations)
     study.run(AT)  # run B, all of it, in between
-    applied = apply_with_retry(config, schedule, study.github, world, plan, AT, branch="main")
+    applied = apply_with_retry(
+        study.github, world, plan, branch="main", ledger_path=config.output.ledger,
+        redecide=lambda world, state: decide(planned.run, world, state), before=planned.run.state,
+    )
     assert [number for number, issue in study.github.issues.items() if marker(1, Kind.ISSUE) in issue.body] == [1]
     assert applied.state.sync.issues[1].number == 1
     assert json.loads(study.github.files["main"][config.output.ledger])["sync"]["issues"]["1"]["number"] == 1
@@ -39,18 +41,23 @@ def issue(number: int, body: str, author: str) -> Issue:
     return Issue(number, "[1주차] Q&A", body, IssueState.OPEN, ("Q&A",), author, AT, AT)
 
 
-def test_only_the_bots_issue_for_that_week_counts():
-    """A member's copy of the marker, or another week's issue, is not taken for this week's."""
-    operation = CreateIssue(1, "[1주차] Q&A", "…", ("Q&A",), recheck_since=AT)
-    state = started()
-    found = [
+def test_only_the_bots_issue_for_that_week_counts(seed, seed_schedule):
+    """A member's copy of the marker, or another week's issue, is not taken for this week's: the issue is still opened."""
+    from test_decide import online, world
+
+    found = (
         issue(5, marker(2, Kind.ISSUE), "github-actions[bot]"),
         issue(6, marker(1, Kind.ISSUE), "mijinkoo"),
         issue(7, "no marker here", "github-actions[bot]"),
-    ]
-    assert opened_meanwhile(operation, found, state) is None
+    )
+
+    def opens(issues) -> bool:
+        plan = decide_on(seed, seed_schedule, world(github=online(issues=issues)), started(), AT)
+        return any(isinstance(op, CreateIssue) and op.week == 1 for op in plan.operations)
+
+    assert opens(found)
     ours = issue(8, marker(1, Kind.ISSUE) + "\n## 1주차 Q&A", "github-actions[bot]")
-    assert opened_meanwhile(operation, [*found, ours], state) == ours
+    assert not opens((*found, ours))
 
 
 def test_a_run_with_a_command_replays_the_readme_history_once(tmp_path, monkeypatch):

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 
-from helpers import kst, started
+from helpers import decide_on, kst, started
 from test_decide import WEEK1_DEADLINE, online, world
 
-from studybot.core.decide import Plan, decide
+from studybot.core.decide import Plan
 from studybot.core.markers import Kind, digest, marker
 from studybot.core.plan import Notify, PostComment
 from studybot.core.state import BotComment, Override, WeekIssue
@@ -17,8 +16,7 @@ HOOKS = frozenset({"discord", "slack", "teams"})
 
 
 def run(seed, seed_schedule, ledger, now, hooks=HOOKS, **github) -> Plan:
-    hooked = dataclasses.replace(world(github=online(**github)), webhooks=hooks)
-    return decide(seed, seed_schedule, hooked, ledger, now)
+    return decide_on(seed, seed_schedule, world(github=online(**github)), ledger, now, webhooks=hooks)
 
 
 def sent(plan: Plan) -> list[tuple[str, str, int | None]]:

@@ -6,7 +6,7 @@ import dataclasses
 import datetime as dt
 
 import pytest
-from helpers import kst, state
+from helpers import decide_on, kst, state
 
 from studybot.core.evidence import Source
 from studybot.core.state import (
@@ -58,9 +58,8 @@ def test_a_waiver_reaches_a_week_already_frozen(seed, seed_schedule):
     """An excuse given after a week froze changes that member's frozen verdict and no one else's."""
     from test_decide import world
 
-    from studybot.core.decide import decide
 
-    plan = decide(seed, seed_schedule, world(), state(), kst(2022, 4, 14))
+    plan = decide_on(seed, seed_schedule, world(), state(), kst(2022, 4, 14))
     decisions = plan.state.decisions
     week = plan.report.weeks[0]
     name = next(iter(week.members))
