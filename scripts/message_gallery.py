@@ -114,6 +114,7 @@ FIELDS: dict[str, object] = {
     "detail": "javascript:",
     "ref": "1a2b3c4",
     "sha": "1a2b3c4",
+    "commit": "`1a2b3c4`",
     "actor": "mijinkoo",
     "platform": "Discord",
     "input": "discord-webhook",

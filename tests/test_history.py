@@ -455,6 +455,85 @@ def test_files_outside_member_folders_are_no_submissions() -> None:
     commits = [TreeCommit(commit_info(1, "구미진"), touched)]
     evidence = folder_evidence(plain_config(), commits, lambda blobs: dict.fromkeys(blobs, b"work"), stamp, [1])
     assert list(evidence.submissions) == [("구미진", 1)]
+# ---- merges: a merged side's links keep their own commits ----------------------------------------
+
+
+def merge(repo: Repository, first: str, second: str, by: str, when, text: str) -> str:
+    """``by``'s merge with ``first`` as first parent and ``second`` as second, holding ``text`` as the README."""
+    repo._run("reset", "--quiet", "--hard", first)
+    scratch = commit(repo, by, when, {"README.md": text})
+    env = {"GIT_AUTHOR_DATE": when.isoformat(), "GIT_COMMITTER_DATE": when.isoformat(), "GIT_AUTHOR_NAME": by,
+           "GIT_AUTHOR_EMAIL": EMAIL[by], "GIT_COMMITTER_NAME": by, "GIT_COMMITTER_EMAIL": EMAIL[by]}
+    sha = repo._run("commit-tree", repo.tree_of(scratch), "-p", first, "-p", second, "-m", "merge", env=env).decode().strip()
+    repo._run("reset", "--quiet", "--hard", sha)
+    return sha
+
+
+def branch(repo: Repository, at: str) -> None:
+    repo._run("reset", "--quiet", "--hard", at)
+
+
+def test_a_link_from_a_merged_side_counts_at_its_own_commit(repo, config):
+    """이은빈's side commit (23:00) merged by 구미진 at 02:00 with her own: 이은빈 at 23:00, no cell taken from her."""
+    base = commit(repo, "장서진", kst(2022, 4, 6), {"README.md": table()})
+    side = commit(repo, "이은빈", kst(2022, 4, 12, 23), {"README.md": table({(1, "이은빈"): "https://b.example/1"})})
+    branch(repo, base)
+    own = commit(repo, "구미진", kst(2022, 4, 13, 1), {"README.md": table({(1, "구미진"): "https://a.example/1"})})
+    merge(repo, own, side, "구미진", kst(2022, 4, 13, 2),
+          table({(1, "구미진"): "https://a.example/1", (1, "이은빈"): "https://b.example/1"}))
+    evidence = evidence_of(repo, config)
+    assert (evidence.submissions[("이은빈", 1)].at, evidence.submissions[("이은빈", 1)].ref) == (kst(2022, 4, 12, 23), side)
+    assert evidence.submissions[("구미진", 1)].at == kst(2022, 4, 13, 1)
+    assert not [n for n in evidence.warnings if n.problem is Problem.NOT_OWNER]
+
+
+def test_a_merge_whose_tree_dropped_the_side_still_counts_the_sides_links(repo, config):
+    """A merge keeping only its first parent's README (`-s ours`) does not hide a link its side put in."""
+    base = commit(repo, "장서진", kst(2022, 4, 6), {"README.md": table()})
+    side = commit(repo, "이은빈", kst(2022, 4, 12, 23), {"README.md": table({(1, "이은빈"): "https://b.example/1"})})
+    branch(repo, base)
+    own = commit(repo, "구미진", kst(2022, 4, 12, 22), {"README.md": table(), "notes.md": "x"})
+    merge(repo, own, side, "구미진", kst(2022, 4, 13, 2), table())
+    assert evidence_of(repo, config).submissions[("이은빈", 1)].at == kst(2022, 4, 12, 23)
+
+
+def test_a_merged_sides_bad_link_and_foreign_cell_are_told_once_and_do_not_count(repo, config):
+    """On the side, 구미진 fills 이은빈's cell and writes a bad link of hers: each warned once, with the side commit, neither counts."""
+    base = commit(repo, "장서진", kst(2022, 4, 6), {"README.md": table()})
+    bad = table({(1, "구미진"): "javascript:alert(1)", (1, "이은빈"): "https://forged.example"})
+    side = commit(repo, "구미진", kst(2022, 4, 12, 20), {"README.md": bad})
+    branch(repo, base)
+    own = commit(repo, "장서진", kst(2022, 4, 12, 21), {"README.md": table({(1, "장서진"): "https://lead.example"})})
+    merge(repo, own, side, "장서진", kst(2022, 4, 12, 22), table({
+        (1, "구미진"): "javascript:alert(1)", (1, "이은빈"): "https://forged.example", (1, "장서진"): "https://lead.example"}))
+    evidence = evidence_of(repo, config)
+    assert set(evidence.submissions) == {("장서진", 1)}
+    told = sorted((n.problem.value, n.member, n.ref) for n in evidence.warnings
+                  if n.ref and n.problem in (Problem.NOT_OWNER, Problem.BAD_LINK))  # the history's, not the table as it stands
+    assert told == [("bad_link", "구미진", side), ("not_owner", "이은빈", side)]
+
+
+def test_an_earlier_link_on_a_merged_side_wins_over_a_later_one_on_the_chain(repo, config):
+    """이은빈's link on the side (4/12) and her other link on the chain (4/13 05:00): the side's earlier time counts; a later side edit keeps it."""
+    base = commit(repo, "장서진", kst(2022, 4, 6), {"README.md": table()})
+    side = commit(repo, "이은빈", kst(2022, 4, 12, 20), {"README.md": table({(1, "이은빈"): "https://b.example/early"})})
+    later = commit(repo, "이은빈", kst(2022, 4, 13, 6), {"README.md": table({(1, "이은빈"): "https://b.example/later"})})
+    branch(repo, base)
+    own = commit(repo, "이은빈", kst(2022, 4, 13, 5), {"README.md": table({(1, "이은빈"): "https://b.example/chain"})})
+    merge(repo, own, later, "이은빈", kst(2022, 4, 13, 7), table({(1, "이은빈"): "https://b.example/chain"}))
+    submission = evidence_of(repo, config).submissions[("이은빈", 1)]
+    assert (submission.at, submission.ref) == (kst(2022, 4, 12, 20), side)
+
+
+def test_a_side_that_made_the_readme_reads_its_parent_as_empty(repo, config):
+    """A side branch started before the README existed: its links count at its commit, ignoring names the roster lacks."""
+    root = commit(repo, "장서진", kst(2022, 4, 5), {"notes.md": "start"})
+    text = table({(1, "이은빈"): "https://b.example/1"}).replace("[이은빈](", "[낯선이](https://z.example) &nbsp; [이은빈](")
+    side = commit(repo, "이은빈", kst(2022, 4, 12, 20), {"README.md": text})
+    branch(repo, root)
+    own = commit(repo, "장서진", kst(2022, 4, 6), {"README.md": table()})
+    merge(repo, own, side, "장서진", kst(2022, 4, 13, 1), text)
+    assert evidence_of(repo, config).submissions[("이은빈", 1)].at == kst(2022, 4, 12, 20)
 
 
 # ---- which of a commit's dates counts (submissions.timing) ---------------------------------------

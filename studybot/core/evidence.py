@@ -52,6 +52,7 @@ class Problem(enum.StrEnum):
     LINK_REPLACED = "link_replaced"  # a link changed after the deadline; the first one still counts
     SAME_URL = "same_url"  # members handed in one URL for one week
     FORCE_PUSH = "force_push"  # the default branch was rewritten
+    DROPPED_PUSH = "dropped_push"  # a rewrite took a member's push off the branch
     NO_SECTIONS = "no_sections"  # layout: sections, and no week section in the README
     TICKED_WITHOUT_LINK = "ticked_without_link"  # a week section's "- [x] 이름" without a link
 

@@ -97,6 +97,7 @@ class ReadmeHistory:
         self.cells: dict[tuple[str, int], _Cell] = {}
         self.blog: dict[int, BlogPost] = {}
         self.evidence = Evidence()
+        self._tables: dict[str, dict[tuple[str, int], str]] = {}  # cells of the texts around one merge's sides
 
     # -- replay
 
@@ -176,6 +177,7 @@ class ReadmeHistory:
         self._record(patch, fresh)
 
     def _record(self, patch: PatchCommit, fresh: dict[int, Row]) -> None:
+        carried = self._record_sides(patch) if patch.merged else set()
         stamp: Stamp | None = None
         for week, row in fresh.items():
             previous = self.rows.get(week)
@@ -196,34 +198,77 @@ class ReadmeHistory:
                 if entry.url == cell.url:
                     continue
                 cell.url = entry.url
-                if not entry.url:
+                if entry.url and (member, week, entry.url) not in carried:
+                    self._take(member, week, entry.url, stamp, patch.commit)
+
+    def _record_sides(self, patch: PatchCommit) -> set[tuple[str, int, str]]:
+        """The links the merged side commits put in cells, each taken at its own commit's time and pusher.
+
+        A merge's diff against its first parent shows the side's links as the merger's change;
+        the side's commits say who put each link there and when. Returns (member, week, link)
+        for each, so the merge's own diff does not take them again.
+        """
+        carried: set[tuple[str, int, str]] = set()
+        self._tables = {}  # the sides of one merge share their parents' texts
+        for side in patch.merged:
+            now = self._cells_of(side.text)
+            before = [self._cells_of(text) for text in side.before]
+            stamp: Stamp | None = None
+            for (member, week), url in now.items():
+                if not url or any(cells.get((member, week)) == url for cells in before):
                     continue
-                problem = link_problem(entry.url)
-                if problem:
-                    self.evidence.warn(Notice(Problem.BAD_LINK, week, member, problem, patch.commit.sha))
-                    continue
-                if not self.roster.may_edit(stamp.actor, member):
-                    self.evidence.warn(
-                        _not_owner(week, member, stamp.actor, patch.commit)
-                    )
-                    continue
-                if cell.accepted is None:
-                    cell.held = (entry.url, stamp.at)
-                    cell.accepted = Submission(
-                        member, week, Source.README, entry.url, stamp.at, stamp.trusted,
-                        stamp.actor, patch.commit.sha,
-                    )
-                else:
-                    deadline = self.deadlines.get(week)
-                    if deadline is not None and stamp.at >= deadline:
-                        cell.replaced = patch.commit.sha  # a placeholder swapped for the work?
-                    else:
-                        cell.held = (entry.url, stamp.at)  # fixed in time: this is what was handed in
-                    # A later edit keeps the first time but shows the newest link.
-                    cell.accepted = Submission(
-                        member, week, Source.README, entry.url, cell.accepted.at,
-                        cell.accepted.trusted, cell.accepted.actor, cell.accepted.ref,
-                    )
+                stamp = stamp or self.stamp(side.commit)
+                carried.add((member, week, url))
+                self._take(member, week, url, stamp, side.commit, earliest=True)
+        return carried
+
+    def _cells_of(self, text: str | None) -> dict[tuple[str, int], str]:
+        """(member, week) -> link of every cell of the table in ``text`` (the first entry of a name counts)."""
+        if text is None:
+            return {}
+        if text not in self._tables:
+            table = find_table(text, *self.columns)
+            cells: dict[tuple[str, int], str] = {}
+            for row in table.rows if table else ():
+                for entry in row.entries:
+                    member = self.roster.member(entry.name)
+                    if row.week is not None and member is not None:
+                        cells.setdefault((member, row.week), entry.url)
+            self._tables[text] = cells
+        return self._tables[text]
+
+    def _take(
+        self, member: str, week: int, url: str, stamp: Stamp, commit: CommitInfo, *, earliest: bool = False
+    ) -> None:
+        """A new link in ``member``'s cell of ``week``, put there by ``commit`` at ``stamp``.
+
+        ``earliest``: the commit may be older than links already taken (a merged side), and
+        an earlier time wins.
+        """
+        cell = self.cells.setdefault((member, week), _Cell())
+        problem = link_problem(url)
+        if problem:
+            self.evidence.warn(Notice(Problem.BAD_LINK, week, member, problem, commit.sha))
+            return
+        if not self.roster.may_edit(stamp.actor, member):
+            self.evidence.warn(_not_owner(week, member, stamp.actor, commit))
+            return
+        if cell.accepted is None or (earliest and stamp.at < cell.accepted.at):
+            cell.held = (url, stamp.at)
+            cell.accepted = Submission(
+                member, week, Source.README, cell.url or url, stamp.at, stamp.trusted, stamp.actor, commit.sha,
+            )
+            return
+        deadline = self.deadlines.get(week)
+        if deadline is not None and stamp.at >= deadline:
+            cell.replaced = commit.sha  # a placeholder swapped for the work?
+        else:
+            cell.held = (url, stamp.at)  # fixed in time: this is what was handed in
+        # A later edit keeps the first time but shows the newest link.
+        cell.accepted = Submission(
+            member, week, Source.README, cell.url or url, cell.accepted.at,
+            cell.accepted.trusted, cell.accepted.actor, cell.accepted.ref,
+        )
 
     def _record_blog(self, week: int, row: Row, stamp: Stamp) -> None:
         if row.blog is None or not row.blog.url or link_problem(row.blog.url):

@@ -9,7 +9,7 @@ date, marked untrusted.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Set
 from dataclasses import dataclass
 
 from studybot.core.evidence import Notice, Problem
@@ -34,87 +34,130 @@ def land_commits(
 ) -> dict[str, Landing]:
     """Map every commit reachable from ``head`` to the push that put it on the branch, where known.
 
-    A commit counts at the push that made it reachable on the branch's first-parent chain, and
-    counts again from scratch when a rewrite took it off that chain: a commit pushed before a
-    deadline, force-pushed away and brought back later (say as a merge's first parent) counts
-    at its return. Commits of merged branches arrive with the first-parent commit that
-    reaches them.
+    A commit counts at the first push whose ``after`` made it reachable from the branch (all
+    parents walked, so a merge's second parent keeps its own push), and counts again from
+    scratch when a rewrite took it off the branch: a commit pushed before a deadline,
+    force-pushed away and brought back later (say as a merge's first parent) counts at its
+    return. A merge whose first parent is not the old tip re-times nobody it keeps.
     """
     landed, _ = replay(parents, pushes)
-    chain: list[str] = []
-    commit: str | None = head
-    while commit is not None and commit in parents:
-        chain.append(commit)
-        commit = parents[commit][0] if parents[commit] else None
-    on_head = {sha: landed[sha] for sha in chain if sha in landed}
-    # Side branches: oldest first-parent commit first, so each side commit gets the first
-    # merge that brought it in.
-    seen = set(chain)
-    for commit in reversed(chain):
-        landing = on_head.get(commit)
-        stack = list(parents[commit][1:])
-        while stack:
-            side = stack.pop()
-            if side in seen or side not in parents:
-                continue
-            seen.add(side)
-            if landing is not None:
-                on_head[side] = landing
-            stack.extend(parents[side])
-    return on_head
+    return {sha: landed[sha] for sha in _reach(parents, head, frozenset())[0] if sha in landed}
 
 
 def replay(parents: Mapping[str, tuple[str, ...]], pushes: Iterable[Push]) -> tuple[dict[str, Landing], list[Push]]:
-    """The pushes replayed in the activity log's order over the branch's first-parent chain.
+    """The pushes replayed in the activity log's order over what each made reachable from the branch.
 
-    Returns when each first-parent commit last came onto the chain, and the pushes that took
-    commits off it (whose new first-parent chain no longer holds the old tip).
+    Returns when each reachable commit last came onto the branch, and the pushes that took
+    commits off it (whose ``after`` no longer reaches their ``before``).
     """
-    # In the activity log's order (its ids grow with server time); a push read twice counts once.
+    ordered = _ordered(pushes)
+    landed: dict[str, Landing] = {}
+    rewrites: list[Push] = []
+    reach: set[str] = set()  # every commit reachable from ``tip``
+    tip: str | None = None
+    if ordered and ordered[0].before in parents:
+        tip = ordered[0].before
+        reach = _reach(parents, tip, frozenset())[0]
+    for push in ordered:
+        if push.after not in parents:
+            continue  # a tip this checkout does not have (rewritten away since)
+        new, met = _reach(parents, push.after, reach)
+        if tip is not None and tip != push.after and tip not in met:
+            # The old tip is off the branch: what it alone reached is dropped, the rest kept.
+            kept = _reach(parents, push.after, frozenset())[0]
+            for gone in reach - kept:
+                landed.pop(gone, None)
+            reach = kept
+        else:
+            reach |= new
+        if _moved_off(parents, push, tip, new | met):
+            rewrites.append(push)
+        for commit in new:
+            landed.setdefault(commit, Landing(push.at, push.actor))
+        tip = push.after
+    return landed, rewrites
+
+
+def _ordered(pushes: Iterable[Push]) -> list[Push]:
+    """In the activity log's order (its ids grow with server time); a push read twice counts once."""
     ordered: list[Push] = []
     read: set[tuple[str, str, dt.datetime]] = set()
     for push in pushes:
         if (push.before, push.after, push.at) not in read:
             read.add((push.before, push.after, push.at))
             ordered.append(push)
-    landed: dict[str, Landing] = {}
-    rewrites: list[Push] = []
-    chain: list[str] = []  # the tip's first-parent chain, oldest first
-    position: dict[str, int] = {}
-    if ordered:
-        _extend(chain, position, _walk(parents, ordered[0].before, position))
-    for push in ordered:
-        if push.after not in parents:
-            continue  # a tip this checkout does not have (rewritten away since)
-        walked = _walk(parents, push.after, position)
-        stop = parents[walked[-1]][0] if walked and parents[walked[-1]] else (push.after if not walked else None)
-        keep = position[stop] + 1 if stop is not None and stop in position else 0
-        if keep < len(chain):
-            rewrites.append(push)
-            for removed in chain[keep:]:
-                del position[removed]
-                landed.pop(removed, None)
-            del chain[keep:]
-        _extend(chain, position, walked)
-        for commit in walked:
-            landed.setdefault(commit, Landing(push.at, push.actor))
-    return landed, rewrites
+    return ordered
 
 
-def _walk(parents: Mapping[str, tuple[str, ...]], tip: str, known: Mapping[str, int]) -> list[str]:
-    """First-parent commits from ``tip`` down to (not including) the first one already known, newest first."""
-    walked: list[str] = []
-    commit: str | None = tip
-    while commit is not None and commit in parents and commit not in known:
-        walked.append(commit)
-        commit = parents[commit][0] if parents[commit] else None
-    return walked
+def _moved_off(parents: Mapping[str, tuple[str, ...]], push: Push, tip: str | None, met: set[str]) -> bool:
+    """Whether ``push`` left its ``before`` unreachable from the branch (``met``: what its walk touched)."""
+    before = push.before
+    if not before.strip("0") or before == push.after:
+        return False
+    if before not in parents:
+        return True  # every commit the new tip reaches is in the checkout: this one is not among them
+    if before == tip:
+        return before not in met
+    return before not in _reach(parents, push.after, frozenset())[0]  # a gap in the log: walk it all
 
 
-def _extend(chain: list[str], position: dict[str, int], walked: list[str]) -> None:
-    for commit in reversed(walked):
-        position[commit] = len(chain)
+def _reach(
+    parents: Mapping[str, tuple[str, ...]], tip: str, known: Set[str]
+) -> tuple[set[str], set[str]]:
+    """The commits reachable from ``tip`` over all parents that are not in ``known``, and the known ones the walk met."""
+    found: set[str] = set()
+    met: set[str] = set()
+    stack = [tip]
+    while stack:
+        commit = stack.pop()
+        if commit in found or commit not in parents:
+            continue
+        if commit in known:
+            met.add(commit)
+            continue
+        found.add(commit)
+        stack.extend(parents[commit])
+    return found, met
+
+
+def merged_sides(
+    parents: Mapping[str, tuple[str, ...]], head: str, merges: Set[str]
+) -> dict[str, list[str]]:
+    """For each of ``merges`` on ``head``'s first-parent chain, the commits it brought onto the chain, parents first.
+
+    Those are the commits a merge's second (and later) parents reach that no earlier commit
+    of the chain reached: the side branch a ``git pull`` merged. One pass over the history.
+    """
+    chain: list[str] = []
+    commit: str | None = head
+    while commit is not None and commit in parents:
         chain.append(commit)
+        commit = parents[commit][0] if parents[commit] else None
+    seen: set[str] = set()
+    sides: dict[str, list[str]] = {}
+    for commit in reversed(chain):
+        order: list[str] = []
+        for side in parents[commit][1:]:
+            _postorder(parents, side, seen, order)
+        seen.add(commit)
+        if commit in merges:
+            sides[commit] = order
+    return sides
+
+
+def _postorder(parents: Mapping[str, tuple[str, ...]], tip: str, seen: set[str], order: list[str]) -> None:
+    """Append the commits ``tip`` reaches that are not in ``seen`` to ``order``, each after its parents."""
+    stack: list[tuple[str, bool]] = [(tip, False)]
+    while stack:
+        commit, done = stack.pop()
+        if done:
+            order.append(commit)
+            continue
+        if commit in seen or commit not in parents:
+            continue
+        seen.add(commit)
+        stack.append((commit, True))
+        stack.extend((parent, False) for parent in reversed(parents[commit]))
 
 
 def file_pushes(
@@ -148,10 +191,12 @@ def force_pushes(items: Iterable[Activity]) -> list[Notice]:
 
 
 def rewrites(parents: Mapping[str, tuple[str, ...]], items: Iterable[Activity]) -> list[Notice]:
-    """One warning per push, other than a force-push (warned already), that took commits off the branch.
+    """Warnings about pushes that took commits off the branch.
 
-    A merge whose first parent is not the old tip moves the branch like a force-push does,
-    though the activity log calls it a push.
+    One per push, other than a force-push (warned already), whose new tip no longer reaches
+    the old one; and one per member's push that a later push by someone else took off the
+    branch (``dropped_pushes``). A merge that keeps the old tip reachable, whatever its first
+    parent, is an ordinary ``git pull`` and no rewrite.
     """
     items = list(items)
     _, rewritten = replay(parents, pushes_of(items))
@@ -160,7 +205,34 @@ def rewrites(parents: Mapping[str, tuple[str, ...]], items: Iterable[Activity]) 
         Notice(Problem.FORCE_PUSH, detail=item.actor or "?", ref=item.after, other=item.before[:7], at=item.timestamp)
         for item in sorted(items, key=lambda item: (item.timestamp, item.id))
         if item.kind != "force_push" and (item.before, item.after) in moved
-    ]
+    ] + dropped_pushes(parents, items)
+
+
+def dropped_pushes(parents: Mapping[str, tuple[str, ...]], items: Iterable[Activity]) -> list[Notice]:
+    """One warning per push whose commit the branch no longer reaches, naming who pushed it and who took it off.
+
+    The activity log keeps a member's push (its server time and ``after``) after a rewrite
+    (a squash, a force-push) took it off the branch; the checkout no longer has its commit, so
+    what it held cannot be read, and a change of hers the rewrite carries on is the rewriter's
+    now. The leader is told who rewrote whose push, to set it right by command
+    where her work was in it. The push that took it off is the next one to a tip the
+    checkout has; a rewriter's own pushes and the bots' are not listed.
+    """
+    ordered = sorted(pushes_of(items), key=lambda push: push.at)
+    notices: list[Notice] = []
+    lost: list[Push] = []
+    for push in ordered:
+        if push.after not in parents:
+            lost.append(push)
+            continue
+        for gone in lost:
+            actor = gone.actor or ""
+            if actor.lower() != (push.actor or "").lower() and not actor.endswith("[bot]"):
+                notices.append(
+                    Notice(Problem.DROPPED_PUSH, detail=push.actor or "?", ref=gone.after, other=actor or "?", at=gone.at)
+                )
+        lost = []
+    return notices
 
 
 def landed_stamp(

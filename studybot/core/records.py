@@ -120,9 +120,19 @@ class Hunk:
 
 
 @dataclass(frozen=True)
+class SideCommit:
+    """A commit a merge brought onto the first-parent chain that changed the README: its text there and at each parent."""
+
+    commit: CommitInfo
+    text: str | None
+    before: tuple[str | None, ...]
+
+
+@dataclass(frozen=True)
 class PatchCommit:
     commit: CommitInfo
     hunks: tuple[Hunk, ...]
+    merged: tuple[SideCommit, ...] = ()  # for a merge: the README changes of the side it merged, parents first
 
 
 @dataclass(frozen=True)

@@ -320,6 +320,16 @@ class Repository:
             self._graphs[rev] = graph
         return self._graphs[rev]
 
+    def commit_infos(self, shas: Sequence[str]) -> dict[str, CommitInfo]:
+        """Author, date and parents of each of ``shas``, in one ``git log --no-walk``."""
+        if not shas:
+            return {}
+        output = self._run(
+            "log", "--no-walk=unsorted", "--stdin", f"--format={_HEADER}", input="".join(f"{sha}\n" for sha in shas).encode()
+        )
+        infos = (_commit_info(chunk.strip("\n")) for chunk in output.decode("utf-8", "surrogateescape").split(_COMMIT)[1:])
+        return {info.sha: info for info in infos}
+
     def authors(self, path: str, rev: str = "HEAD") -> list[tuple[str, str, int]]:
         """Who committed changes to ``path``: (name, email, commits), most commits first.
 

@@ -13,8 +13,9 @@ from pathlib import Path
 
 from studybot.core.config import StudyConfig
 from studybot.core.errors import StudybotError
+from studybot.core.landing import merged_sides
 from studybot.core.protections import CODEOWNERS_PATHS
-from studybot.core.records import Issue, IssueState
+from studybot.core.records import Issue, IssueState, PatchCommit, SideCommit
 from studybot.core.state import Cursors, LedgerError, load_state
 from studybot.core.world import EMPTY_LEDGER, GitHubRecords, GitRecords, ReadRequest, World
 from studybot.shell.git import GitError, Repository
@@ -231,6 +232,8 @@ def _git_records(
 ) -> GitRecords:
     source = config.submissions.readme
     patches = tuple(repository.readme_patches(source.path, head)) if source.enabled and readme else ()
+    if patches:
+        patches = with_merged_sides(repository, source.path, head, patches)
     folders = tuple(repository.folder_changes(head)) if config.submissions.folders.enabled else ()
     blobs = repository.blobs(sorted({touch.blob for commit in folders for touch in commit.touched}))
     changes = {
@@ -249,6 +252,52 @@ def _git_records(
         seen_before=_seen_before(repository, head, previous, online),
         paths=frozenset(repository.paths(head)) if config.submissions.folders.enabled and config.submissions.folders.create_placeholders else frozenset(),
     )
+
+
+def with_merged_sides(
+    repository: Repository, path: str, head: str, patches: tuple[PatchCommit, ...]
+) -> tuple[PatchCommit, ...]:
+    """The README's patches with each merge's side changes, so a merged link keeps its own push.
+
+    A merge on the first-parent chain whose side changed the README gets the side's commits
+    (the README at each and at its parents), also when the merge's own tree dropped them.
+    Only side commits whose README differs from each parent's are read: one ``cat-file`` for
+    the blob ids, one for the texts, one ``log`` for their authors.
+    """
+    parents = repository.parents(head)
+    chain: list[str] = []
+    commit: str | None = head
+    while commit is not None and commit in parents:
+        chain.append(commit)
+        commit = parents[commit][0] if parents[commit] else None
+    merges = {sha for sha in chain if len(parents[sha]) > 1}
+    if not merges:
+        return patches
+    sides = merged_sides(parents, head, merges)
+    around = sorted({sha for shas in sides.values() for side in shas for sha in (side, *parents[side])})
+    blobs = repository.blob_ids(path, around)
+    changed = {
+        side for shas in sides.values() for side in shas
+        if all(blobs.get(side) != blobs.get(parent) for parent in parents[side])
+    }
+    if not changed:
+        return patches
+    texts = repository.versions(path, sorted({sha for side in changed for sha in (side, *parents[side])}))
+    carrying = {merge for merge, shas in sides.items() if changed.intersection(shas)}
+    infos = repository.commit_infos(sorted(changed | carrying))
+    own = {patch.commit.sha: patch for patch in patches}
+    result = []
+    for sha in reversed(chain):
+        patch = own.get(sha)
+        if sha in carrying:
+            merged = tuple(
+                SideCommit(infos[side], texts.get(side), tuple(texts.get(parent) for parent in parents[side]))
+                for side in sides[sha] if side in changed
+            )
+            patch = dataclasses.replace(patch or PatchCommit(infos[sha], ()), merged=merged)
+        if patch is not None:
+            result.append(patch)
+    return tuple(result)
 
 
 def _seen_before(repository: Repository, head: str, previous: str | None, online: bool) -> frozenset[str] | None:

@@ -189,14 +189,19 @@ def test_a_link_pushed_then_force_pushed_away_counts_when_it_comes_back(open_wee
     assert [w.at for w in pushes] == [kst(2022, 4, 12, 23, 51)]  # the force-push; the merge kept the old tip
 
 
-def test_a_merge_that_drops_the_old_tip_is_told_like_a_force_push(open_week):
-    """A push whose merge leaves the previous tip off the first-parent chain is warned about, naming the pusher."""
+def test_a_merge_onto_an_old_first_parent_re_times_nobody(open_week):
+    """A merge whose first parent is an old commit keeps the old tip reachable: a link pushed before keeps its push, unwarned.
+
+    It is what ``git pull`` makes, not a rewrite; the ledger it rolls back is undone by the
+    ledger's own check (above), and the links on its side count at their own pushes.
+    """
     study = open_week
     old = study.github.repository.changes_of(LEDGER, study.github.head())[-1]
-    study.github.push_merge(old, study.github.head(), MEMBER, kst(2022, 4, 8))
-    outcome = study.run(kst(2022, 4, 8, 1))
-    (warning,) = [w for w in outcome.report.warnings if w.problem.value == "force_push"]
-    assert warning.detail == MEMBER and warning.at == kst(2022, 4, 8)
+    study.edit("한현경", kst(2022, 4, 12, 20), lambda t: put_link(t, 1, "한현경", "https://hk.example/1"))
+    study.github.push_merge(old, study.github.head(), MEMBER, kst(2022, 4, 13, 9))
+    outcome = study.run(RESULTS_AT)
+    assert verdict(outcome, "한현경") == ("on_time", 0) and frozen(study, "한현경") == ("on_time", 0)
+    assert not [w for w in outcome.report.warnings if w.problem.value in ("force_push", "not_owner")]
 
 
 def test_a_rewrite_cannot_drop_a_submission_the_bot_already_saw(open_week):

@@ -329,6 +329,8 @@ TEXT = {
     "notice.link_replaced": "{where}: {member} changed the link after the deadline (first {other} at {at}, now {detail}). The verdict rests on the first link and its time; check that it was the real work.",
     "notice.same_url": "{where}: {member} and {other} handed in the same URL ({detail}). Check whether they worked together.",
     "notice.force_push": "{detail} force-pushed the default branch ({at}, {other} → {ref}). A rewritten history can drop or re-time submissions; check it.",
+    # --- merges and squashes: a rewrite that took a member's push off the branch ---
+    "notice.dropped_push": "{detail} rewrote the default branch and took off commit {ref}, which {other} pushed at {at}. A link of theirs that now sits in {detail}'s commit does not count for {other}. Check it, and if the work was theirs, set it right with `/studybot excuse @{other} <week> <reason>`.",
     # --- errors ---
     "error.settings.bot_login": "{name} '{value}' is not a GitHub App account. An App's account ends in [bot], like {example}.",
     "error.settings.problems": "{problems}",

@@ -331,6 +331,8 @@ TEXT = {
     "notice.link_replaced": "{where} {member} 님이 마감 뒤에 링크를 바꿨습니다: 처음 링크 {other} ({at}) → 지금 링크 {detail}. 판정은 처음 링크를 낸 시각 그대로입니다. 처음 링크가 실제 과제가 아니었다면 스터디장이 확인해 주세요.",
     "notice.same_url": "{where} {member} 님과 {other} 님이 같은 링크를 냈습니다: {detail}. 같은 과제를 함께 낸 것인지 스터디장이 확인해 주세요.",
     "notice.force_push": "{detail} 님이 기본 브랜치를 강제 푸시로 덮어썼습니다 ({at}, {other} → {ref}). 기록이 바뀌면 제출 시각이 달라질 수 있으니 스터디장이 확인해 주세요.",
+    # --- merges and squashes: a rewrite that took a member's push off the branch ---
+    "notice.dropped_push": "{detail} 님이 기본 브랜치를 덮어쓰면서 {other} 님이 {at}에 푸시한 커밋 {ref}이(가) 브랜치에서 빠졌습니다. 그 커밋에 있던 과제 링크가 {detail} 님의 커밋으로 옮겨졌다면 {other} 님의 제출로 세지 않았습니다. 스터디장이 확인해 보고 그 커밋의 과제였다면 `/studybot excuse @{other} <주차> <사유>`(면제)로 바로잡아 주세요.",
     # --- errors ---
     "error.settings.bot_login": "{name}에 적은 '{value}'은(는) GitHub 앱 계정 이름이 아닙니다. 앱 계정 이름은 {example}처럼 씁니다.",
     "error.settings.problems": "{problems}",
