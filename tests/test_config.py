@@ -634,3 +634,40 @@ def test_a_negative_late_window_is_refused() -> None:
 def test_the_message_language_follows_the_locale(locale: str | None, language: str | None) -> None:
     """LANG=ko_KR.UTF-8 gives Korean messages, en-US English, and any other locale no preference."""
     assert language_of_locale(locale) == language
+
+
+# ---- submissions.timing: the date's name says which date -------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("timing", "clock"),
+    [("landed", "landed"), ("author-date", "author-date"), ("commit-date", "commit-date"), ("authored", "commit-date")],
+)
+def test_timing_names_which_date_and_authored_keeps_meaning_the_commit_date(timing, clock):
+    """`authored` was documented as the committer date; it still is, so no study's verdicts move."""
+    config = parse_config(SEED.replace("timing: landed ", f"timing: {timing} "))
+    assert (config.submissions.timing, config.submissions.clock) == (timing, clock)
+
+
+def test_check_suggests_the_explicit_name_for_authored():
+    """A study still on `authored` is told what it means and which name to write instead."""
+    config = parse_config(SEED.replace("timing: landed ", "timing: authored "))
+    (note,) = config_warnings(config)
+    assert "커밋 날짜" in note and "timing: commit-date" in note and "timing: author-date" in note
+    for explicit in ("commit-date", "author-date"):
+        assert config_warnings(parse_config(SEED.replace("timing: landed ", f"timing: {explicit} "))) == []
+
+
+def test_an_unknown_timing_is_refused_with_the_names_it_may_have():
+    """A typo such as `author_date` is a located problem listing the four names."""
+    found = problems_of(SEED.replace("timing: landed ", "timing: author_date "))
+    assert len(found) == 1 and "submissions.timing" in found[0] and "author-date" in found[0], found
+
+
+def test_the_readme_layout_is_a_table_unless_sections_are_asked_for():
+    """`submissions.readme.layout` is `table` by default; `sections` and nothing else is the other."""
+    assert parse_config(SEED).submissions.readme.layout == "table"
+    sections = SEED.replace("readme: {enabled: true,", "readme: {layout: sections, enabled: true,")
+    assert parse_config(sections).submissions.readme.layout == "sections"
+    found = problems_of(SEED.replace("readme: {enabled: true,", "readme: {layout: list, enabled: true,"))
+    assert len(found) == 1 and "layout" in found[0], found

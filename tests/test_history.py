@@ -650,3 +650,47 @@ def test_an_unknown_author_is_named_by_address_for_folders_too(repo):
         (Problem.UNKNOWN_AUTHOR, "stranger@example.com", ""),
         (Problem.FOLDER_OUTSIDE, "구미진/", "<stranger@example.com>"),
     }
+
+
+# ---- which of a commit's dates counts (submissions.timing) ---------------------------------------
+
+
+def _rebased(repo: Repository, config: StudyConfig) -> None:
+    """구미진 wrote her link on Tue 04-12; a rebase a week later moved only its committer date."""
+    commit(repo, "장서진", kst(2022, 4, 6), {"README.md": table()})
+    repo.commit({"README.md": table({(1, "구미진"): "https://a.example/1"})}, "1주차", author="구미진",
+                email=EMAIL["구미진"], when=kst(2022, 4, 12, 20), committed=kst(2022, 4, 19, 10))
+
+
+@pytest.mark.parametrize(
+    ("timing", "at"),
+    [("author-date", kst(2022, 4, 12, 20)), ("commit-date", kst(2022, 4, 19, 10)), ("authored", kst(2022, 4, 19, 10))],
+)
+def test_the_timing_picks_the_author_or_the_committer_date(repo, timing, at):
+    """author-date keeps the moment she wrote it; commit-date (and authored, its old name) the rebase's."""
+    config = parse_config(CONFIG.replace("submissions:\n", f"submissions:\n  timing: {timing}\n"))
+    _rebased(repo, config)
+    mijin = evidence_of(repo, config).submissions[("구미진", 1)]
+    assert (mijin.at, mijin.trusted, mijin.actor) == (at, False, "구미진")
+
+
+def test_author_date_times_folder_hand_ins_too(repo):
+    """The folder's first real file counts at its author date under author-date."""
+    config = parse_config(CONFIG.replace("submissions:\n", "submissions:\n  timing: author-date\n"))
+    repo.commit({"1주차/구미진/notes.md": "# 노트"}, "notes", author="구미진", email=EMAIL["구미진"],
+                when=kst(2022, 4, 12, 20), committed=kst(2022, 4, 19, 10))
+    assert evidence_of(repo, config).submissions[("구미진", 1)].at == kst(2022, 4, 12, 20)
+
+
+def test_a_commit_read_without_its_author_date_falls_back_to_the_commit_date():
+    """A record that carries no author date (older readers) is timed by its committer date."""
+    from studybot.core.history import commit_date_stamp
+    from studybot.core.members import Roster
+    from studybot.core.records import CommitInfo
+
+    roster = Roster(parse_config(CONFIG))
+    bare = CommitInfo("a" * 40, (), "구미진", EMAIL["구미진"], kst(2022, 4, 19))
+    assert commit_date_stamp(roster, "author-date")(bare).at == kst(2022, 4, 19)
+    dated = CommitInfo("a" * 40, (), "구미진", EMAIL["구미진"], kst(2022, 4, 19), kst(2022, 4, 12))
+    assert commit_date_stamp(roster, "author-date")(dated).at == kst(2022, 4, 12)
+    assert commit_date_stamp(roster)(dated).at == kst(2022, 4, 19)  # the study's default: landed → commit date

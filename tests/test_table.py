@@ -551,3 +551,37 @@ def test_a_bom_is_dropped_only_from_the_files_first_line() -> None:
     later = parse_row(table.header, line, 5)
     assert later is not None and later.week is None
     assert later.problems and later.problems[0].startswith("line 6:")
+
+
+# --- invisible characters (issue 20) -------------------------------------------------------
+
+
+def test_the_seed_reads_the_same_with_nbsp_and_full_width_spaces_between_its_links():
+    """The seed's `&nbsp;` separators written as U+00A0, U+3000 or `&nbsp;` give the same rows."""
+    plain = find_table(SEED_README)
+    assert plain is not None
+    for separator in ("\u00a0", "\u3000", "&nbsp;\u3000", "\u3000&nbsp;\u3000"):
+        spaced = find_table(SEED_README.replace(" &nbsp; ", separator))
+        assert spaced is not None
+        assert [(row.week, row.entries, row.blog) for row in spaced.rows] == [
+            (row.week, row.entries, row.blog) for row in plain.rows
+        ]
+
+
+def test_a_full_width_space_inside_a_name_is_kept():
+    """A full-width space shows on screen, so '이　영' stays a different name from '이영'."""
+    row = parse_row(TableHeader(("주차", "과제"), 0, 1, None, 0), "|1주차|[이\u3000영](https://a.example)|", 2)
+    assert row is not None and row.entries == (Entry("이\u3000영", "https://a.example"),)
+
+
+@pytest.mark.parametrize("hidden", ["\u200b", "\u200d", "\u2060", "\ufeff", "\u00ad", "\u200e"])
+def test_format_characters_in_names_headers_and_labels_are_not_there(hidden):
+    """A zero-width space, joiner, word joiner, BOM, soft hyphen or direction mark shows nothing:
+    the header, the week label and the name read as if it were not there."""
+    text = f"|주{hidden}차|과{hidden}제|\n|---|---|\n|{hidden}1주{hidden}차|[구{hidden}미진](https://mj.example/1) [**장{hidden}서진**](https://sj.example/1)|\n"
+    table = find_table(text)
+    assert table is not None and table.header.columns == ("주차", "과제")
+    (row,) = table.rows
+    assert (row.week, row.label) == (1, "1주차")
+    assert row.entries == (Entry("구미진", "https://mj.example/1"), Entry("장서진", "https://sj.example/1"))
+    assert parse_row(table.header, split_lines(text)[2], 2) == row

@@ -243,6 +243,9 @@ class Member(_Model):
 class ReadmeSource(_Model):
     enabled: bool = True
     path: str = "README.md"
+    # table: one table, a row per week (week_column, column); sections: a heading or a
+    # <details><summary> block per week, each member's link a list item (core/sections.py).
+    layout: Literal["table", "sections"] = "table"
     week_column: Name = "주차"
     column: Name = "과제"
 
@@ -290,7 +293,14 @@ class Submissions(_Model):
     readme: ReadmeSource = ReadmeSource()
     issues: IssueSource = IssueSource()
     folders: FolderSource = FolderSource()
-    timing: Literal["landed", "authored"] = "landed"
+    # landed: server push time (offline: the commit date); author-date / commit-date: the
+    # commit's own dates. authored is the old name of commit-date and keeps its meaning.
+    timing: Literal["landed", "author-date", "commit-date", "authored"] = "landed"
+
+    @property
+    def clock(self) -> Literal["landed", "author-date", "commit-date"]:
+        """The timing in force, with the old name ``authored`` read as ``commit-date``."""
+        return "commit-date" if self.timing == "authored" else self.timing
 
 
 class BlogSwap(_Model):
@@ -602,6 +612,8 @@ def config_warnings(config: StudyConfig) -> list[str]:
     without = [member.name for member in config.members if not member.github]
     if without:
         warnings.append(messages.t("config.no_login", members=", ".join(without)))
+    if config.submissions.timing == "authored":
+        warnings.append(messages.t("config.timing_authored"))
     return warnings
 
 

@@ -349,7 +349,7 @@ def history_evidence(
     if landed:
         stamp = landed_stamp(roster, land_commits(git.parents, git.head or "", sync.pushes), sync.first_seen)
     else:
-        stamp = commit_date_stamp(roster)
+        stamp = commit_date_stamp(roster, config.submissions.clock)
     weeks = [week.number for week in schedule.weeks]
     evidence = Evidence()
     if config.submissions.readme.enabled:

@@ -66,6 +66,8 @@ class Problem(enum.StrEnum):
     WEEK_CLOSED = "week_closed"  # names a week past its cut-off
     MARKED_COMMENT = "marked_comment"  # a studybot marker the bot did not write, in a member's comment
     MANY_COMMENTS = "many_comments"  # more link comments in 24 hours than the bot answers
+    NO_SECTIONS = "no_sections"  # layout: sections, and no week section in the README
+    TICKED_WITHOUT_LINK = "ticked_without_link"  # a week section's "- [x] 이름" without a link
 
 
 @dataclass(frozen=True, order=True)

@@ -29,6 +29,7 @@ from studybot.core.members import Roster
 from studybot.core.placeholders import never_counts
 from studybot.core.records import CommitInfo, FileTouch, PatchCommit, TreeCommit
 from studybot.core.schedule import build_schedule
+from studybot.core.sections import find_sections
 from studybot.core.table import Row, TableHeader, find_table, parse_row
 
 
@@ -44,8 +45,20 @@ class Stamp:
 StampFn = Callable[[CommitInfo], Stamp]
 
 
-def commit_date_stamp(roster: Roster) -> StampFn:
-    """Offline timing: the commit date (untrusted) and the author matched to a member."""
+def commit_date_stamp(roster: Roster, clock: str | None = None) -> StampFn:
+    """Timing by the commit's own dates (untrusted) and the author matched to a member.
+
+    ``clock`` (default: the study's ``submissions.timing``) picks the date: ``author-date`` the
+    author date, which a cherry-pick or rebase keeps; ``commit-date`` (and ``authored``, its old
+    name) the committer date. ``landed`` without server times (offline) uses the committer
+    date too: of a commit's two dates it is the nearer to when the change reached the branch.
+    """
+    if (clock or roster.clock) == "author-date":
+
+        def written(commit: CommitInfo) -> Stamp:
+            return Stamp(commit.written_at, False, roster.author(commit.author_email))
+
+        return written
 
     def stamp(commit: CommitInfo) -> Stamp:
         return Stamp(commit.committed_at, False, roster.author(commit.author_email))
@@ -75,6 +88,7 @@ class ReadmeHistory:
         source = config.submissions.readme
         team_blog = config.rotation.team_blog
         self.columns = (source.week_column, source.column, team_blog.readme_column if team_blog else None)
+        self.sections = source.layout == "sections"
         self.roster = Roster(config)
         self.stamp = stamp
         self.lines: list[str] = []
@@ -91,6 +105,9 @@ class ReadmeHistory:
 
     def apply(self, patch: PatchCommit) -> None:
         """Apply one commit's hunks to the text, then re-read only the rows they touched."""
+        if self.sections:
+            self._apply_sections(patch)
+            return
         structural = self.span is None
         shift = body_delta = 0
         touched_old: list[str] = []
@@ -140,6 +157,23 @@ class ReadmeHistory:
         self.header = table.header if table else None
         self.span = (table.start, table.end) if table else None
         fresh = {row.week: row for row in table.rows if row.week is not None} if table else {}
+        self._replace(patch, fresh)
+
+    def _apply_sections(self, patch: PatchCommit) -> None:
+        """The week-section layout: apply the hunks, then read the whole text again.
+
+        A section has no fixed shape a changed line could be re-read against (a list item
+        belongs to whichever heading or ``<details>`` is above it), so every commit re-reads
+        the file; rows that did not change are skipped by ``_record`` as for the table.
+        """
+        for hunk in sorted(patch.hunks, key=lambda hunk: hunk.old_start, reverse=True):
+            low = hunk.old_start if hunk.old_count == 0 else hunk.old_start - 1
+            self.lines[low : low + hunk.old_count] = list(hunk.added)
+        sections = find_sections("\n".join(self.lines))
+        self._replace(patch, {section.week: section.row for section in sections})
+
+    def _replace(self, patch: PatchCommit, fresh: dict[int, Row]) -> None:
+        """The README now has exactly the week rows ``fresh``: forget the others, record the new."""
         for week in self.rows.keys() - fresh.keys():
             del self.rows[week]
         self._record(patch, fresh)
@@ -302,15 +336,40 @@ def readme_evidence(
 def current_table_notices(config: StudyConfig, text: str, weeks: Iterable[int]) -> list[Notice]:
     """Warnings about the README as it stands: unknown names, doubles, stray weeks, bad links."""
     source = config.submissions.readme
+    if source.layout == "sections":
+        return current_section_notices(config, text, weeks)
     team_blog = config.rotation.team_blog
     table = find_table(text, source.week_column, source.column, team_blog.readme_column if team_blog else None)
     if table is None:
         return [Notice(Problem.NO_TABLE, detail=f"{source.week_column} | {source.column}")]
+    notices = [Notice(Problem.MANGLED_ROW, detail=problem) for problem in table.problems]
+    return notices + _row_notices(config, table.rows, weeks)
+
+
+def current_section_notices(config: StudyConfig, text: str, weeks: Iterable[int]) -> list[Notice]:
+    """The week-section layout's warnings: those of the table, and boxes ticked without a link."""
+    sections = find_sections(text)
+    if not sections:
+        return [Notice(Problem.NO_SECTIONS)]
+    notices = _row_notices(config, [section.row for section in sections], weeks)
     roster = Roster(config)
     graded = set(weeks)
-    notices = [Notice(Problem.MANGLED_ROW, detail=problem) for problem in table.problems]
+    for section in sections:
+        if section.week in graded:
+            for name in section.ticked_without_link:
+                member = roster.member(name)
+                if member is not None:  # an unknown name is warned about as in the table
+                    notices.append(Notice(Problem.TICKED_WITHOUT_LINK, section.week, member))
+    return notices
+
+
+def _row_notices(config: StudyConfig, rows: Iterable[Row], weeks: Iterable[int]) -> list[Notice]:
+    """Unknown names, doubled names and weeks, weeks off the calendar and bad links in week rows."""
+    roster = Roster(config)
+    graded = set(weeks)
+    notices: list[Notice] = []
     seen_weeks: set[int] = set()
-    for row in table.rows:
+    for row in rows:
         if row.week is None or row.week not in graded:
             if row.week is None or row.week != config.schedule.first_week - 1:
                 notices.append(Notice(Problem.UNKNOWN_WEEK, row.week, detail=row.label))

@@ -87,11 +87,24 @@ class FileChange:
 
 @dataclass(frozen=True)
 class CommitInfo:
+    """A commit's identity and both its dates.
+
+    ``committed_at`` (the committer date) moves when someone cherry-picks, rebases or amends
+    the commit; ``authored_at`` (the author date) keeps the moment the change was first
+    written. None when the reader did not ask for it: then it is the committer date.
+    """
+
     sha: str
     parents: tuple[str, ...]
     author_name: str
     author_email: str
     committed_at: dt.datetime
+    authored_at: dt.datetime | None = None
+
+    @property
+    def written_at(self) -> dt.datetime:
+        """The author date, or the committer date when the author date is not known."""
+        return self.authored_at or self.committed_at
 
 
 @dataclass(frozen=True)

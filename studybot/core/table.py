@@ -19,6 +19,8 @@ from markdown_it import MarkdownIt
 from markdown_it.rules_block.table import escapedSplit
 from markdown_it.token import Token
 
+from studybot.core.members import visible
+
 try:
     from markdown_it.common.utils import mdTrim as _md_trim
 except ImportError:  # pragma: no cover - markdown-it-py 3 (not installed here) uses str.strip
@@ -112,8 +114,9 @@ def split_lines(text: str) -> list[str]:
 
 
 def _norm(text: str) -> str:
-    """Names compare in NFC without surrounding whitespace, as typed on any OS."""
-    return unicodedata.normalize("NFC", text).strip()
+    """Names compare without format characters (a zero-width space shows nothing), in NFC,
+    without surrounding whitespace, as typed on any OS."""
+    return unicodedata.normalize("NFC", visible(text)).strip()
 
 
 def _key(text: str) -> str:
@@ -133,7 +136,7 @@ def week_number(label: str) -> int | None:
     if len(label) > 200:
         return None
     # NFKC folds full-width digits and no-break spaces; emphasis marks may be left in raw cells.
-    text = unicodedata.normalize("NFKC", label).translate(_EMPHASIS).strip().casefold()
+    text = unicodedata.normalize("NFKC", visible(label)).translate(_EMPHASIS).strip().casefold()
     match = _WEEK.fullmatch(text)
     return int(match.group(1)) if match else None
 

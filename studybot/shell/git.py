@@ -20,7 +20,7 @@ from studybot.core.records import CommitInfo, FileTouch, Hunk, PatchCommit, Tree
 # A record separator git never writes inside a log header we ask for.
 _COMMIT = "\x1e"
 _FIELD = "\x1f"
-_HEADER = f"{_COMMIT}%H{_FIELD}%P{_FIELD}%an{_FIELD}%ae{_FIELD}%cI"
+_HEADER = f"{_COMMIT}%H{_FIELD}%P{_FIELD}%an{_FIELD}%ae{_FIELD}%cI{_FIELD}%aI"
 _HUNK = re.compile(r"^@@ -(\d+)(?:,(\d+))? \+(\d+)(?:,(\d+))? @@")
 
 MAX_COMMITS = 100_000
@@ -303,8 +303,8 @@ class Repository:
         for chunk in output.decode("utf-8", "surrogateescape").split(_COMMIT)[1:]:
             header, _, body = chunk.partition("\n")
             # The subject goes last: whatever it holds, the fields before it split cleanly.
-            fields = header.rstrip("\x00").split(_FIELD, 5)
-            yield TreeCommit(_commit_info(_FIELD.join(fields[:5])), tuple(_raw_touches(body)), "".join(fields[5:]))
+            fields = header.rstrip("\x00").split(_FIELD, 6)
+            yield TreeCommit(_commit_info(_FIELD.join(fields[:6])), tuple(_raw_touches(body)), "".join(fields[6:]))
 
     def paths(self, rev: str = "HEAD") -> list[str]:
         """Every file path in the tree of ``rev``."""
@@ -393,13 +393,14 @@ def _raw_date(when: dt.datetime) -> str:
 
 
 def _commit_info(header: str) -> CommitInfo:
-    sha, parents, name, email, date = header.split(_FIELD)
+    sha, parents, name, email, date, authored = header.split(_FIELD)
     return CommitInfo(
         sha=sha,
         parents=tuple(parents.split()),
         author_name=name,
         author_email=email,
         committed_at=dt.datetime.fromisoformat(date.strip()),
+        authored_at=dt.datetime.fromisoformat(authored.strip()),
     )
 
 

@@ -304,7 +304,7 @@ TEXT = {
     "init.config.settlement": "pot split among all but last place; or: none",
     "init.config.members": "names exactly as in the README table; emails: commit addresses other than GitHub's",
     "init.config.no_login": "add github: <login>",
-    "init.config.timing": "landed (server time) | authored (commit dates)",
+    "init.config.timing": "landed (server time) | author-date | commit-date (the commit's own dates)",
     "init.config.reminder": "remind members without a submission this long before the deadline",
     "init.workflow.header": "studybot: workflow written by `studybot init` to match {config}. If you move the deadline, move the crons too.",
     "init.workflow.schedule": "Times are in {zone} (the timezone key): reminder, deadline, end of the late window, and a daily catch-up.",
@@ -572,4 +572,8 @@ TEXT = {
     "notice.marked_comment": "{where}: {member}'s comment on issue #{ref} ({at}) carries a hidden studybot marker the bot did not write. Someone may have edited it in. The bot read the comment as {member}'s; check the comment's edit history.",
     "notice.many_comments": "{where}: {member} left {detail} comments with links within 24 hours from {at}. The bot answers at most {other} of one person's comments in 24 hours; the rest count for the verdict without an answer.",
     "results.uncounted": "\n\n**For the study leader** (comment links that did not count, and more)\n{lines}",
+    # readme shapes: commit times named honestly, the week-section README
+    "config.timing_authored": "`timing: authored` judges by the commit date (committer date), as before. Write `timing: commit-date` to say so plainly; if cherry-picks or rebases move commit dates in this repository, `timing: author-date` (when the change was first written) is the right one.",
+    "notice.no_sections": "No week sections found in the README. Write `- [x] [name](link)` under a heading such as `## Week 3` or a `<details><summary>Week 3</summary>` block.",
+    "notice.ticked_without_link": "{where} {member}: ticked without a link, so not a submission. Add the link: `- [x] [{member}](link)`.",
 }

@@ -306,7 +306,7 @@ TEXT = {
     "init.config.settlement": "꼴찌 제외 1/n; 나누지 않으려면 none",
     "init.config.members": "이름은 README 표와 똑같이; emails는 GitHub 계정이 아닌 커밋 주소",
     "init.config.no_login": "github: 아이디를 적어 주세요",
-    "init.config.timing": "landed(서버 시각) | authored(커밋 날짜)",
+    "init.config.timing": "landed(서버 시각) | author-date(작성 날짜) | commit-date(커밋 날짜)",
     "init.config.reminder": "마감 이 시간 전에 아직 안 낸 멤버에게 알림",
     "init.workflow.header": "studybot: `studybot init`이 {config}에 맞춰 만든 워크플로입니다. 마감을 바꾸면 cron도 같이 바꾸세요.",
     "init.workflow.schedule": "시각은 {zone} 기준(timezone 키): 알림, 마감, 지각 인정 끝, 매일 한 번 놓친 일 처리.",
@@ -574,4 +574,8 @@ TEXT = {
     "notice.marked_comment": "{where} {member} 님이 {at}에 이슈 #{ref}에 단 댓글에 봇이 쓰지 않은 숨은 studybot 표시가 들어 있습니다. 누군가 댓글을 고쳐 넣었을 수 있어요. 봇은 이 댓글을 {member} 님의 댓글로 읽었습니다. 댓글의 수정 기록을 확인해 주세요.",
     "notice.many_comments": "{where} {member} 님이 {at}부터 24시간 동안 링크가 담긴 댓글을 {detail}개 달았습니다. 봇은 한 사람의 댓글에 24시간에 {other}개까지만 답하고, 나머지는 답 없이 제출 판정에만 반영합니다.",
     "results.uncounted": "\n\n**스터디장 확인** (제출로 보지 않은 댓글 링크 등)\n{lines}",
+    # readme shapes: commit times named honestly, the week-section README
+    "config.timing_authored": "`timing: authored`는 예전처럼 커밋 날짜(committer date)로 판정합니다. 이름을 분명히 하려면 `timing: commit-date`로 바꿔 주세요. 체리픽이나 리베이스로 커밋 날짜가 바뀌는 저장소라면 처음 작성한 날짜를 쓰는 `timing: author-date`가 맞습니다.",
+    "notice.no_sections": "README에서 주차별 제출 목록을 찾지 못했습니다. `## 3주차` 같은 제목이나 `<details><summary>3주차</summary>` 아래에 `- [x] [이름](링크)`처럼 적어 주세요.",
+    "notice.ticked_without_link": "{where} {member} 님은 체크만 하고 링크가 없어서 제출로 보지 않았습니다. `- [x] [{member}](링크)`처럼 링크를 넣어 주세요.",
 }
