@@ -136,12 +136,12 @@ def run_cycle(
     repository = open_checkout(workspace)
     if repository.head() is None:
         raise RunError("error.run.empty_repository")
-    job = dataclasses.replace(job, branch=job.branch or gateway.default_branch())
-    assert job.branch is not None
     try:
         world, run, plan = astuple(plan_run(checkout, repository, gateway, now, job, ReadRequest(from_start=job.recheck)))
     except RegionError as error:
         raise RunError.wrap(error) from None
+    assert world.github is not None  # read_world names the default branch when the event did not
+    branch = world.github.branch
     messages = run.messages
     for note in plan.notes:
         log(note)
@@ -155,7 +155,7 @@ def run_cycle(
     else:
         try:
             applied = apply_with_retry(
-                gateway, world, plan, branch=job.branch, ledger_path=run.config.output.ledger,
+                gateway, world, plan, branch=branch, ledger_path=run.config.output.ledger,
                 redecide=lambda world, state: decide(run, world, state),
                 done=lambda operation: log(operation.describe(messages)), webhooks=job.webhooks,
                 base_tree=repository.tree_of(world.git.head) if world.git.head else None, before=run.state,
