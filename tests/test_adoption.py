@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from helpers import decide_on, kst, state
 from test_decide import online, world
 
@@ -104,3 +105,14 @@ def test_once_every_weeks_issue_has_opened_the_setup_issue_names_no_next_one(see
     body = _setup(seed, seed_schedule, kst(2022, 7, 25, 9))
     assert "- 다음은" not in body
     assert "마감이 지난 11개 주차의 판정입니다." in body
+
+
+@pytest.mark.parametrize(("timing", "words"), [("author-date", "작성 날짜"), ("commit-date", "커밋 날짜(commit date)")])
+def test_the_setup_issue_names_each_hand_in_clock(seed_schedule, timing, words):
+    """Every `submissions.timing` value has its line in the setup issue, so the leader confirms which date counts."""
+    from studybot.core.config import parse_config
+    from studybot.core.schedule import build_schedule
+    from studybot.shell.demo import example_file
+
+    config = parse_config(example_file("study.yml").replace("timing: landed ", f"timing: {timing}"))
+    assert f"제출 시각: {words}" in _setup(config, build_schedule(config), kst(2022, 4, 1))

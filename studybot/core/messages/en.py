@@ -535,6 +535,8 @@ TEXT = {
     "setup.rule.settlement.none": "Settlement: the pot is not shared out.",
     "setup.rule.timing.landed": "Hand-in time: when it reached the default branch (GitHub's server record). Commit dates can be set back, so they are not used.",
     "setup.rule.timing.authored": "Hand-in time: the commit date. Members can set it back; use this only in a study that trusts itself.",
+    "setup.rule.timing.commit-date": "Hand-in time: the commit date. Members can set it back, and a cherry-pick or a rebase moves it; use this only in a study that trusts itself.",
+    "setup.rule.timing.author-date": "Hand-in time: the author date. A cherry-pick or a rebase keeps it, but members can set it back; use this only in a study that trusts itself.",
     "setup.rule.excuses": "Excused: {excuses}",
     "setup.rule.excuse": "week {week} {member} ({reason})",
     "setup.rule.no_excuses": "Excused: none. A leader can excuse with `/studybot excuse <name> <week> <reason>`.",

@@ -537,6 +537,8 @@ TEXT = {
     "setup.rule.settlement.none": "정산: 모인 벌금을 나누지 않습니다.",
     "setup.rule.timing.landed": "제출 시각: 기본 브랜치에 올라간 시각(GitHub 서버 기록)입니다. 커밋 날짜는 고칠 수 있어서 쓰지 않습니다.",
     "setup.rule.timing.authored": "제출 시각: 커밋 날짜입니다. 멤버가 날짜를 고칠 수 있으니 믿을 수 있는 스터디에서만 쓰세요.",
+    "setup.rule.timing.commit-date": "제출 시각: 커밋 날짜(commit date)입니다. 멤버가 날짜를 고칠 수 있고, 체리픽이나 리베이스를 하면 바뀝니다. 믿을 수 있는 스터디에서만 쓰세요.",
+    "setup.rule.timing.author-date": "제출 시각: 작성 날짜(author date)입니다. 체리픽이나 리베이스를 해도 그대로지만, 멤버가 날짜를 고칠 수 있으니 믿을 수 있는 스터디에서만 쓰세요.",
     "setup.rule.excuses": "면제: {excuses}",
     "setup.rule.excuse": "{week}주차 {member}({reason})",
     "setup.rule.no_excuses": "면제: 없음. 스터디장이 `/studybot 면제 이름 주차 사유`로 줄 수 있습니다.",
