@@ -153,7 +153,13 @@ def decide(run: Run, world: World, state: State) -> Plan:
     )
     told = [item for item in run.refusals if alert_key(item) not in state.sync.sent]
     alerts = [refusal_text(item, roster, messages) for item in told]
-    operations += alert_comments(context, told, alerts)
+    written = alert_comments(context, told, alerts)
+    # An alert the setup issue already carries (nothing is committed before the start) is not posted again.
+    posted = posted_by_bot(world, state, run.settings.bot_login)
+    again = {alert.key for alert in written if isinstance(alert, Alert) and alert.body in posted}
+    if again:
+        state = state.with_sync(sent=sorted({*state.sync.sent, *again}))
+    operations += [alert for alert in written if not (isinstance(alert, Alert) and alert.key in again)]
     operations += plan_notices(context, operations, run.settings.webhooks, alerts, run.settings.repository_url)
     problems = [problem.sentence(messages) for problem in world.problems]
     try:
@@ -199,7 +205,7 @@ def setup_plan(run: Run, report: Report, world: World, state: State, notes: list
     told = [item for item in run.refusals if alert_key(item) not in state.sync.sent]
     context = Context(run.config, run.schedule, report, state, run.now, messages)
     # Nothing is committed before the start, so what an earlier run already posted is found on GitHub.
-    posted = {comment.body for comment in (world.github.comments if world.github else ()) if is_bot(comment.author, state.sync.bot_login, (), run.settings.bot_login)}
+    posted = posted_by_bot(world, state, run.settings.bot_login)
     alerts = alert_comments(context, told, [refusal_text(item, run.roster, messages) for item in told])
     operations += [alert for alert in alerts if isinstance(alert, Alert) and alert.body not in posted]
     operations, claimed = claim(operations, state.sync)
@@ -293,6 +299,12 @@ def refusal_text(refused: Refused, roster: Roster, messages: Messages) -> str:
     maintainers = ", ".join(escape(name) for name in sorted(roster.maintainers)) or "—"
     key = "config.refused_invalid" if refused.invalid else "config.refused" if refused.actor else "config.refused_unknown"
     return messages.t(key, sha=refused.commit[:7], actor=who, maintainers=maintainers)
+
+
+def posted_by_bot(world: World, state: State, bot_login: str | None) -> set[str]:
+    """The bodies of the comments the bot's account posted, as GitHub shows them to this run."""
+    comments = world.github.comments if world.github is not None else ()
+    return {comment.body for comment in comments if is_bot(comment.author, state.sync.bot_login, (), bot_login)}
 
 
 def alert_key(refused: Refused) -> str:

@@ -370,6 +370,9 @@ def test_a_member_promoting_herself_cannot_start_the_study(tmp_path):
     (reply,) = replies_to(study, MEMBER)
     assert "스터디장(장서진)만" in reply
     assert any(sha_line for sha_line in alerts(study) if "mijinkoo" in sha_line)  # the promotion is told to the leader
+    study.github.add_comment(setup_issue(study), "/studybot 시작", LEADER, at=kst(2022, 4, 2, 4))
+    study.run(kst(2022, 4, 2, 5))
+    assert started_by(study) == LEADER and len(alerts(study)) == 1  # told once, before and after the start
 
 
 def test_the_start_adopts_the_version_the_setup_issue_showed_not_a_members_push(tmp_path):
