@@ -294,11 +294,19 @@ def test_with_the_readme_off_only_the_folders_count(tmp_path):
         replay_history(config, git, timing(config, git, history.pushes), WEEKS, kept, key(config))
 
 
-def test_no_head_keeps_nothing(config):
-    """An empty checkout has nothing to replay and nothing to keep."""
+def test_no_head_or_an_offline_run_keeps_nothing(tmp_path, config):
+    """An empty checkout has nothing to replay and nothing to keep; an offline run (``report``)
+    saves no ledger, so it makes no replay to keep, and judges the same."""
     run = Timing(commit_date_stamp(Roster(config)), None, {})
     readme, folders, replay, whole = replay_history(config, GitRecords(None), run, WEEKS, None, key(config))
     assert (readme, folders, replay, whole) == (Evidence(), Evidence(), None, True)
+    history = History(tmp_path / "s", 4)
+    for _ in range(5):
+        history.step()
+    git = records(config, history.repo, history.heads[-1])
+    online = replay_history(config, git, timing(config, git, history.pushes), WEEKS, None, key(config))
+    offline = replay_history(config, git, timing(config, git, history.pushes), WEEKS, None, key(config), keep=False)
+    assert online[2] is not None and offline == (online[0], online[1], None, True)
 
 
 def test_the_kept_evidence_reads_back_exactly():

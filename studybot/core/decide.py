@@ -338,7 +338,8 @@ def history_evidence(
     weeks = [week.number for week in schedule.weeks]
     readme_read = config.submissions.readme.path not in {problem.fields.get("path") for problem in world.problems}
     readme, folders, replay, full = replay_history(
-        config, git, Timing(stamp, landing, sync.first_seen), weeks, sync.replay, replay_key(config, landed, readme_read)
+        config, git, Timing(stamp, landing, sync.first_seen), weeks, sync.replay, replay_key(config, landed, readme_read),
+        keep=world.github is not None,
     )
     evidence = HistoryEvidence(kept=replay, full=full)
     evidence.merge(readme)

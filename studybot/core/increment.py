@@ -107,10 +107,13 @@ def replay_history(
     weeks: Iterable[int],
     kept: Replay | None,
     key: str,
+    *,
+    keep: bool = True,
 ) -> tuple[Evidence, Evidence, Replay | None, bool]:
     """The README's and the folders' evidence, the replay to keep, and whether it was replayed in full.
 
     ``git.since`` set: reuse ``kept`` if it can stand (see the module), else ``NeedsHistory``.
+    ``keep`` False (offline: nothing is saved): no replay to keep is made.
     """
     weeks = list(weeks)
     head = git.head
@@ -127,7 +130,7 @@ def replay_history(
         readme, span = history.result(), history.span
     folders = _folders(config, git, timing.stamp, weeks)
     replay = None
-    if head is not None:
+    if head is not None and keep:
         stamps = stamps_digest(git.parents, head, timing.landing, timing.first_seen)
         replay = Replay(
             head=head, key=key, stamps=stamps, span=list(span) if span is not None else None, evidence=encode(readme, folders)
