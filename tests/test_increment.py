@@ -350,3 +350,19 @@ def test_stamps_follow_landings_and_sightings(config):
     assert stamps_digest(parents, "a", other, {}) != plain
     assert stamps_digest(parents, "a", landing, {"b": kst(2022, 4, 7)}) == plain  # b is not up to a
     assert stamps_digest(parents, "a", None, {}) == "authored"
+
+
+def test_the_replay_finds_what_the_readme_history_finds(tmp_path, config):
+    """The replay a run keeps takes the README's evidence exactly as ``readme_evidence`` replays it."""
+    from studybot.core.history import readme_evidence
+
+    history = History(tmp_path / "s", 5)
+    for _ in range(10):
+        history.step()
+    history.cells[(2, "이은빈")] = "https://e.example/2"
+    history.commit("이은빈", {"README.md": history.text()})
+    git = records(config, history.repo, history.heads[-1])
+    run = timing(config, git, history.pushes)
+    readme, _, _, _ = replay_history(config, git, run, WEEKS, None, key(config))
+    assert readme == readme_evidence(config, git.readme_patches, run.stamp)
+    assert readme.submissions[("이은빈", 2)].url == "https://e.example/2"
