@@ -68,9 +68,10 @@ def read_world(
     if config is None:
         return _read_ledger_only(repository, request, config_path)
     ledger_path = request.ledger_path or config.output.ledger
-    # A run that read only the commits after the ledger's replay, and could not reuse it, reads it all.
-    whole = request.full_history and previous is not None and previous.git.since is not None
-    same_ledger = previous is not None and not whole and (previous.request.ledger_at, previous.request.ledger_path) == (
+    if request.full_history and previous is not None and previous.git.since is not None:
+        # Only the commits after the ledger's replay were read, and it could not be reused.
+        return _with_whole_history(config, repository, previous, request, config_path, online=gateway is not None)
+    same_ledger = previous is not None and (previous.request.ledger_at, previous.request.ledger_path) == (
         request.ledger_at, request.ledger_path
     )
     if previous is not None and same_ledger:
@@ -90,7 +91,7 @@ def read_world(
             ledger = gateway.read_file(ledger_path, ledger_rev)  # the bot's commit, rewritten out of the checkout
         state = _state(ledger)
         cursors = state.sync.cursors if state is not None else Cursors()
-        if previous is not None and not whole and previous.request.ledger_path == request.ledger_path:
+        if previous is not None and previous.request.ledger_path == request.ledger_path:
             # the same head: only which commits are new depends on the ledger
             git = dataclasses.replace(previous.git, seen_before=_seen_before(repository, head, cursors.head, gateway is not None))
         else:
@@ -107,6 +108,23 @@ def read_world(
         return world
     world = dataclasses.replace(world, github=read_github(config, gateway, world, request, branch=branch))
     return _with_ledger_blobs(world, repository, ledger_path)
+
+
+def _with_whole_history(
+    config: StudyConfig, repository: Repository, world: World, request: ReadRequest, config_path: str | None, *, online: bool
+) -> World:
+    """``world`` with the README and folder history read from the root; the rest (files, ledger,
+    GitHub) stays as read."""
+    assert world.git.head is not None
+    skipped = {problem.fields.get("path") for problem in world.problems}
+    try:
+        git = _git_records(config, repository, world.git.head, _cursors(world.ledger).head, online=online,
+                           readme=config.submissions.readme.path not in skipped, config_path=config_path,
+                           ledger_path=request.ledger_path or config.output.ledger)
+    except GitError as error:
+        raise CheckoutError.wrap(error) from None
+    git = dataclasses.replace(git, ledger_blobs=world.git.ledger_blobs)
+    return dataclasses.replace(world, git=git, request=request)
 
 
 def _cursors(ledger: str | None) -> Cursors:

@@ -116,6 +116,7 @@ def test_incremental_runs_end_where_whole_replays_end(tmp_path, monkeypatch, rep
         assert incremental.readme() == whole.readme()
         assert incremental.ledger() == whole.ledger()
     assert incremental.github.writes == whole.github.writes
+    assert incremental.github.request_count() == whole.github.request_count()  # a whole replay costs no request
     assert reused >= 8  # every run without a link, a blog post or a folder change since the last commit
 
 
