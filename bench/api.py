@@ -57,10 +57,11 @@ import responses
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import history as generator
 
+from studybot.core import decide
 from studybot.core.config import StudyConfig, parse_config
 from studybot.core.markers import Kind, marker, read_marker
 from studybot.shell.github import GitHubGateway
-from studybot.shell.runner import run_cycle
+from studybot.shell.runner import Job, run_cycle
 
 UTC = dt.UTC
 OWNER, NAME = "bench", "study"
@@ -558,6 +559,7 @@ class RunFigures:
     commit: str | None
     operations: int
     label_listings: int  # of the GET issues: listings by label (the questions to close)
+    replays: int = 0  # whole replays of the README and folder history (0: the ledger's was reused)
 
     def summary(self) -> dict[str, Any]:
         total = sum(self.requests.values())
@@ -577,6 +579,7 @@ class RunFigures:
             "operations": self.operations,
             "committed": self.commit is not None,
             "seconds": round(self.seconds, 2),
+            "history_replays": self.replays,
         }
 
 
@@ -586,10 +589,22 @@ def run_once(study: Study, name: str, now: dt.datetime, previous: dict[str, int]
     github.start_run(now)
     started = github.seq
     gateway = GitHubGateway(TOKEN, f"{OWNER}/{NAME}", API, sleep=lambda seconds: None)
+    replays = []
+    replay_history = decide.replay_history
+
+    def counted_replay(*args: Any, **kwargs: Any) -> Any:
+        result = replay_history(*args, **kwargs)
+        replays.append(result[3])  # whether the whole history was replayed
+        return result
+
     began = time.perf_counter()
-    with responses.RequestsMock(assert_all_requests_are_fired=False) as mock:
-        github.install(mock)
-        outcome = run_cycle(study.config, gateway, study.repo, now, branch="main")
+    try:
+        decide.replay_history = counted_replay
+        with responses.RequestsMock(assert_all_requests_are_fired=False) as mock:
+            github.install(mock)
+            outcome = run_cycle(study.config, gateway, study.repo, now, Job(branch="main"))
+    finally:
+        decide.replay_history = replay_history
     seconds = time.perf_counter() - began
     log(f"{name}: {sum(gateway.request_count().values())} requests, "
         f"{'a commit' if outcome.commit else 'no commit'}, {seconds:.2f} s")
@@ -617,7 +632,7 @@ def run_once(study: Study, name: str, now: dt.datetime, previous: dict[str, int]
         git(study.repo, "update-ref", "refs/heads/main", github.head)
         git(study.repo, "reset", "--quiet", "--hard", "main")
     return RunFigures(name, seconds, counted, not_modified, minimum, dict(wasted), outcome.commit,
-                      len(outcome.operations), github.by_label)
+                      len(outcome.operations), github.by_label, sum(replays))
 
 
 def check_world(study: Study) -> list[str]:

@@ -44,3 +44,30 @@ def test_several_files_are_read_at_once_as_show_reads_them_one_by_one(tmp_path):
     batch = repository.show_many(head, paths)
     assert batch == {path: repository.show(head, path) for path in paths if path != "a b"} | {"a b": None}
     assert batch["README.md"] == "# 스터디\n" and batch["missing.md"] is None
+
+
+def test_only_the_commits_after_the_kept_replay_are_read_when_it_can_stand(tmp_path):
+    """On GitHub, from the cursors, with the ledger at the head: the README and folder changes
+    after the kept replay's head. A rewrite that took that head away, a merge after it, a
+    recheck, a restored ledger or a run asking for the whole history read it all."""
+    from studybot.core.state import Replay, State
+    from studybot.core.world import ReadRequest
+    from studybot.shell.read import _replayed_at
+
+    def who(when):
+        return {"author": "SEOJIN-Lab", "email": "SEOJIN-Lab@users.noreply.github.com", "when": when}
+
+    repository = Repository.create(tmp_path)
+    first = repository.commit({"README.md": "# a\n"}, "one", **who(kst(2022, 4, 1)))
+    second = repository.commit({"README.md": "# b\n"}, "two", **who(kst(2022, 4, 2)))
+    state = State().with_sync(replay=Replay(head=first, key="k", stamps="s", evidence=""))
+    assert _replayed_at(repository, second, state, ReadRequest(), online=True) == first
+    assert _replayed_at(repository, second, state, ReadRequest(), online=False) is None
+    assert _replayed_at(repository, second, State(), ReadRequest(), online=True) is None
+    for request in (ReadRequest(from_start=True), ReadRequest(full_history=True), ReadRequest(ledger_at="abc")):
+        assert _replayed_at(repository, second, state, request, online=True) is None
+    gone = state.with_sync(replay=Replay(head="f" * 40, key="k", stamps="s", evidence=""))
+    assert _replayed_at(repository, second, gone, ReadRequest(), online=True) is None
+    side = repository._run("commit-tree", repository.tree_of(first), "-p", first, "-m", "side").decode().strip()
+    merge = repository._run("commit-tree", repository.tree_of(second), "-p", second, "-p", side, "-m", "merge").decode().strip()
+    assert _replayed_at(repository, merge, state, ReadRequest(), online=True) is None

@@ -20,9 +20,10 @@ from studybot.core.comments import Command, Verb
 from studybot.core.config import StudyConfig
 from studybot.core.cycle import WEEK_OPENS_BEFORE, Context, closing_body, closing_due, issue_body, plan_cycle, timeline
 from studybot.core.evidence import Evidence
-from studybot.core.history import commit_date_stamp, current_table_notices, folder_evidence, readme_evidence
+from studybot.core.history import commit_date_stamp, current_table_notices
 from studybot.core.homework import HomeworkEntry, homework_warnings, parse_homework
 from studybot.core.icsfeed import calendar_ics
+from studybot.core.increment import HistoryEvidence, NeedsHistory, Timing, remember_replay, replay_history, replay_key
 from studybot.core.landing import force_pushes, land_commits, landed_stamp, pushes_of, rewrites
 from studybot.core.markers import Kind, digest, marker, marker_week, shown_marker
 from studybot.core.markup import code, escape
@@ -89,7 +90,11 @@ def decide(run: Run, world: World, state: State) -> Plan:
         notes += [refusal_text(item, roster, messages) for item in run.refusals]
         sync = sync.model_copy(update={"refused": [*sync.refused, *(item for item in run.refusals if item not in sync.refused)]})
         state = state.model_copy(update={"sync": sync})
-    evidence = gather_evidence(config, schedule, world, state, run.replays)
+    try:
+        evidence = gather_evidence(config, schedule, world, state, run.replays)
+    except NeedsHistory:  # the ledger's replay cannot be reused: read the whole history
+        return Plan(judge(config, schedule, Evidence(), state.decisions, now), state=state,
+                    reread=world.request.including(ReadRequest(full_history=True)))
     report = judge(config, schedule, evidence, state.decisions, now)
 
     replies: list[Operation] = []
@@ -144,6 +149,7 @@ def decide(run: Run, world: World, state: State) -> Plan:
     sync = state.sync
     if world.github is not None:
         sync = remember_cells(sync, evidence, decisions.weeks)
+        sync = remember_replay(sync, history_evidence(config, schedule, world, state.sync, run.replays))
     state = state.model_copy(
         update={
             "decisions": decisions,
@@ -358,24 +364,23 @@ def history_evidence(
     if replays is not None and (kept := replays.get(git, key)) is not None:
         return kept
     roster = Roster(config)
-    if landed:
-        stamp = landed_stamp(roster, land_commits(git.parents, git.head or "", sync.pushes), sync.first_seen)
-    else:
-        stamp = commit_date_stamp(roster, config.submissions.clock)
+    landing = land_commits(git.parents, git.head or "", sync.pushes) if landed else None
+    stamp = (
+        landed_stamp(roster, landing, sync.first_seen) if landing is not None
+        else commit_date_stamp(roster, config.submissions.clock)
+    )
     weeks = [week.number for week in schedule.weeks]
-    evidence = Evidence()
-    if config.submissions.readme.enabled:
-        evidence.merge(readme_evidence(config, git.readme_patches, stamp))
-        if table is not None:
-            for notice in current_table_notices(config, table, weeks):
-                evidence.warn(notice)
-    if config.submissions.folders.enabled:
-        blobs = git.blobs
-        evidence.merge(
-            folder_evidence(
-                config, git.folder_changes, lambda shas: {sha: blobs[sha] for sha in shas if sha in blobs}, stamp, weeks
-            )
-        )
+    readme_read = config.submissions.readme.path not in {problem.fields.get("path") for problem in world.problems}
+    readme, folders, replay, full = replay_history(
+        config, git, Timing(stamp, landing, sync.first_seen), weeks, sync.replay, replay_key(config, landed, readme_read),
+        keep=world.github is not None,
+    )
+    evidence = HistoryEvidence(kept=replay, full=full)
+    evidence.merge(readme)
+    if config.submissions.readme.enabled and table is not None:
+        for notice in current_table_notices(config, table, weeks):
+            evidence.warn(notice)
+    evidence.merge(folders)
     if replays is not None:
         replays.keep(git, key, evidence)
     return evidence

@@ -156,6 +156,17 @@ class Refused(_Model):
     invalid: bool = False  # a config version that does not validate
 
 
+class Replay(_Model):
+    """The README and folder history as a run last replayed it, so the next run replays only what
+    came after ``head`` (``core/increment.py``). Bookkeeping: it never warrants a commit."""
+
+    head: str  # the commit the replay ended at
+    key: str  # digest of the config in force and the timing the replay judged by
+    stamps: str  # digest of when each commit up to ``head`` counted and who brought it
+    span: list[int] | None = None  # the table's lines at ``head`` as the replay left them (None: no table)
+    evidence: str  # what the replay found, compact JSON, zlib, base64 (one line in the ledger)
+
+
 class Decisions(_Model):
     """What the money depends on: final verdicts, maintainers' overrides, the fixed blog writers.
 
@@ -189,6 +200,7 @@ class SyncState(_Model):
     replied: dict[str, dt.date] = {}  # login (lower-case) -> the local day the bot last replied to them
     refused: list[Refused] = []  # changes of the config or the ledger that were not applied
     cells: dict[str, SeenCell] = {}  # "week:member" -> the handed-in cell as first judged, until the week is final
+    replay: Replay | None = None  # the history replay of the last committing run, to reuse
 
 
 class State(_Model):
@@ -254,12 +266,13 @@ def dump_state(state: State) -> str:
 
 
 def substance(state: State) -> State:
-    """The state without its bookkeeping (cursors, pushes read, first sightings, unclaimed comments).
+    """The state without its bookkeeping (cursors, pushes read, first sightings, unclaimed
+    comments, the kept history replay).
 
     The bot's own writes move the cursors, so bookkeeping alone never warrants a commit; it
     is saved along with the next real change.
     """
-    return state.with_sync(cursors=Cursors(), pushes=[], first_seen={}, unclaimed={})
+    return state.with_sync(cursors=Cursors(), pushes=[], first_seen={}, unclaimed={}, replay=None)
 
 
 def frozen_judgements(decisions: Decisions) -> dict[tuple[str, int], Judgement]:

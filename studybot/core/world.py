@@ -40,6 +40,9 @@ class ReadRequest:
     moved: int = 0  # how often the branch moved under the commit: read the README and ledger at its head again
     # Right before opening a week's issue: the issues updated since then, in case another run opened it.
     issues_since: dt.datetime | None = None
+    # Read the README and folder history from the root, not only since the head the ledger's
+    # replay was taken at (the ledger's replay could not be reused).
+    full_history: bool = False
 
     def including(self, other: ReadRequest) -> ReadRequest:
         """This request widened by ``other`` (reads only grow between passes)."""
@@ -54,6 +57,7 @@ class ReadRequest:
             rules=self.rules or other.rules,
             moved=max(self.moved, other.moved),
             issues_since=other.issues_since or self.issues_since,
+            full_history=self.full_history or other.full_history,
         )
 
 
@@ -79,6 +83,12 @@ class GitRecords:
     # The ledger's blob id at the head and at every commit the activity log names ("" where
     # there is no ledger), to judge each push's change of it.
     ledger_blobs: Mapping[str, str] = field(default_factory=dict)
+    # When set, ``readme_patches`` and ``folder_changes`` hold only the commits after ``since``
+    # (the head the ledger's replay was taken at), and ``since_text`` is the table's README
+    # there: the run reuses that replay when nothing after it changed a row or a week folder
+    # (``core/increment.py``), and reads the whole history again otherwise.
+    since: str | None = None
+    since_text: str | None = None
 
 
 @dataclass(frozen=True)

@@ -13,10 +13,11 @@ from pathlib import Path
 
 from studybot.core.config import StudyConfig
 from studybot.core.errors import StudybotError
+from studybot.core.increment import reachable
 from studybot.core.landing import merged_sides
 from studybot.core.protections import CODEOWNERS_PATHS
 from studybot.core.records import Issue, IssueState, PatchCommit, SideCommit
-from studybot.core.state import Cursors, LedgerError, load_state
+from studybot.core.state import Cursors, LedgerError, State, load_state
 from studybot.core.world import EMPTY_LEDGER, GitHubRecords, GitRecords, ReadRequest, World
 from studybot.shell.git import GitError, Repository
 from studybot.shell.remote import Gateway
@@ -67,6 +68,9 @@ def read_world(
     if config is None:
         return _read_ledger_only(repository, request, config_path)
     ledger_path = request.ledger_path or config.output.ledger
+    if request.full_history and previous is not None and previous.git.since is not None:
+        # Only the commits after the ledger's replay were read, and it could not be reused.
+        return _with_whole_history(config, repository, previous, request, config_path, online=gateway is not None)
     same_ledger = previous is not None and (previous.request.ledger_at, previous.request.ledger_path) == (
         request.ledger_at, request.ledger_path
     )
@@ -85,14 +89,16 @@ def read_world(
         ledger = None if ledger_rev == EMPTY_LEDGER else repository.show(ledger_rev, ledger_path)
         if ledger is None and gateway is not None and ledger_rev not in (head, EMPTY_LEDGER) and not repository.has_commit(ledger_rev):
             ledger = gateway.read_file(ledger_path, ledger_rev)  # the bot's commit, rewritten out of the checkout
-        cursors = _cursors(ledger)
+        state = _state(ledger)
+        cursors = state.sync.cursors if state is not None else Cursors()
         if previous is not None and previous.request.ledger_path == request.ledger_path:
             # the same head: only which commits are new depends on the ledger
             git = dataclasses.replace(previous.git, seen_before=_seen_before(repository, head, cursors.head, gateway is not None))
         else:
             git = _git_records(config, repository, head, cursors.head, online=gateway is not None,
                                readme=config.submissions.readme.path not in {p.fields["path"] for p in problems},
-                               config_path=config_path, ledger_path=ledger_path)
+                               config_path=config_path, ledger_path=ledger_path,
+                               since=_replayed_at(repository, head, state, request, online=gateway is not None))
     except GitError as error:
         raise CheckoutError.wrap(error) from None
     broken = ledger_problem(ledger)  # the run goes on; settle judges who pushed it
@@ -104,12 +110,54 @@ def read_world(
     return _with_ledger_blobs(world, repository, ledger_path)
 
 
+def _with_whole_history(
+    config: StudyConfig, repository: Repository, world: World, request: ReadRequest, config_path: str | None, *, online: bool
+) -> World:
+    """``world`` with the README and folder history read from the root; the rest (files, ledger,
+    GitHub) stays as read."""
+    assert world.git.head is not None
+    skipped = {problem.fields.get("path") for problem in world.problems}
+    try:
+        git = _git_records(config, repository, world.git.head, _cursors(world.ledger).head, online=online,
+                           readme=config.submissions.readme.path not in skipped, config_path=config_path,
+                           ledger_path=request.ledger_path or config.output.ledger)
+    except GitError as error:
+        raise CheckoutError.wrap(error) from None
+    git = dataclasses.replace(git, ledger_blobs=world.git.ledger_blobs)
+    return dataclasses.replace(world, git=git, request=request)
+
+
 def _cursors(ledger: str | None) -> Cursors:
     """Where the ledger says the last run stopped reading; from the start when it cannot be read."""
+    state = _state(ledger)
+    return state.sync.cursors if state is not None else Cursors()
+
+
+def _state(ledger: str | None) -> State | None:
     try:
-        return load_state(ledger).sync.cursors
+        return load_state(ledger)
     except LedgerError:
-        return Cursors()
+        return None
+
+
+def _replayed_at(repository: Repository, head: str, state: State | None, request: ReadRequest, *, online: bool) -> str | None:
+    """The head the ledger's history replay ended at, when only the commits after it need reading.
+
+    Only for a run on GitHub that reads from its cursors, with the ledger at the head (not a
+    restored one), when that head is an ancestor of this one and no merge came after it.
+    Whether the replay can really be reused is the core's to judge (``core/increment.py``);
+    when it cannot, decide asks for the whole history.
+    """
+    replay = state.sync.replay if state is not None else None
+    if not online or replay is None or request.full_history or request.from_start or request.ledger_at is not None:
+        return None
+    graph = repository.parents(head)
+    if replay.head not in graph:
+        return None  # rewritten away, or never on this branch
+    new = graph.keys() - reachable(graph, replay.head)
+    if any(len(graph[sha]) > 1 for sha in new):
+        return None
+    return replay.head
 
 
 def ledger_problem(ledger: str | None) -> LedgerError | None:
@@ -229,12 +277,15 @@ def _git_records(
     readme: bool = True,
     config_path: str | None = None,
     ledger_path: str | None = None,
+    since: str | None = None,
 ) -> GitRecords:
+    """The checkout's history; with ``since``, the README and folder changes only after that commit."""
     source = config.submissions.readme
-    patches = tuple(repository.readme_patches(source.path, head)) if source.enabled and readme else ()
-    if patches:
+    span = f"{since}..{head}" if since is not None else head
+    patches = tuple(repository.readme_patches(source.path, span)) if source.enabled and readme else ()
+    if patches and since is None:  # no merge comes after ``since``
         patches = with_merged_sides(repository, source.path, head, patches)
-    folders = tuple(repository.folder_changes(head)) if config.submissions.folders.enabled else ()
+    folders = tuple(repository.folder_changes(span)) if config.submissions.folders.enabled else ()
     blobs = repository.blobs(sorted({touch.blob for commit in folders for touch in commit.touched}))
     changes = {
         path: tuple(repository.changes_of(path, head))
@@ -251,6 +302,7 @@ def _git_records(
         versions=repository.versions(config_path, changes[config_path]) if online and config_path else {},
         seen_before=_seen_before(repository, head, previous, online),
         paths=frozenset(repository.paths(head)) if config.submissions.folders.enabled and config.submissions.folders.create_placeholders else frozenset(),
+        since=since,
     )
 
 

@@ -73,8 +73,8 @@ def test_a_run_with_a_command_replays_the_readme_history_once(tmp_path, monkeypa
     week1 = next(number for number, item in study.github.issues.items() if marker(1, Kind.ISSUE) in item.body)
     study.github.add_comment(week1, "/studybot excuse @mijinkoo 1 병결", "SEOJIN-Lab", at=kst(2022, 4, 7))
     replays = []
-    real = decide_module.readme_evidence
-    monkeypatch.setattr(decide_module, "readme_evidence", lambda *args: replays.append(1) or real(*args))
+    real = decide_module.replay_history  # the README and folder history, replayed or taken from the ledger
+    monkeypatch.setattr(decide_module, "replay_history", lambda *args, **kwargs: replays.append(1) or real(*args, **kwargs))
     outcome = study.run(kst(2022, 4, 7, 1))
     assert outcome.report.weeks[0].members["구미진"].verdict.value == "excused"
     assert len(replays) == 1
