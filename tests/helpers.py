@@ -12,6 +12,23 @@ SEED_CONFIG = ROOT / "config" / "study.yml"
 SHARED = ROOT.parent / "shared"
 SEOUL = pytz.timezone("Asia/Seoul")
 
+# A three-member, three-week study: the small config most history tests start from.
+SMALL_STUDY = """\
+study: {name: T}
+schedule: {weeks: 3, first_deadline: 2022-04-13 00:00}
+fines: {late: 3000, absent: 4000}
+members:
+  - {name: 장서진, github: SEOJIN-Lab, maintainer: true}
+  - {name: 구미진, github: mijinkoo}
+  - {name: 이은빈, github: binable43, emails: [eunbin@example.com]}
+"""
+FOLDERS_AND_BLOG = """\
+submissions:
+  folders: {enabled: true}
+rotation:
+  team_blog: {order: [이은빈, 구미진, 장서진]}
+"""
+
 
 def kst(*parts: int) -> dt.datetime:
     """An aware instant in Seoul from year, month, day[, hour, minute, second, microsecond]."""

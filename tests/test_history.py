@@ -7,7 +7,7 @@ import random
 from difflib import SequenceMatcher
 
 import pytest
-from helpers import kst
+from helpers import FOLDERS_AND_BLOG, SMALL_STUDY, kst
 
 from studybot.core.config import StudyConfig, parse_config
 from studybot.core.decide import gather_evidence
@@ -20,19 +20,7 @@ from studybot.core.table import find_table
 from studybot.shell.git import Repository
 from studybot.shell.read import CheckoutError, open_checkout, read_world
 
-CONFIG = """\
-study: {name: T}
-schedule: {weeks: 3, first_deadline: 2022-04-13 00:00}
-fines: {late: 3000, absent: 4000}
-members:
-  - {name: 장서진, github: SEOJIN-Lab, maintainer: true}
-  - {name: 구미진, github: mijinkoo}
-  - {name: 이은빈, github: binable43, emails: [eunbin@example.com]}
-submissions:
-  folders: {enabled: true}
-rotation:
-  team_blog: {order: [이은빈, 구미진, 장서진]}
-"""
+CONFIG = SMALL_STUDY + FOLDERS_AND_BLOG
 
 NAMES = ["장서진", "구미진", "이은빈"]
 EMAIL = {"장서진": "SEOJIN-Lab@users.noreply.github.com", "구미진": "123+mijinkoo@users.noreply.github.com",
@@ -318,19 +306,7 @@ def test_tree_of_a_commit_is_the_tree_git_records_for_it(repo):
 
 # ---- Edge cases of replaying the README's history and reading its table as it stands now --------
 
-PLAIN_CONFIG = """\
-study: {name: T}
-schedule: {weeks: 3, first_deadline: 2022-04-13 00:00}
-fines: {late: 3000, absent: 4000}
-members:
-  - {name: 장서진, github: SEOJIN-Lab, maintainer: true}
-  - {name: 구미진, github: mijinkoo}
-  - {name: 이은빈, github: binable43}
-submissions:
-  folders: {enabled: true}
-rotation:
-  team_blog: {order: [이은빈, 구미진, 장서진]}
-"""
+PLAIN_CONFIG = CONFIG.replace(", emails: [eunbin@example.com]", "")
 START = dt.datetime(2022, 4, 6, 1, tzinfo=dt.UTC)
 HEAD = ["# Study", "", "|주차|과제|팀블로그|", "|:---:|---|:---:|"]
 TAIL = ["", "끝"]

@@ -6,7 +6,7 @@ import datetime as dt
 import random
 
 import pytest
-from helpers import kst
+from helpers import FOLDERS_AND_BLOG, SMALL_STUDY, kst
 
 from studybot.core.config import StudyConfig, parse_config
 from studybot.core.evidence import BlogPost, Evidence, Notice, Problem, Source, Submission
@@ -31,19 +31,7 @@ from studybot.core.world import GitRecords
 from studybot.shell.git import Repository
 from studybot.shell.read import _git_records
 
-CONFIG = """\
-study: {name: T}
-schedule: {weeks: 3, first_deadline: 2022-04-13 00:00}
-fines: {late: 3000, absent: 4000}
-members:
-  - {name: 장서진, github: SEOJIN-Lab, maintainer: true}
-  - {name: 구미진, github: mijinkoo}
-  - {name: 이은빈, github: binable43, emails: [eunbin@example.com]}
-submissions:
-  folders: {enabled: true}
-rotation:
-  team_blog: {order: [이은빈, 구미진, 장서진]}
-"""
+CONFIG = SMALL_STUDY + FOLDERS_AND_BLOG
 
 NAMES = ["장서진", "구미진", "이은빈"]
 LOGINS = {"장서진": "SEOJIN-Lab", "구미진": "mijinkoo", "이은빈": "binable43", "낯선이": "stranger"}

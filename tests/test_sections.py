@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from helpers import SMALL_STUDY
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -120,17 +121,7 @@ def test_any_mix_of_sections_never_raises(text):
 
 # ---- warnings about the README as it stands ------------------------------------------------------
 
-CONFIG = """\
-study: {name: T}
-schedule: {weeks: 3, first_deadline: 2022-04-13 00:00}
-fines: {late: 3000, absent: 4000}
-members:
-  - {name: 장서진, github: SEOJIN-Lab, maintainer: true}
-  - {name: 구미진, github: mijinkoo}
-  - {name: 이은빈, github: binable43}
-submissions:
-  readme: {layout: sections}
-"""
+CONFIG = SMALL_STUDY.replace(", emails: [eunbin@example.com]", "") + "submissions:\n  readme: {layout: sections}\n"
 
 
 @pytest.fixture()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import dataclasses
 
 import pytest
-from helpers import kst
+from helpers import SMALL_STUDY, kst
 
 from studybot.core.config import StudyConfig, parse_config
 from studybot.core.decide import gather_evidence, judge
@@ -25,15 +25,7 @@ from studybot.shell.git import Repository
 from studybot.shell.read import open_checkout, read_world
 from studybot.shell.runner import Outcome, job_summary
 
-CONFIG = """\
-study: {name: T}
-schedule: {weeks: 3, first_deadline: 2022-04-13 00:00}
-fines: {late: 3000, absent: 4000}
-members:
-  - {name: 장서진, github: SEOJIN-Lab, maintainer: true}
-  - {name: 구미진, github: mijinkoo}
-  - {name: 이은빈, github: binable43, emails: [eunbin@example.com]}
-"""
+CONFIG = SMALL_STUDY
 NAMES = ["장서진", "구미진", "이은빈"]
 EMAIL = {"장서진": "SEOJIN-Lab@users.noreply.github.com", "구미진": "123+mijinkoo@users.noreply.github.com",
          "이은빈": "eunbin@example.com"}
