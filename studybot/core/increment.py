@@ -31,7 +31,7 @@ from typing import Any
 from studybot.core.config import StudyConfig
 from studybot.core.evidence import BlogPost, Evidence, Notice, Problem, Source, Submission
 from studybot.core.history import ReadmeHistory, StampFn, folder_evidence
-from studybot.core.landing import Landing
+from studybot.core.landing import Landing, reachable
 from studybot.core.records import PatchCommit
 from studybot.core.state import Replay, SyncState
 from studybot.core.world import GitRecords
@@ -53,19 +53,6 @@ def replay_key(config: StudyConfig, landed: bool, readme_read: bool) -> str:
     """What a replay judged by: the config in force, the timing, and whether the README was read."""
     text = json.dumps([config.model_dump(mode="json"), landed, readme_read], sort_keys=True, ensure_ascii=False)
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
-
-
-def reachable(parents: Mapping[str, tuple[str, ...]], tip: str) -> set[str]:
-    """Every commit reachable from ``tip`` (those the checkout has)."""
-    seen: set[str] = set()
-    stack = [tip]
-    while stack:
-        sha = stack.pop()
-        if sha in seen or sha not in parents:
-            continue
-        seen.add(sha)
-        stack.extend(parents[sha])
-    return seen
 
 
 def stamps_digest(

@@ -98,7 +98,12 @@ def _moved_off(parents: Mapping[str, tuple[str, ...]], push: Push, tip: str | No
         return True  # every commit the new tip reaches is in the checkout: this one is not among them
     if before == tip:
         return before not in met
-    return before not in _reach(parents, push.after, frozenset())[0]  # a gap in the log: walk it all
+    return before not in reachable(parents, push.after)  # a gap in the log: walk it all
+
+
+def reachable(parents: Mapping[str, tuple[str, ...]], tip: str) -> set[str]:
+    """Every commit reachable from ``tip`` over all parents (those the checkout has)."""
+    return _reach(parents, tip, frozenset())[0]
 
 
 def _reach(

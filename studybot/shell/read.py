@@ -13,8 +13,7 @@ from pathlib import Path
 
 from studybot.core.config import StudyConfig
 from studybot.core.errors import StudybotError
-from studybot.core.increment import reachable
-from studybot.core.landing import merged_sides
+from studybot.core.landing import merged_sides, reachable
 from studybot.core.protections import CODEOWNERS_PATHS
 from studybot.core.records import Issue, IssueState, PatchCommit, SideCommit
 from studybot.core.state import Cursors, LedgerError, State, load_state

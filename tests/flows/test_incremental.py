@@ -10,13 +10,12 @@ from pathlib import Path
 import pytest
 from helpers import kst
 from studyworld import Study
+from test_reliability import blog, push, week_issue
+from test_reliability import term_study as reliability_term
 
 from studybot.core import decide
-from studybot.core.config import parse_config
-from studybot.core.records import Permission
 from studybot.core.state import load_state
 from studybot.shell import read
-from studybot.shell.demo import example_file, put_blog, put_link
 
 START = kst(2022, 4, 6, 9)
 LEADER = "SEOJIN-Lab"
@@ -25,22 +24,7 @@ Event = Callable[[Study], object]
 
 
 def term_study(folder: Path) -> Study:
-    text = example_file("study.yml").replace("weeks: 12", "weeks: 3")
-    study = Study(folder, parse_config(text), example_file("README.md"), text, START)
-    study.github.set_permission(LEADER, Permission.ADMIN)
-    return study
-
-
-def week_issue(study: Study, week: int) -> int:
-    return next(number for number, issue in study.github.issues.items() if issue.title == f"[{week}주차] Q&A")
-
-
-def push(member: str, week: int, url: str, at) -> Event:
-    return lambda study: study.edit(member, at, lambda text: put_link(text, week, member, url))
-
-
-def blog(member: str, week: int, url: str, at) -> Event:
-    return lambda study: study.edit(member, at, lambda text: put_blog(text, week, url))
+    return reliability_term(folder, 3)
 
 
 def note(member: str, line: str, at) -> Event:
