@@ -23,10 +23,17 @@ import re
 import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import Protocol
 
-if TYPE_CHECKING:
-    from studybot.core.config import Member
+
+class Member(Protocol):
+    """What the pattern language needs of a member: the name and the login a folder may carry."""
+
+    @property
+    def name(self) -> str: ...
+
+    @property
+    def github(self) -> str | None: ...
 
 MEMBER_FIELDS = ("name", "login", "github")
 _TOKEN = re.compile(r"\{(week|name|login|github)\}|\*")
