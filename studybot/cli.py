@@ -508,6 +508,7 @@ def parse_now(text: str | None, now: dt.datetime, timezone: str | None = None, l
 
 
 def _report(arguments: argparse.Namespace, out: TextIO, now: dt.datetime) -> int:
+    from studybot.core.markup import plain
     from studybot.core.messages import messages_for
     from studybot.core.render import render_report
     from studybot.core.report import report_json
@@ -525,5 +526,6 @@ def _report(arguments: argparse.Namespace, out: TextIO, now: dt.datetime) -> int
     if arguments.format == "json":
         print(json.dumps(report_json(report, schedule, messages), ensure_ascii=False, indent=2), file=out)
     else:
-        print(render_report(report, schedule, messages), end="", file=out)
+        # For a terminal: GitHub's mention and HTML escaping would show as ``@&#8203;`` and ``&lt;``.
+        print(render_report(report, schedule, messages, protect=plain), end="", file=out)
     return EXIT_OK

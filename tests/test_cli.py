@@ -398,3 +398,40 @@ def test_a_broken_configs_annotations_name_the_file_inside_the_repository(tmp_pa
     assert code == 2
     assert "::error file=config/study.yml,line=6,col=13::" in text
     assert str(tmp_path) + "/config" not in text.split("::error file=")[1].split(",")[0]
+
+
+# ---- terminal text ---------------------------------------------------------------------------------
+
+
+def test_a_terminal_report_shows_an_address_as_written_and_the_job_summary_keeps_it_from_mentioning(tmp_path):
+    """`report` printed to a terminal has no GitHub escaping (`@&#8203;`, `&lt;`); the same report for GitHub keeps it."""
+    from studybot.core.messages import messages_for
+    from studybot.core.render import render_report
+    from studybot.core.schedule import build_schedule
+    from studybot.shell.configfile import load_config
+    from studybot.shell.read import open_checkout
+    from studybot.shell.runner import plan_run
+
+    repo = _check_study(tmp_path, "  - {name: 가나, github: gana-gh, maintainer: true}\n  - {name: <다라>, github: dara}\n")
+    from studybot.shell.git import Repository
+
+    table = "|주차|과제|\n|---|---|\n|1주차|[가나](https://a.example/1) [<다라>](https://a.example/2)|\n"
+    Repository(repo).commit({"README.md": table}, "대신", "SEOJIN", "82519477+SEOJIN-Lab@users.noreply.github.com", kst(2024, 3, 4, 9))
+    code, text = run("report", "--repo-path", str(repo), "--now", "2024-03-10T00:00")
+    assert code == 0
+    assert "작성자(82519477+SEOJIN-Lab@users.noreply.github.com)" in text
+    assert "| <다라> |" in text
+    assert "&#8203;" not in text and "&lt;" not in text
+
+    config = load_config(repo / "config" / "study.yml")
+    schedule = build_schedule(config)
+    report = plan_run(config, open_checkout(str(repo)), None, kst(2024, 3, 10)).plan.report
+    summary = render_report(report, schedule, messages_for("ko"))
+    assert "82519477+SEOJIN-Lab@&#8203;users.noreply.github.com" in summary and "| &lt;다라&gt; |" in summary
+
+
+def test_a_terminal_report_keeps_a_member_text_from_steering_the_terminal_or_breaking_a_row():
+    """markup.plain: control characters (an escape sequence) go, a newline becomes a space, `|` stays in its cell."""
+    from studybot.core.markup import plain
+
+    assert plain("a\x1b[31mb\nc|d @e <f>") == "a[31mb c\\|d @e <f>"
