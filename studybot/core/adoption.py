@@ -147,7 +147,8 @@ def _tables_text(config: StudyConfig, messages: Messages) -> str:
 
 
 def _issue_text(config: StudyConfig, schedule: Schedule, report: Report, messages: Messages) -> str:
-    """When the week's Q&A issue opens and when the reminder goes out, for the next week still ahead."""
+    """When the week's Q&A issue opens and when the reminder goes out, for the next week still ahead;
+    a week whose issue was due to open already is opened by the first run after the start."""
     upcoming = next((week for week in schedule.weeks if week.deadline - WEEK_OPENS_BEFORE > report.now), None)
     lines = [messages.t("setup.qna.opens", title=code(config.qna.title))]
     reminder = config.qna.reminder_before
@@ -155,6 +156,10 @@ def _issue_text(config: StudyConfig, schedule: Schedule, report: Report, message
         messages.t("setup.qna.reminder", before=_hours(reminder, messages)) if reminder else messages.t("setup.qna.no_reminder")
     )
     lines.append(messages.t("setup.qna.closes"))
+    current = schedule.current(report.now)
+    if current is not None and current.deadline - WEEK_OPENS_BEFORE <= report.now:
+        # Its opening time is past: the start opens it, not a time already gone.
+        lines.append(messages.t("setup.qna.current", week=current.number))
     if upcoming is not None:
         opens = messages.when(schedule.local(upcoming.deadline - WEEK_OPENS_BEFORE))
         remind = messages.when(schedule.local(upcoming.deadline - reminder)) if reminder else "—"

@@ -24,6 +24,9 @@ TEXT = {
     "timeline.title": "### This week",
     "timeline.issue_open": "Week {week} Q&A issue: #{number}",
     "timeline.issue_at": "Week {week} Q&A issue: opens {when}",
+    # the timeline's Q&A issue once its opening time is past
+    "timeline.issue_after_start": "Week {week} Q&A issue: opens at the first run after `/studybot start`",
+    "timeline.issue_next_run": "Week {week} Q&A issue: opens at the next run",
     "timeline.reminder_at": "Reminder: {when}",
     "timeline.reminder_done": "Reminder: posted",
     "timeline.reminder_skipped": "Reminder: skipped, everyone has submitted",
@@ -553,6 +556,8 @@ TEXT = {
     "setup.qna.reminder": "{before} before the deadline, a comment on the issue names the members who have not handed in.",
     "setup.qna.no_reminder": "No reminder before the deadline.",
     "setup.qna.closes": "The issue closes at the deadline; the week's results are posted once the late window ends.",
+    # the setup issue: a week whose Q&A issue was due to open already
+    "setup.qna.current": "The week {week} issue was due to open already: the first run after `/studybot start` opens it.",
     "setup.qna.next": "Next is week {week}: issue {opens}, reminder {reminder}.",
     "setup.hours": "{hours} hours",
     "setup.minutes": "{minutes} minutes",

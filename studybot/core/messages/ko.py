@@ -26,6 +26,9 @@ TEXT = {
     "timeline.title": "### 이번 주 일정",
     "timeline.issue_open": "{week}주차 Q&A 이슈: #{number}",
     "timeline.issue_at": "{week}주차 Q&A 이슈: {when}에 엽니다",
+    # the timeline's Q&A issue once its opening time is past
+    "timeline.issue_after_start": "{week}주차 Q&A 이슈: `/studybot 시작` 뒤 첫 실행에서 엽니다",
+    "timeline.issue_next_run": "{week}주차 Q&A 이슈: 다음 실행에서 엽니다",
     "timeline.reminder_at": "리마인더: {when}",
     "timeline.reminder_done": "리마인더: 올렸습니다",
     "timeline.reminder_skipped": "리마인더: 모두 제출해서 올리지 않았습니다",
@@ -555,6 +558,8 @@ TEXT = {
     "setup.qna.reminder": "마감 {before} 전에 아직 안 낸 멤버를 이슈 댓글로 불러 알립니다.",
     "setup.qna.no_reminder": "마감 전 알림은 보내지 않습니다.",
     "setup.qna.closes": "마감 시각에 이슈를 닫고, 지각 인정이 끝나면 그 주 결과를 댓글로 남깁니다.",
+    # the setup issue: a week whose Q&A issue was due to open already
+    "setup.qna.current": "{week}주차 이슈는 열 때가 지나서 `/studybot 시작` 뒤 첫 실행에서 엽니다.",
     "setup.qna.next": "다음은 {week}주차입니다: 이슈 {opens}, 알림 {reminder}.",
     "setup.hours": "{hours}시간",
     "setup.minutes": "{minutes}분",
