@@ -435,3 +435,36 @@ def test_a_terminal_report_keeps_a_member_text_from_steering_the_terminal_or_bre
     from studybot.core.markup import plain
 
     assert plain("a\x1b[31mb\nc|d @e <f>") == "a[31mb c\\|d @e <f>"
+
+
+# ---- a repository with nothing to judge ------------------------------------------------------------
+
+
+def test_report_on_a_repository_without_commits_says_there_is_nothing_to_judge_and_exits_1(tmp_path):
+    """A fresh `git init` with only the config: no table of absences, one sentence, exit 1 (JSON too)."""
+    from studybot.shell.git import Repository
+
+    repo = Repository.create(tmp_path / "study").path
+    (repo / "config").mkdir()
+    (repo / "config" / "study.yml").write_text(SEED_CONFIG.read_text(encoding="utf-8"), encoding="utf-8")
+    for form in ("markdown", "json"):
+        code, text = run("report", "--repo-path", str(repo), "--now", "2022-05-01T00:00", "--format", form)
+        assert code == 1
+        assert "저장소에 아직 커밋이 없어서 판정할 것이 없습니다" in text
+        assert "결석" not in text and "absent" not in text
+
+
+def test_report_on_a_readme_study_whose_readme_was_never_committed_exits_1(tmp_path):
+    """Commits, but never the README the study reads: the report names the file instead of charging everyone."""
+    from studybot.shell.git import Repository
+
+    repository = Repository.create(tmp_path / "study")
+    config = SEED_CONFIG.read_text(encoding="utf-8")
+    repository.commit({"config/study.yml": config}, "설정", "장서진", "seojin@example.com", kst(2022, 3, 1, 9))
+    code, text = run("report", "--repo-path", str(repository.path), "--now", "2022-05-01T00:00")
+    assert code == 1
+    assert "README.md이(가) 한 번도 커밋되지 않아서 판정할 것이 없습니다" in text and "결석" not in text
+    english = config.replace("language: ko", "language: en")
+    (repository.path / "config" / "study.yml").write_text(english, encoding="utf-8")
+    code, text = run("report", "--repo-path", str(repository.path), "--now", "2022-05-01T00:00")
+    assert code == 1 and "README.md was never committed, so there is nothing to judge" in text

@@ -394,6 +394,9 @@ TEXT = {
     "error.region.order": "The README has '{end}' above '{start}'; move '{end}' below '{start}', or delete both so the region is added again at the end.",
     "error.region.own_marker": "The content of region '{name}' contains its own marker.",
     "error.run.rereads": "studybot kept asking GitHub for more while deciding; run again with command: recheck",
+    # report on a repository with nothing to judge yet
+    "error.report.empty_repository": "the repository {path} has no commits yet, so there is nothing to judge; commit the README with the homework table and run it again",
+    "error.report.no_readme": "{readme} was never committed, so there is nothing to judge; commit the README with the homework table and run it again",
     "error.run.empty_repository": "the repository has no commits yet; commit the README first",
     "error.run.branch_moving": "the branch {branch} kept moving while studybot committed; nothing was written, the next run tries again",
     "error.run.no_token": "no GitHub token: pass the action's github-token input, or give the workflow 'permissions: contents: write, issues: write' so GITHUB_TOKEN can be used",

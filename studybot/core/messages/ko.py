@@ -396,6 +396,9 @@ TEXT = {
     "error.region.order": "README에서 '{end}'이(가) '{start}'보다 위에 있습니다. '{end}'을(를) '{start}' 아래로 옮기거나, 둘 다 지워 맨 끝에 다시 만들게 하세요.",
     "error.region.own_marker": "'{name}' 영역의 내용에 그 영역의 표시가 들어 있습니다.",
     "error.run.rereads": "studybot이 판단하는 동안 GitHub에 계속 더 읽기를 요청했습니다. `command: recheck`로 다시 실행하세요.",
+    # report on a repository with nothing to judge yet
+    "error.report.empty_repository": "{path} 저장소에 아직 커밋이 없어서 판정할 것이 없습니다. 과제 표가 있는 README를 커밋한 뒤 다시 실행하세요.",
+    "error.report.no_readme": "{readme}이(가) 한 번도 커밋되지 않아서 판정할 것이 없습니다. 과제 표가 있는 README를 커밋한 뒤 다시 실행하세요.",
     "error.run.empty_repository": "저장소에 아직 커밋이 없습니다. README를 먼저 커밋하세요.",
     "error.run.branch_moving": "studybot이 커밋하는 동안 {branch} 브랜치가 계속 바뀌었습니다. 아무것도 쓰지 않았고, 다음 실행에서 다시 시도합니다.",
     "error.run.no_token": "GitHub 토큰이 없습니다. 액션의 `github-token` 입력을 주거나, 워크플로에 `permissions: contents: write, issues: write`를 주어 `GITHUB_TOKEN`을 쓰게 하세요.",
