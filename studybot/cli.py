@@ -446,6 +446,7 @@ def _unmatched_authors(config, repo: Path) -> list[str]:
 
 
 def _calendar(arguments: argparse.Namespace, out: TextIO) -> int:
+    from studybot.core.markup import plain
     from studybot.core.messages import messages_for
     from studybot.core.render import calendar_json, render_calendar
     from studybot.core.schedule import build_schedule
@@ -463,7 +464,7 @@ def _calendar(arguments: argparse.Namespace, out: TextIO) -> int:
         feed = calendar_ics(config, schedule, writers, messages_for(config.study.language))
         out.write(feed.decode("utf-8"))  # CRLF line ends kept, as RFC 5545 asks
     else:
-        print(render_calendar(schedule, config.study.name, messages_for(config.study.language)), end="", file=out)
+        print(render_calendar(schedule, config.study.name, messages_for(config.study.language), plain), end="", file=out)
     return EXIT_OK
 
 

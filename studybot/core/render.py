@@ -160,10 +160,13 @@ def render_report(
     return "\n".join(lines) + "\n"
 
 
-def render_calendar(schedule: Schedule, study: str, messages: Messages) -> str:
-    """The calendar as a table with local weekday names, breaks shown where they fall."""
+def render_calendar(schedule: Schedule, study: str, messages: Messages, protect: Callable[[str], str] = escape) -> str:
+    """The calendar as a table with local weekday names, breaks shown where they fall.
+
+    ``protect`` escapes the names the config gives: GitHub's escaping by default, ``markup.plain`` for a terminal.
+    """
     lines = [
-        messages.t("calendar.title", study=escape(study), timezone=schedule.timezone),
+        messages.t("calendar.title", study=protect(study), timezone=schedule.timezone),
         "",
         messages.t("calendar.head"),
         "| :---: | :--- | :--- |",
@@ -181,8 +184,12 @@ def render_calendar(schedule: Schedule, study: str, messages: Messages) -> str:
                 )
             )
         else:
+            deadline, name = messages.when(schedule.local(item.deadline)), messages.break_name(item.break_name)
+            # A break named only "휴식" (or not named) shows the word once.
             lines.append(
-                messages.t("calendar.break", deadline=messages.when(schedule.local(item.deadline)), name=escape(item.break_name))
+                messages.t("calendar.break", deadline=deadline, name=protect(name))
+                if name
+                else messages.t("calendar.break_only", deadline=deadline)
             )
     return "\n".join(lines) + "\n"
 

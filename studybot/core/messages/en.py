@@ -21,6 +21,9 @@ TEXT = {
     "calendar.title": "## {study} calendar ({timezone})",
     "calendar.head": "| Week | Due before | Late until |",
     "calendar.break": "| — | {deadline} | break: {name} |",
+    # a break named only by the word itself (or not named): the word once
+    "calendar.break_only": "| — | {deadline} | break |",
+    "ics.break_only": "Break",
     "timeline.title": "### This week",
     "timeline.issue_open": "Week {week} Q&A issue: #{number}",
     "timeline.issue_at": "Week {week} Q&A issue: opens {when}",
@@ -155,7 +158,6 @@ TEXT = {
     "ics.blog": "[Week {week}] Team blog: {member}",
     "ics.blog_note": "{member} writes the team blog post for week {week} (homework due {deadline}).",
     "ics.break": "Break: {name}",
-    "ics.break_unnamed": "Week off",
     "picture.title": "{study} homework",
     "picture.alt": "{study} homework: {members} members × {weeks} weeks. Each cell shows the result as a symbol and a word; each member's total fines are on the right.",
     "picture.cell": "{member} · week {week}: {verdict}",

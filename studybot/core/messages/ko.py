@@ -23,6 +23,9 @@ TEXT = {
     "calendar.title": "## {study} 일정 ({timezone})",
     "calendar.head": "| 주차 | 마감 (이 시각 전까지) | 지각 인정 (이 시각 전까지) |",
     "calendar.break": "| — | {deadline} | 휴식: {name} |",
+    # a break named only by the word itself (or not named): the word once
+    "calendar.break_only": "| — | {deadline} | 휴식 |",
+    "ics.break_only": "휴식",
     "timeline.title": "### 이번 주 일정",
     "timeline.issue_open": "{week}주차 Q&A 이슈: #{number}",
     "timeline.issue_at": "{week}주차 Q&A 이슈: {when}에 엽니다",
@@ -157,7 +160,6 @@ TEXT = {
     "ics.blog": "[{week}주차] 팀 블로그: {member}",
     "ics.blog_note": "{week}주차 팀 블로그는 {member} 님 차례입니다 (과제 마감 {deadline}).",
     "ics.break": "휴식: {name}",
-    "ics.break_unnamed": "쉬어 가는 주",
     "picture.title": "{study} 과제 현황",
     "picture.alt": "{study} 과제 현황: 멤버 {members}명 × {weeks}주. 칸마다 결과를 기호와 글자로 표시하고, 오른쪽에 멤버별 벌금 합계가 있습니다.",
     "picture.cell": "{member} · {week}주차: {verdict}",
