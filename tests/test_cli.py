@@ -468,3 +468,12 @@ def test_report_on_a_readme_study_whose_readme_was_never_committed_exits_1(tmp_p
     (repository.path / "config" / "study.yml").write_text(english, encoding="utf-8")
     code, text = run("report", "--repo-path", str(repository.path), "--now", "2022-05-01T00:00")
     assert code == 1 and "README.md was never committed, so there is nothing to judge" in text
+
+
+def test_report_names_where_a_link_came_from_in_the_studys_language(tmp_path):
+    """The hand-in column links "README" (not the JSON field's `readme`); the JSON keeps its contract value."""
+    repo = _check_study(tmp_path, "  - {name: 가나, github: gana-gh, maintainer: true}\n  - {name: 다라, github: dara}\n")
+    code, text = run("report", "--repo-path", str(repo), "--now", "2024-03-10T00:00")
+    assert code == 0 and "| [README](https://a.example/1) |" in text and "[readme]" not in text
+    code, text = run("report", "--repo-path", str(repo), "--now", "2024-03-10T00:00", "--format", "json")
+    assert json.loads(text)["weeks"][0]["members"]["가나"]["source"] == "readme"

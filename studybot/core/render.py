@@ -143,7 +143,9 @@ def render_report(
                         protect(name),
                         f"{MARKS[judgement.verdict]} {messages.verdict(judgement.verdict)}",
                         messages.money(judgement.fine, report.currency) if judgement.fine else "",
-                        link(submission.source.value, submission.url, protect) if submission else protect(judgement.note),
+                        link(messages.t(f"report.source.{submission.source.value}"), submission.url, protect)
+                        if submission
+                        else protect(judgement.note),
                         at,
                     ]
                 )

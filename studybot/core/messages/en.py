@@ -41,6 +41,10 @@ TEXT = {
     "report.final": " (final)",
     "report.open": " (open)",
     "report.member_head": "| Member | Verdict | Fine | Link | Time |",
+    # the report's hand-in column: where the link came from, in the study's words
+    "report.source.readme": "README",
+    "report.source.issue": "issue comment",
+    "report.source.folder": "folder",
     "report.untrusted": " (commit date)",
     "report.blog": "Team blog: {member} — {status}",
     "report.blog_done": "done",

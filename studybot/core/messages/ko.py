@@ -43,6 +43,10 @@ TEXT = {
     "report.final": " (확정)",
     "report.open": " (진행 중)",
     "report.member_head": "| 이름 | 결과 | 벌금 | 제출 | 시각 |",
+    # the report's hand-in column: where the link came from, in the study's words
+    "report.source.readme": "README",
+    "report.source.issue": "이슈 댓글",
+    "report.source.folder": "폴더",
     "report.untrusted": " (커밋 시각)",
     "report.blog": "팀 블로그: {member} — {status}",
     "report.blog_done": "완료",
