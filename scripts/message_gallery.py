@@ -72,6 +72,7 @@ FIELDS: dict[str, object] = {
     "deadline": KO.when_spoken(DEADLINE),
     "deadline_utc": f"{DEADLINE.astimezone(pytz.utc):%Y-%m-%d %H:%M}",
     "late_until": KO.when_spoken(LATE_UNTIL),
+    "until": KO.deadline_spoken(DEADLINE),
     "late_fine": "3,000원",
     "how": "README 과제 표의 내 칸에 `[이름](링크)` 넣기 또는 이 이슈에 `제출 <링크>`라고 댓글 달기(링크만 달아도 됩니다)",
     "homework": "",
@@ -202,7 +203,6 @@ KEY_FIELDS: dict[str, dict[str, object]] = {
     "settlement.departed": {"names": "이은빈"},
     "settlement.statement": {"study": "Study-MLOps"},
     "status.title": {"member": "구미진"},
-    "status.waiting": {"deadline": KO.when_spoken(DEADLINE)},
     "settlement.title": {"state": " — 예상"},
 }
 

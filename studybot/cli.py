@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import dataclasses
 import datetime as dt
 import json
 import os
@@ -336,7 +335,7 @@ def _check(arguments: argparse.Namespace, out: TextIO, environ: Mapping[str, str
     from studybot.core.config import ConfigError, config_warnings
     from studybot.core.messages import messages_for
     from studybot.core.schedule import build_schedule
-    from studybot.shell.configfile import load_config
+    from studybot.shell.configfile import in_repository, load_config
 
     environ = os.environ if environ is None else environ
     path = _config_path(arguments)
@@ -345,7 +344,7 @@ def _check(arguments: argparse.Namespace, out: TextIO, environ: Mapping[str, str
         config = load_config(path, locale_language(environ))
     except ConfigError as error:
         # GitHub marks a file only by its path in the repository, never by an absolute one.
-        problems = [dataclasses.replace(problem, file=_in_repository(problem.file, Path(arguments.repo_path))) for problem in error.problems]
+        problems = in_repository(error, Path(arguments.repo_path)).problems
         raise Failure(
             "check.failed", code=EXIT_CONFIG, annotations=problems, language=error.language,
             path=path, count=len(error.problems),
@@ -423,11 +422,6 @@ def _check_folders(config: StudyConfig, repo_path: Path, graded: list[int], out:
     for item in listed:
         weeks = ", ".join(str(week) for week in item.weeks)
         print(messages.t(f"check.folder_{item.kind}", folder=item.folder, member=item.member or "?", weeks=weeks), file=out)
-def _in_repository(file: str, repo: Path) -> str:
-    """``file`` relative to the repository when it lies inside it (as GitHub's annotations need), else as given."""
-    with contextlib.suppress(ValueError, OSError):
-        return Path(file).resolve().relative_to(repo.resolve()).as_posix()
-    return file
 
 
 def _unmatched_authors(config, repo: Path) -> list[str]:
@@ -452,6 +446,7 @@ def _unmatched_authors(config, repo: Path) -> list[str]:
 
 
 def _calendar(arguments: argparse.Namespace, out: TextIO) -> int:
+    from studybot.core.markup import plain
     from studybot.core.messages import messages_for
     from studybot.core.render import calendar_json, render_calendar
     from studybot.core.schedule import build_schedule
@@ -469,7 +464,7 @@ def _calendar(arguments: argparse.Namespace, out: TextIO) -> int:
         feed = calendar_ics(config, schedule, writers, messages_for(config.study.language))
         out.write(feed.decode("utf-8"))  # CRLF line ends kept, as RFC 5545 asks
     else:
-        print(render_calendar(schedule, config.study.name, messages_for(config.study.language)), end="", file=out)
+        print(render_calendar(schedule, config.study.name, messages_for(config.study.language), plain), end="", file=out)
     return EXIT_OK
 
 
@@ -508,6 +503,7 @@ def parse_now(text: str | None, now: dt.datetime, timezone: str | None = None, l
 
 
 def _report(arguments: argparse.Namespace, out: TextIO, now: dt.datetime) -> int:
+    from studybot.core.markup import plain
     from studybot.core.messages import messages_for
     from studybot.core.render import render_report
     from studybot.core.report import report_json
@@ -519,11 +515,24 @@ def _report(arguments: argparse.Namespace, out: TextIO, now: dt.datetime) -> int
     at = parse_now(arguments.now, now, config.study.timezone, config.study.language)
     schedule = build_schedule(config)
     with speaking(config.study.language):
+        repository = open_checkout(arguments.repo_path)
+        _something_to_judge(config, repository, arguments.repo_path)
         # The same loop as a run, on the checkout alone: commit dates, the ledger's decisions.
-        report = plan_run(config, open_checkout(arguments.repo_path), None, at).plan.report
+        report = plan_run(config, repository, None, at).plan.report
     messages = messages_for(config.study.language)
     if arguments.format == "json":
         print(json.dumps(report_json(report, schedule, messages), ensure_ascii=False, indent=2), file=out)
     else:
-        print(render_report(report, schedule, messages), end="", file=out)
+        # For a terminal: GitHub's mention and HTML escaping would show as ``@&#8203;`` and ``&lt;``.
+        print(render_report(report, schedule, messages, protect=plain), end="", file=out)
     return EXIT_OK
+
+
+def _something_to_judge(config: StudyConfig, repository, repo_path: str) -> None:
+    """Stop a report that could only call everyone absent: no commit yet, or a README-only study
+    whose README was never committed. The week folders, when read, decide for themselves."""
+    if repository.head() is None:
+        raise Failure("error.report.empty_repository", path=repo_path)
+    readme = config.submissions.readme
+    if readme.enabled and not config.submissions.folders.enabled and not repository.changes_of(readme.path):
+        raise Failure("error.report.no_readme", readme=readme.path)

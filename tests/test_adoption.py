@@ -116,3 +116,10 @@ def test_the_setup_issue_names_each_hand_in_clock(seed_schedule, timing, words):
 
     config = parse_config(example_file("study.yml").replace("timing: landed ", f"timing: {timing}"))
     assert f"제출 시각: {words}" in _setup(config, build_schedule(config), kst(2022, 4, 1))
+def test_a_setup_on_the_day_the_issue_was_due_to_open_says_the_start_opens_it(seed, seed_schedule):
+    """At 09:00 on 4월 6일 week 1's issue (due 00:00) is not open: the setup issue says the first run after
+    the start opens it, and names week 2 as the next one ahead; no sentence names a time already past."""
+    body = _setup(seed, seed_schedule, kst(2022, 4, 6, 9))
+    assert "- 1주차 이슈는 열 때가 지나서 `/studybot 시작` 뒤 첫 실행에서 엽니다." in body
+    assert "- 다음은 2주차입니다: 이슈 4월 27일(수) 00:00, 알림 5월 3일(화) 18:00." in body
+    assert "열 때가 지나서" not in _setup(seed, seed_schedule, kst(2022, 4, 5, 9))

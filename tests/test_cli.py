@@ -398,3 +398,82 @@ def test_a_broken_configs_annotations_name_the_file_inside_the_repository(tmp_pa
     assert code == 2
     assert "::error file=config/study.yml,line=6,col=13::" in text
     assert str(tmp_path) + "/config" not in text.split("::error file=")[1].split(",")[0]
+
+
+# ---- terminal text ---------------------------------------------------------------------------------
+
+
+def test_a_terminal_report_shows_an_address_as_written_and_the_job_summary_keeps_it_from_mentioning(tmp_path):
+    """`report` printed to a terminal has no GitHub escaping (`@&#8203;`, `&lt;`); the same report for GitHub keeps it."""
+    from studybot.core.messages import messages_for
+    from studybot.core.render import render_report
+    from studybot.core.schedule import build_schedule
+    from studybot.shell.configfile import load_config
+    from studybot.shell.read import open_checkout
+    from studybot.shell.runner import plan_run
+
+    repo = _check_study(tmp_path, "  - {name: 가나, github: gana-gh, maintainer: true}\n  - {name: <다라>, github: dara}\n")
+    from studybot.shell.git import Repository
+
+    table = "|주차|과제|\n|---|---|\n|1주차|[가나](https://a.example/1) [<다라>](https://a.example/2)|\n"
+    Repository(repo).commit({"README.md": table}, "대신", "SEOJIN", "82519477+SEOJIN-Lab@users.noreply.github.com", kst(2024, 3, 4, 9))
+    code, text = run("report", "--repo-path", str(repo), "--now", "2024-03-10T00:00")
+    assert code == 0
+    assert "작성자(82519477+SEOJIN-Lab@users.noreply.github.com)" in text
+    assert "| <다라> |" in text
+    assert "&#8203;" not in text and "&lt;" not in text
+
+    config = load_config(repo / "config" / "study.yml")
+    schedule = build_schedule(config)
+    report = plan_run(config, open_checkout(str(repo)), None, kst(2024, 3, 10)).plan.report
+    summary = render_report(report, schedule, messages_for("ko"))
+    assert "82519477+SEOJIN-Lab@&#8203;users.noreply.github.com" in summary and "| &lt;다라&gt; |" in summary
+
+
+def test_a_terminal_report_keeps_a_member_text_from_steering_the_terminal_or_breaking_a_row():
+    """markup.plain: control characters (an escape sequence) go, a newline becomes a space, `|` stays in its cell."""
+    from studybot.core.markup import plain
+
+    assert plain("a\x1b[31mb\nc|d @e <f>") == "a[31mb c\\|d @e <f>"
+
+
+# ---- a repository with nothing to judge ------------------------------------------------------------
+
+
+def test_report_on_a_repository_without_commits_says_there_is_nothing_to_judge_and_exits_1(tmp_path):
+    """A fresh `git init` with only the config: no table of absences, one sentence, exit 1 (JSON too)."""
+    from studybot.shell.git import Repository
+
+    repo = Repository.create(tmp_path / "study").path
+    (repo / "config").mkdir()
+    (repo / "config" / "study.yml").write_text(SEED_CONFIG.read_text(encoding="utf-8"), encoding="utf-8")
+    for form in ("markdown", "json"):
+        code, text = run("report", "--repo-path", str(repo), "--now", "2022-05-01T00:00", "--format", form)
+        assert code == 1
+        assert "저장소에 아직 커밋이 없어서 판정할 것이 없습니다" in text
+        assert "결석" not in text and "absent" not in text
+
+
+def test_report_on_a_readme_study_whose_readme_was_never_committed_exits_1(tmp_path):
+    """Commits, but never the README the study reads: the report names the file instead of charging everyone."""
+    from studybot.shell.git import Repository
+
+    repository = Repository.create(tmp_path / "study")
+    config = SEED_CONFIG.read_text(encoding="utf-8")
+    repository.commit({"config/study.yml": config}, "설정", "장서진", "seojin@example.com", kst(2022, 3, 1, 9))
+    code, text = run("report", "--repo-path", str(repository.path), "--now", "2022-05-01T00:00")
+    assert code == 1
+    assert "README.md이(가) 한 번도 커밋되지 않아서 판정할 것이 없습니다" in text and "결석" not in text
+    english = config.replace("language: ko", "language: en")
+    (repository.path / "config" / "study.yml").write_text(english, encoding="utf-8")
+    code, text = run("report", "--repo-path", str(repository.path), "--now", "2022-05-01T00:00")
+    assert code == 1 and "README.md was never committed, so there is nothing to judge" in text
+
+
+def test_report_names_where_a_link_came_from_in_the_studys_language(tmp_path):
+    """The hand-in column links "README" (not the JSON field's `readme`); the JSON keeps its contract value."""
+    repo = _check_study(tmp_path, "  - {name: 가나, github: gana-gh, maintainer: true}\n  - {name: 다라, github: dara}\n")
+    code, text = run("report", "--repo-path", str(repo), "--now", "2024-03-10T00:00")
+    assert code == 0 and "| [README](https://a.example/1) |" in text and "[readme]" not in text
+    code, text = run("report", "--repo-path", str(repo), "--now", "2024-03-10T00:00", "--format", "json")
+    assert json.loads(text)["weeks"][0]["members"]["가나"]["source"] == "readme"

@@ -285,3 +285,26 @@ def test_results_list_the_files_not_read_as_a_hand_in_for_that_week(seed, seed_s
     assert "week_2" not in results.body and "javascript" not in results.body
     quiet = plan(seed, seed_schedule, kst(2022, 4, 13, 12), closed, evidence=Evidence(warnings=warnings[1:]))
     assert "📂" not in quiet[0].body
+
+
+# ---- the timeline's Q&A issue ------------------------------------------------------------------------
+
+
+def test_the_timeline_never_says_the_issue_opens_at_a_time_already_past(seed, seed_schedule):
+    """At 09:00 on the day week 1's issue was due to open (00:00), with no issue yet, the timeline says which run
+    opens it: the next one (a dry run opens nothing), or before the start the first run after `/studybot 시작`."""
+    from studybot.core.decide import week_timeline
+
+    before = run(seed, started(), kst(2022, 4, 5, 9))
+    assert before.timeline[0] == "1주차 Q&A 이슈: 4월 6일(수) 00:00에 엽니다"
+
+    now = kst(2022, 4, 6, 9)
+    dry = run(seed, started(), now)
+    assert any(isinstance(op, CreateIssue) for op in dry.operations)
+    assert dry.timeline[0] == "1주차 Q&A 이슈: 다음 실행에서 엽니다"
+    assert not any("4월 6일(수) 00:00" in step for step in dry.timeline)
+
+    waiting = week_timeline(seed, seed_schedule, dry.report, state(), now)
+    assert waiting[0] == "1주차 Q&A 이슈: `/studybot 시작` 뒤 첫 실행에서 엽니다"
+    english = variant(("language: ko", "language: en"))
+    assert run(english, started(), now).timeline[0] == "Week 1 Q&A issue: opens at the next run"

@@ -157,3 +157,27 @@ def test_a_schedule_without_weeks_gives_a_valid_feed_with_only_breaks():
     data = calendar_ics(config, schedule, {}, messages_for("ko"))
     summaries = [str(event["SUMMARY"]) for event in Calendar.from_ical(data).walk("VEVENT")]
     assert summaries and all("고사" in summary for summary in summaries)
+
+
+# ---- a break named only by the word ----------------------------------------------------------------
+
+
+def test_a_break_named_by_the_word_itself_or_not_at_all_shows_the_word_once():
+    """`name: 휴식` (`Break` in English) and no name give the word once (not "휴식: 휴식") in the feed and in the
+    calendar table; a real name keeps its "휴식: " prefix."""
+    from studybot.core.render import render_calendar
+
+    for language, word, first, second in (
+        ("ko", "휴식", "| — | 4월 20일(수) 00:00 | 휴식 |", "| — | 6월 15일(수) 00:00 | 휴식 |"),
+        ("en", "Break", "| — | Wed 20 Apr 00:00 | break |", "| — | Wed 15 Jun 00:00 | break |"),
+    ):
+        text = EXAMPLE.replace("language: ko", f"language: {language}").replace("중간고사", word).replace(", name: 기말고사", "")
+        config, schedule, writers = example(text)
+        messages = messages_for(language)
+        summaries = [str(event["SUMMARY"]) for uid, event in events(calendar_ics(config, schedule, writers, messages)).items()
+                     if uid.startswith("break-")]
+        assert summaries == [word, word]
+        table = render_calendar(schedule, config.study.name, messages)
+        assert first in table and second in table
+    named = render_calendar(example()[1], "x", messages_for("ko"))
+    assert "| — | 4월 20일(수) 00:00 | 휴식: 중간고사 |" in named

@@ -22,7 +22,8 @@ def test_each_week_shows_its_verdict_mark_and_arrival():
     text = reply("구미진")
     assert "| 1주차 | ⏰ 지각 | 4월 13일(수) 02:00 | 3,000원 |" in text
     assert "| 2주차 | ❌ 결석 | — | 4,000원 |" in text
-    assert "| 6주차 | ⏳ 미제출 | 6월 1일(수) 00:00 전까지 |  |" in text
+    # The day said the way the issue and the reminder say it: the last minute that counts.
+    assert "| 6주차 | ⏳ 미제출 | 5월 31일(화) 23:59까지 |  |" in text
     assert "7주차" not in text.split("- ")[0]  # weeks not judged yet are not listed
 
 
@@ -55,7 +56,7 @@ def test_next_blog_turn_is_the_first_future_week_they_write():
     _config, schedule, report = term()
     assert report.writers[5] == "구미진"  # week 5 is already past on 2022-05-26
     assert next_blog_turn(report, schedule, "구미진") == 10
-    assert "- 다음 팀 블로그 차례: **10주차** (과제 마감 7월 13일(수) 00:00)" in reply("구미진")
+    assert "- 다음 팀 블로그 차례: **10주차** (과제 마감 7월 12일(화) 23:59까지)" in reply("구미진")
     assert "- 남은 팀 블로그 차례는 없습니다." in reply(HOSTILE)
 
 
@@ -119,3 +120,11 @@ def test_someone_outside_the_study_gets_no_weeks_and_no_share():
     text = status_reply(report, schedule, config, "외부인", KO)
     assert KO.t("status.no_weeks") in text
     assert "정산" not in text
+
+
+def test_a_day_is_said_as_its_last_minute_like_the_issue_and_the_reminder():
+    """The pending week and the blog turn name the last minute that counts ("…23:59까지"), never "00:00 전까지"."""
+    korean, english = reply("구미진"), reply("구미진", "en")
+    assert "00:00 전까지" not in korean and "(과제 마감 7월 12일(화) 23:59까지)" in korean
+    assert "by Tue 31 May 23:59" in english and "(homework due by Tue 12 Jul 23:59)" in english
+    assert "before Wed" not in english

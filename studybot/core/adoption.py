@@ -22,14 +22,7 @@ from studybot.core.records import BranchRule
 from studybot.core.render import render_calendar, render_fines
 from studybot.core.report import Report
 from studybot.core.schedule import Schedule
-from studybot.core.state import State
 from studybot.core.world import World
-
-
-def is_started(state: State) -> bool:
-    """Whether the bot may do the weekly work: started by command, or already running here."""
-    decisions = state.decisions
-    return decisions.started is not None or bool(state.sync.issues or decisions.weeks)
 
 
 def unmatched_authors(config: StudyConfig, world: World) -> list[tuple[str, str, int]]:
@@ -147,7 +140,8 @@ def _tables_text(config: StudyConfig, messages: Messages) -> str:
 
 
 def _issue_text(config: StudyConfig, schedule: Schedule, report: Report, messages: Messages) -> str:
-    """When the week's Q&A issue opens and when the reminder goes out, for the next week still ahead."""
+    """When the week's Q&A issue opens and when the reminder goes out, for the next week still ahead;
+    a week whose issue was due to open already is opened by the first run after the start."""
     upcoming = next((week for week in schedule.weeks if week.deadline - WEEK_OPENS_BEFORE > report.now), None)
     lines = [messages.t("setup.qna.opens", title=code(config.qna.title))]
     reminder = config.qna.reminder_before
@@ -155,6 +149,10 @@ def _issue_text(config: StudyConfig, schedule: Schedule, report: Report, message
         messages.t("setup.qna.reminder", before=_hours(reminder, messages)) if reminder else messages.t("setup.qna.no_reminder")
     )
     lines.append(messages.t("setup.qna.closes"))
+    current = schedule.current(report.now)
+    if current is not None and current.deadline - WEEK_OPENS_BEFORE <= report.now:
+        # Its opening time is past: the start opens it, not a time already gone.
+        lines.append(messages.t("setup.qna.current", week=current.number))
     if upcoming is not None:
         opens = messages.when(schedule.local(upcoming.deadline - WEEK_OPENS_BEFORE))
         remind = messages.when(schedule.local(upcoming.deadline - reminder)) if reminder else "—"

@@ -21,7 +21,7 @@ from studybot.core.plan import CloseDuplicate, CloseIssue, CloseQuestion, Create
 from studybot.core.records import Issue
 from studybot.core.report import Report, WeekReport
 from studybot.core.schedule import Schedule, Week
-from studybot.core.state import State
+from studybot.core.state import State, is_started
 from studybot.core.verdicts import Verdict
 
 WEEK_OPENS_BEFORE = dt.timedelta(days=7)
@@ -78,12 +78,7 @@ def timeline(context: Context) -> list[str]:
         return []
     messages, sync, now = context.messages, context.state.sync, context.now
     local: Callable[[dt.datetime], str] = lambda instant: messages.when(context.schedule.local(instant))  # noqa: E731
-    issue = sync.issues.get(week.number)
-    steps = [
-        messages.t("timeline.issue_open", week=week.number, number=issue.number)
-        if issue
-        else messages.t("timeline.issue_at", week=week.number, when=local(week.deadline - WEEK_OPENS_BEFORE))
-    ]
+    steps = [_issue_step(context, week, local)]
     reminder_before = context.config.qna.reminder_before
     if reminder_before:
         at = week.deadline - reminder_before
@@ -96,6 +91,25 @@ def timeline(context: Context) -> list[str]:
     steps.append(messages.t("timeline.close_at", when=local(week.deadline)))
     steps.append(messages.t("timeline.results_at", when=local(week.late_until)))
     return steps
+
+
+def _issue_step(context: Context, week: Week, local: Callable[[dt.datetime], str]) -> str:
+    """The week's Q&A issue: its number, when it opens, or, once that time is past, which run opens it.
+
+    The timeline is shown after a run's writes (or for a dry run, which writes nothing): an issue
+    still missing then is opened by a later run, never "at" a time already past.
+    """
+
+    messages = context.messages
+    issue = context.state.sync.issues.get(week.number)
+    if issue is not None:
+        return messages.t("timeline.issue_open", week=week.number, number=issue.number)
+    opens = week.deadline - WEEK_OPENS_BEFORE
+    if context.now < opens:
+        return messages.t("timeline.issue_at", week=week.number, when=local(opens))
+    if not is_started(context.state):
+        return messages.t("timeline.issue_after_start", week=week.number)
+    return messages.t("timeline.issue_next_run", week=week.number)
 
 
 def plan_settlement(context: Context) -> list[Operation]:

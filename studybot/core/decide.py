@@ -13,7 +13,7 @@ import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from studybot.core.adoption import is_started, protection_text, setup_body, unprotected
+from studybot.core.adoption import protection_text, setup_body, unprotected
 from studybot.core.claims import claim, reclaimed, restorations
 from studybot.core.commands import apply_requests
 from studybot.core.comments import Command, Verb
@@ -53,6 +53,7 @@ from studybot.core.state import (
     excuses_from,
     freeze_final_weeks,
     frozen_judgements,
+    is_started,
     payments_from,
     remember_cells,
     remember_first_seen,

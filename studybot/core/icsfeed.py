@@ -174,11 +174,11 @@ def calendar_ics(
         for event in _week_events(config, schedule, week, writers.get(week.number), messages, created):
             feed.add_component(event)
     for pause in schedule.breaks:
-        name = plain(pause.name) or messages.t("ics.break_unnamed")
+        name = messages.break_name(plain(pause.name))
         feed.add_component(
             _day_event(
                 break_uid(study, pause.start),
-                messages.t("ics.break", name=name),
+                messages.t("ics.break", name=name) if name else messages.t("ics.break_only"),
                 "",
                 pause.start,
                 pause.end,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from urllib.parse import quote
 
 _SPECIAL = re.compile(r"([\\`*_{}\[\]()#!|~>])")
@@ -19,6 +20,16 @@ def escape(text: str) -> str:
     return text.replace("@", "@&#8203;")
 
 
+def plain(text: str) -> str:
+    """Member text in Markdown printed to a terminal (``studybot report``): one line, no control characters.
+
+    No GitHub renders it, so there is no mention to stop and no HTML to defuse; a ``|`` is still
+    escaped so a table row stays one row, and control characters go so no text can steer the terminal.
+    """
+    text = _CONTROL.sub("", text.replace("\r", " ").replace("\n", " "))
+    return text.replace("|", "\\|")
+
+
 def code(text: str) -> str:
     """Member text as an inline code span: shown literally, never a mention, link or HTML."""
     text = _CONTROL.sub("", text.replace("\r", " ").replace("\n", " "))
@@ -32,11 +43,11 @@ def safe_url(url: str) -> str:
     return quote(url.strip(), safe="/:?#[]@!$&'*+,;=%~-._")  # keeps what is already encoded
 
 
-def link(text: str, url: str | None) -> str:
-    """A Markdown link with escaped text, or the escaped text alone when there is no URL."""
+def link(text: str, url: str | None, protect: Callable[[str], str] = escape) -> str:
+    """A Markdown link with its text escaped by ``protect``, or the escaped text alone when there is no URL."""
     if not url:
-        return escape(text)
-    return f"[{escape(text)}]({safe_url(url).replace('(', '%28').replace(')', '%29')})"
+        return protect(text)
+    return f"[{protect(text)}]({safe_url(url).replace('(', '%28').replace(')', '%29')})"
 
 
 def mention(login: str | None, fallback: str) -> str:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from studybot.core.markup import escape, link
 from studybot.core.messages import MARKS, Messages
 from studybot.core.report import Report
@@ -39,12 +41,14 @@ def render_fines(report: Report, schedule: Schedule, messages: Messages, exclude
 
 
 def render_settlement(
-    report: Report, messages: Messages, title: bool = True, exclude: str | None = None
+    report: Report, messages: Messages, title: bool = True, exclude: str | None = None,
+    protect: Callable[[str], str] = escape,
 ) -> list[str]:
     """The settlement summary line and table, under a heading unless ``title`` is False.
 
     With ``exclude="none"`` (the config's ``settlement.exclude``) the pot is split among
-    everyone, so neither the heading nor the summary speaks of last place.
+    everyone, so neither the heading nor the summary speaks of last place. ``protect`` escapes
+    member names (``markup.plain`` for a terminal).
     """
     def money(amount: int) -> str:
         return messages.money(amount, report.currency)
@@ -52,7 +56,7 @@ def render_settlement(
     settlement = report.settlement
     everyone = (exclude or report.exclude) == "none"
     state = messages.t("settlement.final" if report.finished else "settlement.projection")
-    excluded = ", ".join(escape(name) for name in settlement.excluded) or messages.t("settlement.nobody")
+    excluded = ", ".join(protect(name) for name in settlement.excluded) or messages.t("settlement.nobody")
     lines = [messages.t("settlement.title_all" if everyone else "settlement.title", state=state), ""] if title else []
     lines += [
         messages.t(
@@ -62,7 +66,7 @@ def render_settlement(
             each=money(settlement.payout_each),
             remainder=money(settlement.remainder),
         )
-        + (messages.t("settlement.departed", names=", ".join(escape(name) for name in settlement.departed))
+        + (messages.t("settlement.departed", names=", ".join(protect(name) for name in settlement.departed))
            if settlement.departed else ""),
         "",
         messages.t("settlement.head") + (messages.t("settlement.paid_head") if report.paid else ""),
@@ -70,7 +74,7 @@ def render_settlement(
     ]
     for name, share in settlement.members.items():
         net = money(abs(share.net))
-        cells = [escape(name), money(share.fines), money(share.payout), ("+" if share.net >= 0 else "−") + net]
+        cells = [protect(name), money(share.fines), money(share.payout), ("+" if share.net >= 0 else "−") + net]
         if report.paid:
             cells.append(money(report.paid.get(name, 0)))
         lines.append(_row(cells))
@@ -98,13 +102,17 @@ def render_rotation(report: Report, schedule: Schedule, messages: Messages) -> s
     return "\n".join(lines)
 
 
-def render_report(report: Report, schedule: Schedule, messages: Messages, exclude: str | None = None) -> str:
-    """The whole report as Markdown, for the terminal and the job summary.
+def render_report(
+    report: Report, schedule: Schedule, messages: Messages, exclude: str | None = None,
+    protect: Callable[[str], str] = escape,
+) -> str:
+    """The whole report as Markdown, for the job summary and (with ``protect=markup.plain``) the terminal.
 
     ``exclude`` overrides the report's ``settlement.exclude``, which picks the settlement's wording.
+    ``protect`` escapes what members wrote: GitHub's escaping (no mentions, no HTML) by default.
     """
     lines = [
-        messages.t("report.title", study=escape(report.study)),
+        messages.t("report.title", study=protect(report.study)),
         "",
         messages.t("report.now", now=messages.when(schedule.local(report.now)), timezone=report.timezone),
     ]
@@ -132,30 +140,35 @@ def render_report(report: Report, schedule: Schedule, messages: Messages, exclud
             lines.append(
                 _row(
                     [
-                        escape(name),
+                        protect(name),
                         f"{MARKS[judgement.verdict]} {messages.verdict(judgement.verdict)}",
                         messages.money(judgement.fine, report.currency) if judgement.fine else "",
-                        link(submission.source.value, submission.url) if submission else escape(judgement.note),
+                        link(messages.t(f"report.source.{submission.source.value}"), submission.url, protect)
+                        if submission
+                        else protect(judgement.note),
                         at,
                     ]
                 )
             )
         if week.blog_member:
-            status = link(messages.t("report.blog_done"), week.blog.url) if week.blog else messages.t("report.blog_todo")
-            lines += ["", messages.t("report.blog", member=escape(week.blog_member), status=status)]
-    lines += [""] + render_settlement(report, messages, exclude=exclude)
+            status = link(messages.t("report.blog_done"), week.blog.url, protect) if week.blog else messages.t("report.blog_todo")
+            lines += ["", messages.t("report.blog", member=protect(week.blog_member), status=status)]
+    lines += [""] + render_settlement(report, messages, exclude=exclude, protect=protect)
     if report.warnings:
         lines += ["", messages.t("report.warnings"), ""]
         # One sentence once: the history and the table as it stands may find the same problem.
-        sentences = dict.fromkeys(messages.notice(warning, escape, schedule.local) for warning in report.warnings)
+        sentences = dict.fromkeys(messages.notice(warning, protect, schedule.local) for warning in report.warnings)
         lines += [f"- {sentence}" for sentence in sentences]
     return "\n".join(lines) + "\n"
 
 
-def render_calendar(schedule: Schedule, study: str, messages: Messages) -> str:
-    """The calendar as a table with local weekday names, breaks shown where they fall."""
+def render_calendar(schedule: Schedule, study: str, messages: Messages, protect: Callable[[str], str] = escape) -> str:
+    """The calendar as a table with local weekday names, breaks shown where they fall.
+
+    ``protect`` escapes the names the config gives: GitHub's escaping by default, ``markup.plain`` for a terminal.
+    """
     lines = [
-        messages.t("calendar.title", study=escape(study), timezone=schedule.timezone),
+        messages.t("calendar.title", study=protect(study), timezone=schedule.timezone),
         "",
         messages.t("calendar.head"),
         "| :---: | :--- | :--- |",
@@ -173,8 +186,12 @@ def render_calendar(schedule: Schedule, study: str, messages: Messages) -> str:
                 )
             )
         else:
+            deadline, name = messages.when(schedule.local(item.deadline)), messages.break_name(item.break_name)
+            # A break named only "휴식" (or not named) shows the word once.
             lines.append(
-                messages.t("calendar.break", deadline=messages.when(schedule.local(item.deadline)), name=escape(item.break_name))
+                messages.t("calendar.break", deadline=deadline, name=protect(name))
+                if name
+                else messages.t("calendar.break_only", deadline=deadline)
             )
     return "\n".join(lines) + "\n"
 

@@ -22,7 +22,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Literal
 
-from studybot.core.adoption import is_started
 from studybot.core.commands import Request, needs_permission, pending_requests
 from studybot.core.comments import Command, Verb
 from studybot.core.config import ConfigError, StudyConfig, parse_config
@@ -44,7 +43,17 @@ from studybot.core.provenance import (
 from studybot.core.records import Permission
 from studybot.core.report import excuses_of
 from studybot.core.schedule import Schedule, build_schedule
-from studybot.core.state import AdoptedConfig, Decisions, FrozenWeek, Override, Push, Refused, State, excuses_from
+from studybot.core.state import (
+    AdoptedConfig,
+    Decisions,
+    FrozenWeek,
+    Override,
+    Push,
+    Refused,
+    State,
+    excuses_from,
+    is_started,
+)
 from studybot.core.verdicts import Verdict
 from studybot.core.world import EMPTY_LEDGER, GitRecords, ReadRequest, World
 

@@ -443,3 +443,9 @@ def merge_states(ours: State, theirs: State) -> State:
         }
     )
     return ours.model_copy(update={"decisions": decisions, "sync": sync})
+
+
+def is_started(state: State) -> bool:
+    """Whether the bot may do the weekly work: started by command, or already running here."""
+    decisions = state.decisions
+    return decisions.started is not None or bool(state.sync.issues or decisions.weeks)

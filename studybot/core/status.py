@@ -47,7 +47,8 @@ def status_reply(
             if not judgement.submission.trusted:
                 arrived += messages.t("report.untrusted")
         elif judgement.verdict is Verdict.PENDING:
-            arrived = messages.t("status.waiting", deadline=messages.when(schedule.local(week.week.deadline)))
+            # The last minute that counts, as the issue and the reminder say it: "5월 31일(화) 23:59까지".
+            arrived = messages.deadline_spoken(schedule.local(week.week.deadline))
         elif judgement.verdict is Verdict.EXCUSED and judgement.note:
             arrived = escape(judgement.note)
         else:
@@ -92,5 +93,5 @@ def status_reply(
     else:
         blog_week = schedule.week(turn)
         assert blog_week is not None  # next_blog_turn only returns scheduled weeks
-        lines.append(messages.t("status.blog_next", week=turn, deadline=messages.when(schedule.local(blog_week.deadline))))
+        lines.append(messages.t("status.blog_next", week=turn, until=messages.deadline_spoken(schedule.local(blog_week.deadline))))
     return "\n".join(lines) + "\n"

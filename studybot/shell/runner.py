@@ -252,7 +252,7 @@ def run_action(
     from studybot.core.errors import Failure
     from studybot.core.report import report_json
     from studybot.shell.actions import Console
-    from studybot.shell.configfile import load
+    from studybot.shell.configfile import inside, load
     from studybot.shell.settings import Command, Settings, read_event
 
     # Every error below is a StudybotError; cli.fail() renders it. Before the config is read
@@ -262,7 +262,8 @@ def run_action(
         settings = settings.model_copy(update={"dry_run": True})
     console = Console.from_settings(settings, out)
     try:
-        checkout, broken = load(settings.config_path), None
+        # Annotations name the file inside the repository: GitHub attaches none to an absolute path.
+        checkout, broken = load(settings.config_path, repository=settings.workspace), None
     except Failure as failure:
         # A config nobody can parse must not stop the study's deadlines: the run goes by the
         # config in force (kept in the ledger, settled in the run) and ends non-zero with the
@@ -316,14 +317,6 @@ def run_action(
             console.error(problem.message, file=problem.file, line=problem.line, col=problem.column)
         return broken.code  # a config error keeps its exit code (2), though the run did what was due
     return EXIT_FAILED if outcome.problems else 0
-
-
-def inside(path: Path, workspace: Path) -> str | None:
-    """``path`` relative to the checkout, as git names it; None when the config lives elsewhere."""
-    try:
-        return Path(path).resolve().relative_to(Path(workspace).resolve()).as_posix()
-    except ValueError:
-        return None
 
 
 def repository_url(settings: Any) -> str | None:

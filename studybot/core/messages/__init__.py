@@ -57,6 +57,11 @@ class Messages:
             last = normalize(last)
         return self.t("time.until", when=self.when_spoken(last))
 
+    def break_name(self, name: str) -> str:
+        """A break's own name, or "" when it has none beyond the word itself: a break named 휴식 shows as 휴식, not 휴식: 휴식."""
+        name = name.strip()
+        return "" if name.casefold() == self.t("ics.break_only").casefold() else name
+
     def verdict(self, verdict: Verdict) -> str:
         return self.text[f"verdict.{verdict.value}"]
 
