@@ -272,7 +272,7 @@ def _credit(
                           late_until=messages.when(schedule.local(week.late_until))), True
     verdict = Verdict.ON_TIME if found.at < week.deadline else Verdict.LATE
     return messages.t("command.credited", member=escape(member), week=week.number, work=what, at=at,
-                      verdict=messages.verdict(verdict)), True
+                      verdict=messages.t(f"command.credit_verdict.{verdict.value}")), True
 
 
 def _unfreeze(decisions: Decisions, member: str, week: int) -> dict[str, object]:

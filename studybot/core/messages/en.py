@@ -578,10 +578,12 @@ TEXT = {
     "notice.ticked_without_link": "{where} {member}: ticked without a link, so not a submission. Add the link: `- [x] [{member}](link)`.",
     # credit: `/studybot credit` counts unread work at its own time
     "notice.any_week": "<week>",
-    "command.credited": "🤝 Credited {work} as {member}'s week {week} homework. Judged by the time it came ({at}): {verdict}. The fines table and the results follow.",
+    "command.credited": "🤝 Credited {work} as {member}'s week {week} homework. Judged by the time it came ({at}), it is {verdict}. The fines table and the results follow.",
     "command.credited_after_cutoff": "🤝 Recorded {work} as {member}'s week {week} homework, but it came at {at}, and late work counts only before {late_until}, so week {week} stays absent. If there was a reason, use `/studybot excuse`.",
     "command.credit_nothing": "❓ Nothing to credit for {member} in week {week}. Only files, comments and dropped pushes the bot reported as not read can be credited, and each only once. See the week's results comment (📂 and **For the study leader**) or the Actions job summary.",
     "command.credit_not_theirs": "❓ {path} in {member}'s week {week} folder was put there by {other} or repeats a file {other} handed in first, so it is not credited. Find out whose work it is; to waive the fine, use `/studybot excuse`.",
+    "command.credit_verdict.on_time": "on time",
+    "command.credit_verdict.late": "late",
     "results.credit": " · credited by {by}{reason}",
     "results.credit_reason": "; reason: {reason}",
 }

@@ -580,10 +580,12 @@ TEXT = {
     "notice.ticked_without_link": "{where} {member} 님은 체크만 하고 링크가 없어서 제출로 보지 않았습니다. `- [x] [{member}](링크)`처럼 링크를 넣어 주세요.",
     # credit: `/studybot 인정` counts unread work at its own time
     "notice.any_week": "<주차>",
-    "command.credited": "🤝 {member} 님의 {week}주차 과제로 {work}을(를) 인정했습니다. 올라온 시각({at}) 기준으로 {verdict}입니다. 벌금 표와 결과에 반영됩니다.",
+    "command.credited": "🤝 {member} 님의 {week}주차 과제로 {work}을(를) 인정했습니다. 올라온 시각({at}) 기준으로 {verdict}. 벌금 표와 결과에 반영됩니다.",
     "command.credited_after_cutoff": "🤝 {member} 님의 {work}을(를) {week}주차 과제로 인정해 기록했습니다. 다만 {at}에 올라왔는데 지각 제출은 {late_until} 전까지만 받아서 {week}주차는 결석 그대로입니다. 사정이 있으면 `/studybot 면제`로 처리해 주세요.",
     "command.credit_nothing": "❓ {member} 님의 {week}주차에 인정할 항목이 없습니다. 봇이 제출로 읽지 않았다고 알린 파일, 댓글, 빠진 푸시만 인정할 수 있고, 이미 인정한 것은 다시 인정하지 않습니다. 그 주 결과 댓글의 📂·**스터디장 확인** 목록이나 워크플로 실행 요약에서 확인해 주세요.",
     "command.credit_not_theirs": "❓ {member} 님의 {week}주차 폴더의 {path}은(는) {other} 님이 올렸거나 {other} 님이 먼저 낸 파일과 같아서 인정하지 않습니다. 누구의 과제인지 확인한 뒤, 벌금만 없애려면 `/studybot 면제`를 써 주세요.",
+    "command.credit_verdict.on_time": "정시 제출입니다",
+    "command.credit_verdict.late": "지각입니다",
     "results.credit": " · 인정: 스터디장 {by}{reason}",
     "results.credit_reason": ", 사유: {reason}",
 }
