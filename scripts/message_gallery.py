@@ -138,6 +138,11 @@ FIELDS: dict[str, object] = {
     "issue_week": 2,
     "opens": KO.when_spoken(OPENED),
     "link": "` myblog.com/post `",
+    # Credit: `/studybot 인정`.
+    "by": "장서진",
+    "work": "` 구미진/ `",
+    "path": "` 3주차/구미진/풀이.md `",
+    "week_or": 3,
     "lines": "- 3주차 구미진 님이 5월 3일(화) 23:50에 이슈 #14에 단 댓글의 링크를 제출로 보지 않았습니다: https://velog.io/@mijinkoo/week3. `제출` 같은 말이 없었습니다. 과제라면 본인이 댓글에 `제출`을 적으면 그 시각에 제출로 봅니다.",
 }
 KEY_FIELDS: dict[str, dict[str, object]] = {
@@ -204,6 +209,10 @@ KEY_FIELDS: dict[str, dict[str, object]] = {
     "settlement.statement": {"study": "Study-MLOps"},
     "status.title": {"member": "구미진"},
     "settlement.title": {"state": " — 예상"},
+    "command.credited": {"verdict": "정시 제출입니다"},
+    "command.credit_not_theirs": {"other": "이은빈"},
+    "results.credit": {"reason": ", 사유: 폴더를 잘못 넣음"},
+    "results.credit_reason": {"reason": "폴더를 잘못 넣음"},
 }
 
 

@@ -489,3 +489,24 @@ def test_status_asked_beside_another_command_is_answered_with_that_command(desk)
     plan = desk.run(kst(2022, 4, 7, 1))
     body = answer(plan, asked).body or ""
     assert "/studybot excuse @아이디" in body and answer(plan, asked).reaction == "+1"
+
+
+# ---- credit: unread work counted at its own time --------------------------------------------------
+
+
+def test_a_push_a_rewrite_dropped_is_credited_in_a_later_run_at_its_push_time(desk):
+    """구미진's push was taken off the branch by 이은빈's rewrite; days later the leader credits it, and
+    the week, frozen absent, becomes on time with the credit named in the results."""
+    lost = Push(before="c0", after="gone", at=kst(2022, 4, 12, 22), actor="mijinkoo")
+    desk.state = desk.state.with_sync(pushes=[*desk.state.sync.pushes, lost])
+    desk.edit("binable43", kst(2022, 4, 12, 23), link(1, "이은빈", "https://velog.io/@binable/1"))
+    plan = desk.run(RESULTS_AT)
+    assert frozen(desk, "구미진") == ("absent", 4000)
+    (dropped,) = [w for w in plan.report.warnings if w.problem is Problem.DROPPED_PUSH]
+    assert (dropped.other, dropped.ref, dropped.detail) == ("mijinkoo", "gone", "binable43")
+    command = desk.say("/studybot 인정 @mijinkoo 1 squash로 빠짐", LEADER, kst(2022, 4, 14, 9))
+    plan = desk.run(kst(2022, 4, 14, 10))  # this run's activity no longer holds the rewrite: the ledger does
+    assert frozen(desk, "구미진") == ("on_time", 0) and desk.state.decisions.weeks[1].members["구미진"].source == "credit"
+    assert "인정했습니다" in (answer(plan, command).body or "")
+    (posted,) = results(plan)
+    assert "| 구미진 | ✅ 제출 · 인정: 스터디장 장서진, 사유: squash로 빠짐 |" in posted.body

@@ -279,7 +279,8 @@ def test_the_leader_reads_each_uncounted_link_with_who_when_where_and_the_week_i
     ko, en = messages_for("ko"), messages_for("en")
     assert ko.notice(week_not_open, escape) == (
         "구미진 님이 4월 12일(화) 00:00에 1주차 이슈 #7에 단 댓글은 2주차 과제라고 적혀 있지만, 그때 2주차가 열리기 전이라 "
-        "어느 주차 제출로도 보지 않았습니다: https://a.example/2. 2주차 이슈가 열리면 다시 올려 달라고 알려 주세요."
+        "어느 주차 제출로도 보지 않았습니다: https://a.example/2. 2주차 이슈가 열리면 다시 올려 달라고 알려 주세요. "
+        "댓글 시각의 제출로 보려면 `/studybot 인정 구미진 2`(또는 1주차 과제였다면 `/studybot 인정 구미진 1`)를 써 주세요."
     )
     assert en.notice(week_not_open, escape).startswith(
         "구미진's comment on week 1's issue #7 (Tue 12 Apr 00:00) says week 2, but week 2 had not opened yet"

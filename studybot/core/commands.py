@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 
 from studybot.core.comments import Command, CommandError, Verb, parse_commands
 from studybot.core.config import StudyConfig
+from studybot.core.credit import credit_override, not_theirs, unread_item
+from studybot.core.evidence import Notice
 from studybot.core.markers import Kind, marker
 from studybot.core.markup import code, escape
 from studybot.core.members import Roster
@@ -23,6 +25,7 @@ from studybot.core.report import Report
 from studybot.core.schedule import Schedule
 from studybot.core.state import Decisions, Override, State
 from studybot.core.status import status_reply
+from studybot.core.verdicts import Verdict
 
 
 @dataclass(frozen=True)
@@ -42,6 +45,7 @@ class Request:
 class Applied:
     state: State
     writers: dict[int, str | None]  # team-blog writers, as the swaps so far leave them
+    warnings: tuple[Notice, ...] = ()  # what the bot reported as unread, for credits to find
     replies: list[Reply] = field(default_factory=list)
     recheck: bool = False
 
@@ -74,7 +78,7 @@ def apply_requests(
     messages: Messages,
 ) -> Applied:
     """Apply every request in order; refuse those from anyone ``allowed`` does not name."""
-    result = Applied(state, dict(report.writers))
+    result = Applied(state, dict(report.writers), report.warnings)
     roster = Roster(config)
     today = schedule.local(now).date()
     for request in requests:
@@ -188,6 +192,8 @@ def _apply_one(
     if item.verb is Verb.RECHECK:
         result.recheck = True
         return "", True
+    if item.verb is Verb.CREDIT:
+        return _credit(item, comment, result, schedule, roster, messages)
     member = roster.logins.get((item.login or "").lower())
     if member is None:
         return messages.t("command.unknown_member", login=code(f"@{item.login or ''}")), False
@@ -227,6 +233,46 @@ def _apply_one(
     result.writers.update({swap.week: swap.member for swap in swaps if swap.week is not None})
     back = messages.t("command.swapped_back", week=later, member=escape(member)) if later else ""
     return messages.t("command.swapped", week=week.number, member=escape(member), other=escape(other), back=back), True
+
+
+def _credit(
+    item: Command,
+    comment: Comment,
+    result: Applied,
+    schedule: Schedule,
+    roster: Roster,
+    messages: Messages,
+) -> tuple[str, bool]:
+    """Count the member's unread work the bot reported as her submission for the week, at its own time."""
+    written = item.login or ""
+    member = roster.by_login(written) or roster.member(written)
+    if member is None:
+        return messages.t("command.unknown_member", login=code(written)), False
+    week = schedule.week(item.week or -1)
+    if week is None:
+        return messages.t("command.not_a_week", week=item.week), False
+    decisions = result.state.decisions
+    found = unread_item(result.warnings, roster, member, week.number, decisions.overrides)
+    if found is None:
+        other = not_theirs(result.warnings, member, week.number)
+        if other is not None:
+            return messages.t("command.credit_not_theirs", member=escape(member), week=week.number,
+                              path=code(other.detail), other=escape(other.other)), False
+        return messages.t("command.credit_nothing", member=escape(member), week=week.number), False
+    base = Override(kind="credit", by=comment.author, at=comment.created_at, comment=comment.id, member=member)
+    override = credit_override(found, base, week.number, item.reason)
+    result.state = result.state.with_decisions(
+        **_unfreeze(decisions.model_copy(update={"overrides": [*decisions.overrides, override]}), member, week.number)
+    )
+    assert found.at is not None  # only items with a time are credited
+    at = messages.when(schedule.local(found.at))
+    what = code(override.work or override.ref[:7])
+    if found.at >= week.late_until:
+        return messages.t("command.credited_after_cutoff", member=escape(member), week=week.number, work=what, at=at,
+                          late_until=messages.when(schedule.local(week.late_until))), True
+    verdict = Verdict.ON_TIME if found.at < week.deadline else Verdict.LATE
+    return messages.t("command.credited", member=escape(member), week=week.number, work=what, at=at,
+                      verdict=messages.t(f"command.credit_verdict.{verdict.value}")), True
 
 
 def _unfreeze(decisions: Decisions, member: str, week: int) -> dict[str, object]:

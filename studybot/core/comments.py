@@ -31,6 +31,7 @@ class Verb(enum.StrEnum):
     STATUS = "status"  # any member may ask for their own status
     START = "start"  # the first run waits for this before it writes anything
     CONFIG = "config"  # adopt the config file as it is at the head
+    CREDIT = "credit"  # count work the bot reported as unread, judged at its own time
 
 
 VERB_ALIASES: dict[str, Verb] = {
@@ -53,6 +54,8 @@ VERB_ALIASES: dict[str, Verb] = {
     "시작": Verb.START,
     "config": Verb.CONFIG,
     "설정적용": Verb.CONFIG,
+    "credit": Verb.CREDIT,
+    "인정": Verb.CREDIT,
 }
 
 
@@ -543,6 +546,24 @@ def _paid(line: str, args: str) -> Command:
     return Command(Verb.PAID, line, login=login, amount=amount)
 
 
+def _take_member(args: str) -> tuple[str, str]:
+    """The leading member, as a login (`@mijinkoo`, `mijinkoo`) or a name (`구미진`), and what follows."""
+    token, rest = _split(args)
+    if not token or (not token.startswith("@") and _WEEK.match(args)):
+        raise _Refused(CommandProblem.MISSING_USER)
+    name = token.lstrip("@").rstrip(",")
+    if not name or len(name) > MAX_LOGIN:
+        raise _Refused(CommandProblem.BAD_USER)
+    return name, rest
+
+
+def _credit(line: str, args: str) -> Command:
+    # The reason is optional: what is credited is named by the work the bot reported.
+    login, args = _take_member(args)
+    week, args = _take_week(args)
+    return Command(Verb.CREDIT, line, login=login, week=week, reason=args.strip()[:MAX_REASON].rstrip())
+
+
 def _plain(verb: Verb) -> Callable[[str, str], Command]:
     # Words after recheck/help change nothing, so they are tolerated.
     return lambda line, args: Command(verb, line)
@@ -558,6 +579,7 @@ _READERS: dict[Verb, Callable[[str, str], Command]] = {
     Verb.STATUS: _plain(Verb.STATUS),
     Verb.START: _plain(Verb.START),
     Verb.CONFIG: _plain(Verb.CONFIG),
+    Verb.CREDIT: _credit,
 }
 
 

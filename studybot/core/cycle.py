@@ -12,10 +12,12 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 from studybot.core.config import StudyConfig
-from studybot.core.evidence import Problem
+from studybot.core.credit import credit_for
+from studybot.core.evidence import Problem, Source, Submission
 from studybot.core.homework import HomeworkEntry, homework_text
 from studybot.core.markers import Kind, digest, marker
 from studybot.core.markup import escape, link, mention
+from studybot.core.members import Roster
 from studybot.core.messages import MARKS, Messages
 from studybot.core.plan import CloseDuplicate, CloseIssue, CloseQuestion, CreateIssue, EditIssue, Operation, PostComment
 from studybot.core.records import Issue
@@ -305,6 +307,7 @@ def results_body(context: Context, results: WeekReport) -> str:
             cutoff = schedule.local(results.week.late_until)
             at = f"{arrived:%H:%M}" if arrived.date() == cutoff.date() else messages.when(arrived)
             label += " " + messages.t("results.after_cutoff", cutoff=f"{cutoff:%H:%M}", at=at)
+        label += credit_label(context, name, results.week.number, judgement.submission)
         rows.append(f"| {escape(name)} | {label} | {fine} | {at} |")
     blog = ""
     if results.blog_member:
@@ -327,6 +330,17 @@ def results_body(context: Context, results: WeekReport) -> str:
     )
     return body + (messages.t("results.uncounted", lines="\n".join(told)) if told else "")
 
+
+
+def credit_label(context: Context, member: str, week: int, submission: Submission | None) -> str:
+    """Who credited the submission a verdict rests on, and why, when a credit is what it rests on."""
+    if submission is None or submission.source is not Source.CREDIT:
+        return ""
+    messages = context.messages
+    found = credit_for(context.state.decisions, member, week, submission)
+    name = Roster(context.config).by_login(found.by) or found.by
+    reason = messages.t("results.credit_reason", reason=escape(found.reason)) if found.reason else ""
+    return messages.t("results.credit", by=escape(name), reason=reason)
 
 
 UNREAD = frozenset({Problem.FOLDER_OUTSIDE, Problem.FOLDER_UNMATCHED, Problem.FOLDER_FOREIGN, Problem.FOLDER_MOVED})

@@ -18,6 +18,7 @@ from studybot.core.claims import claim, reclaimed, restorations
 from studybot.core.commands import apply_requests
 from studybot.core.comments import Command, Verb
 from studybot.core.config import StudyConfig
+from studybot.core.credit import credit_evidence, ledger_dropped_pushes
 from studybot.core.cycle import WEEK_OPENS_BEFORE, Context, closing_body, closing_due, issue_body, plan_cycle, timeline
 from studybot.core.evidence import Evidence
 from studybot.core.history import commit_date_stamp, current_table_notices
@@ -337,7 +338,7 @@ def alert_comments(context: Context, refusals: list[Refused], texts: list[str]) 
 def gather_evidence(
     config: StudyConfig, schedule: Schedule, world: World, state: State, replays: Replays | None = None
 ) -> Evidence:
-    """Submissions from the README history, week folders and issue comments."""
+    """Submissions from the README history, week folders and issue comments, and the maintainers' credits."""
     evidence = Evidence()
     evidence.merge(history_evidence(config, schedule, world, state.sync, replays))
     cell_evidence(state.sync, evidence)
@@ -346,6 +347,10 @@ def gather_evidence(
         deadlines = {week.number: week.deadline for week in schedule.weeks}
         late_until = {week.number: week.late_until for week in schedule.weeks}
         evidence.merge(comment_evidence(state.sync, Roster(config), writers, deadlines=deadlines, late_until=late_until))
+    if world.github is not None:
+        for notice in ledger_dropped_pushes(world.git.parents, state.sync.pushes):
+            evidence.warn(notice)  # still told after the run that read the rewrite, and a credit can find it
+    credit_evidence(state.decisions, evidence)
     return evidence
 
 

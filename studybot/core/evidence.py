@@ -14,6 +14,7 @@ class Source(enum.StrEnum):
     README = "readme"
     ISSUE = "issue"
     FOLDER = "folder"
+    CREDIT = "credit"  # unread work a maintainer credited with `/studybot 인정`
 
 
 @dataclass(frozen=True)

@@ -80,9 +80,9 @@ class SeenCell(_Model):
 
 
 class Override(_Model):
-    """A maintainer's decision: who, why and when (excuse, unexcuse, swap, paid)."""
+    """A maintainer's decision: who, why and when (excuse, unexcuse, swap, paid, credit)."""
 
-    kind: Literal["excuse", "unexcuse", "swap-blog", "paid", "start"]
+    kind: Literal["excuse", "unexcuse", "swap-blog", "paid", "start", "credit"]
     by: str
     at: dt.datetime
     comment: int | None = None
@@ -91,6 +91,12 @@ class Override(_Model):
     other: str | None = None
     amount: int | None = None
     reason: str = ""
+    # A credit: the unread work it counts (a notice's kind, the file's folder or the comment's
+    # link, the commit or issue it was in) and the trusted time it is judged at.
+    problem: str = ""
+    work: str = ""
+    ref: str = ""
+    work_at: dt.datetime | None = None
 
 
 class Cursors(_Model):
@@ -344,8 +350,8 @@ def remember_cells(sync: SyncState, evidence: Evidence, final: Iterable[int]) ->
     done = set(final)
     cells = {key: cell for key, cell in sync.cells.items() if int(key.split(":", 1)[0]) not in done}
     for (member, week), submission in sorted(evidence.submissions.items()):
-        if week in done or not submission.trusted or submission.source is Source.ISSUE:
-            continue  # comments are remembered as comments; untrusted times are the author's word
+        if week in done or not submission.trusted or submission.source in (Source.ISSUE, Source.CREDIT):
+            continue  # comments are remembered as comments, credits as overrides; untrusted times are the author's word
         key = cell_key(member, week)
         known = cells.get(key)
         if known is None or submission.at < known.at:

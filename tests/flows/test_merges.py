@@ -172,4 +172,4 @@ def test_a_squash_the_bot_never_saw_is_told_as_the_pushers_rewrite_of_her_push(s
     assert any(w.member == "한현경" and w.detail == "구미진" for w in warnings(outcome, Problem.NOT_OWNER))
     summary = job_summary(outcome, build_schedule(study.config), messages_for("ko"), False)
     assert "mijinkoo 님이 기본 브랜치를 덮어쓰면서 shining-arrow 님이 4월 13일" in summary
-    assert "/studybot excuse @shining-arrow" in summary
+    assert "/studybot 인정 @shining-arrow <주차>" in summary

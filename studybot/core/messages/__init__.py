@@ -81,6 +81,7 @@ class Messages:
             f"notice.{notice.problem.value}",
             where=where,
             week=notice.week,
+            week_or=notice.week if notice.week is not None else self.t("notice.any_week"),
             member=escape(notice.member or ""),
             detail=escape(notice.detail),
             other=escape(notice.other),
