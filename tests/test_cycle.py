@@ -308,3 +308,15 @@ def test_the_timeline_never_says_the_issue_opens_at_a_time_already_past(seed, se
     assert waiting[0] == "1주차 Q&A 이슈: `/studybot 시작` 뒤 첫 실행에서 엽니다"
     english = variant(("language: ko", "language: en"))
     assert run(english, started(), now).timeline[0] == "Week 1 Q&A issue: opens at the next run"
+
+
+def test_a_week_section_readme_tells_members_to_tick_their_line():
+    """With `layout: sections` the week's issue points at the week's list in the README, not at a table cell."""
+    from helpers import SMALL_STUDY
+
+    from studybot.core.cycle import ways_to_hand_in
+    from studybot.core.messages import messages_for
+
+    config = parse_config(SMALL_STUDY + "submissions:\n  readme: {layout: sections}\n")
+    week = build_schedule(config).weeks[1]
+    assert ways_to_hand_in(config, week, messages_for("ko")).startswith("README의 2주차 목록에서 내 줄을 `- [x] [이름](링크)`로")

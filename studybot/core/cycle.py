@@ -248,7 +248,8 @@ def ways_to_hand_in(config: StudyConfig, week: Week, messages: Messages) -> str:
     """Only the ways the config enables: a member who follows the issue is never fined for it."""
     ways = []
     if config.submissions.readme.enabled:
-        ways.append(messages.t("issue.how.readme"))
+        sections = config.submissions.readme.layout == "sections"
+        ways.append(messages.t("issue.how.readme_section" if sections else "issue.how.readme", week=week.number))
     if config.submissions.issues.enabled:
         ways.append(messages.t("issue.how.comment"))
     if config.submissions.folders.enabled:

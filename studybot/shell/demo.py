@@ -20,6 +20,7 @@ import yaml
 
 from studybot.core.config import StudyConfig, localize, parse_config
 from studybot.core.decide import Plan
+from studybot.core.markup import plain
 from studybot.core.messages import messages_for
 from studybot.core.notices import payload
 from studybot.core.plan import CommitFiles, Notify
@@ -131,7 +132,7 @@ def run_demo(out: TextIO) -> int:
     print(f"{rule}\nstudybot demo — {config.study.name}: {len(config.members)} members, "
           f"{submissions} submissions in the example history, "
           f"as of {now:%Y-%m-%d %H:%M} {config.study.timezone}\n{rule}\n", file=out)
-    print(render_report(report, schedule, messages), file=out)
+    print(render_report(report, schedule, messages, protect=plain), file=out)
     print(f"{rule}\nREADME region 'fines' (committed between <!-- studybot:fines:start/end -->)\n{rule}\n", file=out)
     print(render_fines(report, schedule, messages), file=out)
     print(f"\n{rule}\nREADME region 'rotation'\n{rule}\n", file=out)

@@ -19,6 +19,7 @@ from typing import TextIO
 import yaml
 
 from studybot.core.config import Member, StudyConfig, localize, parse_config
+from studybot.core.markup import plain
 from studybot.core.messages import messages_for
 from studybot.core.render import render_fines, render_report
 from studybot.core.report import Report
@@ -172,7 +173,7 @@ def folder_demo_sections(example: FolderExample, report: Report, submissions: in
     log = config.weekly_log
     entries = parse_homework(example.readme, log.heading, log.marker, schedule)
     sections: list[tuple[str | None, str]] = [
-        (None, render_report(report, schedule, messages)),
+        (None, render_report(report, schedule, messages, protect=plain)),
         ("README region 'fines' (committed between <!-- studybot:fines:start/end -->)",
          render_fines(report, schedule, messages)),
     ]

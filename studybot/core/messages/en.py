@@ -80,6 +80,7 @@ TEXT = {
     "notice.mangled_row": "A table row could not be read: {detail}",
     "issue.body": "{marker}\n## Week {week} Q&A\n\n- Due: **{deadline}** (late after that)\n- Late until {late_until} (late fine {late_fine}); absent after that ({absent_fine})\n- How to hand in: {how}\n- Team blog: {blog}{homework}\n\nAsk questions as comments here. This issue closes itself at the deadline.",
     "issue.how.readme": "put `[name](link)` in your cell of the README's homework table",
+    "issue.how.readme_section": "turn your line in the README's week {week} list into `- [x] [name](link)`",
     "issue.how.comment": "comment on this issue with `submit <link>` or just the link",
     "issue.how.folder": "upload your files to the folder `{folder}`",
     "issue.how.name": "name",

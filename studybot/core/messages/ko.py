@@ -82,6 +82,7 @@ TEXT = {
     "notice.mangled_row": "표의 한 행을 읽지 못했습니다: {detail}",
     "issue.body": "{marker}\n## {week}주차 Q&A\n\n- 마감: **{deadline}** (그 뒤로는 지각)\n- 지각 인정: {late_until} 전까지 (지각 {late_fine}), 그 뒤에는 결석 ({absent_fine})\n- 제출 방법: {how}\n- 팀 블로그 담당: {blog}{homework}\n\n질문은 이 이슈에 댓글로 남겨 주세요. 마감 시각에 자동으로 닫힙니다.",
     "issue.how.readme": "README 과제 표의 내 칸에 `[이름](링크)` 넣기",
+    "issue.how.readme_section": "README의 {week}주차 목록에서 내 줄을 `- [x] [이름](링크)`로 바꾸기",
     "issue.how.comment": "이 이슈에 `제출 <링크>`라고 댓글 달기(링크만 달아도 됩니다)",
     "issue.how.folder": "`{folder}` 폴더에 파일 올리기",
     "issue.how.name": "이름",
