@@ -128,14 +128,9 @@ def decide(run: Run, world: World, state: State) -> Plan:
     if world.github is not None:
         state = state.model_copy(update={"sync": reclaimed(state.sync, *written_before(context))})
         context = dataclasses.replace(context, state=state)
-    operations = replies + plan_cycle(context)
-    setup = state.sync.setup
-    if world.github is not None and setup is not None and setup.state == "open":
-        operations.append(CloseSetupIssue(setup.number))  # the study has started: the setup issue is answered
-    if world.github is not None:
-        operations, claimed = claim(operations, state.sync)
-        state = state.model_copy(update={"sync": claimed})
-        operations += restorations(state.sync)
+        operations, state = own_writes(replies + plan_cycle(context), state)
+    else:
+        operations = replies + plan_cycle(context)
     only_week = run.settings.only_week
     if only_week is not None:
         operations = [op for op in operations if getattr(op, "week", only_week) == only_week]
@@ -146,28 +141,9 @@ def decide(run: Run, world: World, state: State) -> Plan:
             return _reread(world, report, state, ReadRequest(rules=True))
         if world.github.rules_read and unprotected(world):
             notes.append(protection_text(world, messages, run.settings.bot_login))
-    closing = set(closing_due(context)) if questions is not None else set()
-    decisions = freeze_final_weeks(state.decisions, report, now)
-    sync = state.sync
-    if world.github is not None:
-        sync = remember_cells(sync, evidence, decisions.weeks)
-        sync = remember_replay(sync, history_evidence(config, schedule, world, state.sync, run.replays))
-    state = state.model_copy(
-        update={
-            "decisions": decisions,
-            "sync": _mark_closed(sync, closing if only_week is None else closing & {only_week}),
-            "study": config.study.name,
-        }
-    )
-    told = [item for item in run.refusals if alert_key(item) not in state.sync.sent]
-    alerts = [refusal_text(item, roster, messages) for item in told]
-    written = alert_comments(context, told, alerts)
-    # An alert the setup issue already carries (nothing is committed before the start) is not posted again.
-    posted = posted_by_bot(world, state, run.settings.bot_login)
-    again = {alert.key for alert in written if isinstance(alert, Alert) and alert.body in posted}
-    if again:
-        state = state.with_sync(sent=sorted({*state.sync.sent, *again}))
-    operations += [alert for alert in written if not (isinstance(alert, Alert) and alert.key in again)]
+    state = recorded(run, world, state, report, evidence, set(closing_due(context)) if questions is not None else set())
+    alerted, alerts, state = alerts_due(run, context, world, state)
+    operations += alerted
     operations += plan_notices(context, operations, run.settings.webhooks, alerts, run.settings.repository_url)
     problems = [problem.sentence(messages) for problem in world.problems]
     try:
@@ -179,6 +155,44 @@ def decide(run: Run, world: World, state: State) -> Plan:
     if commit is not None:
         operations.append(commit)
     return Plan(report, tuple(operations), state, tuple(notes), tuple(timeline(context)), problems=tuple(problems))
+
+
+def own_writes(operations: list[Operation], state: State) -> tuple[list[Operation], State]:
+    """The run's writes with what the bot's account already posted claimed, what it wrote and
+    someone edited put back, and the setup issue closed once the study has started."""
+    setup = state.sync.setup
+    if setup is not None and setup.state == "open":
+        operations = [*operations, CloseSetupIssue(setup.number)]  # the study has started: the setup issue is answered
+    operations, claimed = claim(operations, state.sync)
+    return [*operations, *restorations(claimed)], state.model_copy(update={"sync": claimed})
+
+
+def recorded(run: Run, world: World, state: State, report: Report, evidence: Evidence, closing: set[int]) -> State:
+    """The state the plan leads to: final weeks frozen, the cells and the replay remembered, closed weeks marked."""
+    decisions = freeze_final_weeks(state.decisions, report, run.now)
+    sync = state.sync
+    if world.github is not None:
+        sync = remember_cells(sync, evidence, decisions.weeks)
+        sync = remember_replay(sync, history_evidence(run.config, run.schedule, world, state.sync, run.replays))
+    only_week = run.settings.only_week
+    closed = closing if only_week is None else closing & {only_week}
+    return state.model_copy(update={"decisions": decisions, "sync": _mark_closed(sync, closed), "study": run.config.study.name})
+
+
+def alerts_due(run: Run, context: Context, world: World, state: State) -> tuple[list[Operation], list[str], State]:
+    """One comment per refused change not told yet, with its sentence for the messengers.
+
+    An alert the setup issue already carries (nothing is committed before the start) is not
+    posted again; it is recorded as told.
+    """
+    told = [item for item in run.refusals if alert_key(item) not in state.sync.sent]
+    alerts = [refusal_text(item, run.roster, run.messages) for item in told]
+    written = alert_comments(context, told, alerts)
+    posted = posted_by_bot(world, state, run.settings.bot_login)
+    again = {alert.key for alert in written if isinstance(alert, Alert) and alert.body in posted}
+    if again:
+        state = state.with_sync(sent=sorted({*state.sync.sent, *again}))
+    return [alert for alert in written if not (isinstance(alert, Alert) and alert.key in again)], alerts, state
 
 
 def setup_plan(run: Run, report: Report, world: World, state: State, notes: list[str]) -> Plan:
