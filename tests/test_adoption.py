@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 from helpers import decide_on, kst, state
 from test_decide import online, world
@@ -28,7 +30,7 @@ def test_the_setup_issue_shows_the_money_rules_routes_blog_tables_and_issue_time
         "- 주차 Q&A 이슈에 링크와 함께 '제출'이라고 댓글을 답니다.",
         "이 순서로 한 주에 한 명씩 씁니다: 이은빈 → 문수인 → 한현경 → 장서진 → 구미진.",
         "` README.md `에 벌금 표, 팀 블로그 표를 넣습니다.",
-        "- ` [{week}주차] Q&A ` 이슈는 마감 7일 전에 엽니다.",
+        "- ` [N주차] Q&A ` 이슈는 마감 7일 전에 엽니다.",
         "- 마감 6시간 전에 아직 안 낸 멤버를 이슈 댓글로 불러 알립니다.",
         # At 09:00 on 4월 5일, week 1's issue (4월 6일 00:00) is still ahead: no time already past.
         "- 다음은 1주차입니다: 이슈 4월 6일(수) 00:00, 알림 4월 12일(화) 18:00.",
@@ -123,3 +125,18 @@ def test_a_setup_on_the_day_the_issue_was_due_to_open_says_the_start_opens_it(se
     assert "- 1주차 이슈는 열 때가 지나서 `/studybot 시작` 뒤 첫 실행에서 엽니다." in body
     assert "- 다음은 2주차입니다: 이슈 4월 27일(수) 00:00, 알림 5월 3일(화) 18:00." in body
     assert "열 때가 지나서" not in _setup(seed, seed_schedule, kst(2022, 4, 5, 9))
+
+
+def test_the_protection_part_is_calm_and_folds_the_recipe_away():
+    """Open folders: first what studybot refuses, then one line naming them, the plans, and the ruleset steps folded in a details block."""
+    from test_decide import README
+
+    from studybot.core.adoption import setup_protections
+    from studybot.core.messages import messages_for
+    from studybot.core.records import BranchRule
+
+    open_world = dataclasses.replace(world(github=online(rules=(BranchRule(type="pull_request"),))), files={"README.md": README})
+    text = setup_protections(open_world, messages_for("ko"))
+    refused, today, plans = text.index("이미 받아들이지 않습니다"), text.index("지금은 `config/`"), text.index("요금제에 따라")
+    assert refused < today < plans < text.index("<details><summary>")
+    assert text.rstrip().endswith("</details>") and "⚠️" not in text.split("<details>")[0]

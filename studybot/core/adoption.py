@@ -75,6 +75,18 @@ def protection_text(world: World, messages: Messages, bot_login: str | None = No
     )
 
 
+def setup_protections(world: World, messages: Messages, bot_login: str | None = None) -> str:
+    """The setup issue's protection part, calm and short: what studybot already refuses, which
+    folders are open today and what the leader can add on each plan, with the step-by-step
+    recipe folded away."""
+    missing = unprotected(world)
+    if not missing:
+        return messages.t("protections.refused") + "\n\n" + protection_text(world, messages, bot_login)
+    today = messages.t("protections.open", paths=", ".join(f"`{path}`" for path in missing))
+    recipe = messages.t("protections.recipe", steps=protection_text(world, messages, bot_login).removeprefix("⚠️ "))
+    return "\n\n".join((messages.t("protections.refused"), today, messages.t("protections.plans"), recipe))
+
+
 def _rules_text(config: StudyConfig, schedule: Schedule, messages: Messages) -> str:
     """Every key money depends on, one short line each: deadline, fines, settlement, timing, excuses, leaders."""
     currency = config.study.currency
@@ -143,7 +155,7 @@ def _issue_text(config: StudyConfig, schedule: Schedule, report: Report, message
     """When the week's Q&A issue opens and when the reminder goes out, for the next week still ahead;
     a week whose issue was due to open already is opened by the first run after the start."""
     upcoming = next((week for week in schedule.weeks if week.deadline - WEEK_OPENS_BEFORE > report.now), None)
-    lines = [messages.t("setup.qna.opens", title=code(config.qna.title))]
+    lines = [messages.t("setup.qna.opens", title=code(config.qna.title.format(week="N")))]
     reminder = config.qna.reminder_before
     lines.append(
         messages.t("setup.qna.reminder", before=_hours(reminder, messages)) if reminder else messages.t("setup.qna.no_reminder")
@@ -198,10 +210,10 @@ def setup_body(
         frozen = messages.t("setup.nothing_final")
     return messages.t(
         "setup.body",
-        # What studybot refuses on its own comes first; then what the leader can add.
-        protections=messages.t("protections.refused") + "\n\n" + protection_text(world, messages, bot_login),
+        protections=setup_protections(world, messages, bot_login),
         marker=marker(0, Kind.SETUP),
-        calendar=render_calendar(schedule, config.study.name, messages).strip(),
+        # The calendar's own title sits one level under the issue's title, with the other sections.
+        calendar="#" + render_calendar(schedule, config.study.name, messages).strip(),
         members=members,
         authors=authors,
         frozen=frozen,

@@ -573,6 +573,8 @@ TEXT = {
     "setup.hours": "{hours} hours",
     "setup.minutes": "{minutes} minutes",
     "protections.refused": "studybot already refuses changes to the config (`config/`) and the ledger (`.studybot/`) pushed by members: it keeps judging by the leader's config and ledger and tells the leader.",
+    "protections.open": "No repository rule guards {paths} today, so members can push there. Even so, as above, the config and the fine ledger do not change.",
+    "protections.recipe": "<details><summary>Where things stand, and the steps in detail</summary>\n\n{steps}\n\n</details>",
     "protections.plans": "To guard more, depending on your plan:\n- Free, public repository: in `Settings` → `Rules` → `Rulesets`, require a pull request and `Require review from Code Owners` on the default branch.\n- Free, private repository: branch rules are not available. The refusal above keeps the money safe; check changes to the workflow file in the commit history.\n- Paid plan (Team or higher): a push ruleset's `Restrict file paths` blocks pushes to these paths (docs/security.md).",
     # --- comments as members write them: named weeks, several links, what the leader is told ---
     "comment.uncounted.bad_link": "📎 {member}, the link {link} in this comment is not a valid address, so it was not counted. Edit the comment to an address starting with `https://`, or put it in your cell of the README's homework table; it counts from the time you do.",

@@ -575,6 +575,8 @@ TEXT = {
     "setup.hours": "{hours}시간",
     "setup.minutes": "{minutes}분",
     "protections.refused": "studybot은 멤버가 push한 설정(`config/`)과 벌금 장부(`.studybot/`) 변경을 이미 받아들이지 않습니다. 그런 push가 있으면 스터디장이 정한 설정과 벌금 장부로 계속 판정하고, 스터디장에게 알립니다.",
+    "protections.open": "지금은 {paths}를 막는 저장소 규칙이 없어서, 멤버가 이 경로에 push할 수 있습니다. 그래도 위처럼 설정과 벌금 장부는 바뀌지 않습니다.",
+    "protections.recipe": "<details><summary>지금 상태와 규칙 설정 방법 자세히 보기</summary>\n\n{steps}\n\n</details>",
     "protections.plans": "더 막고 싶다면 요금제에 따라 고를 수 있습니다.\n- 무료 공개 저장소: `Settings` → `Rules` → `Rulesets`에서 기본 브랜치에 `Require a pull request before merging`과 `Require review from Code Owners`를 켭니다.\n- 무료 비공개 저장소: 브랜치 규칙을 쓸 수 없습니다. 위의 거절로 돈은 지켜지고, 워크플로 파일 변경은 커밋 기록에서 확인해 주세요.\n- 유료 요금제(Team 이상): 푸시 규칙 세트의 `Restrict file paths`로 이 경로의 push 자체를 막을 수 있습니다(docs/security.md).",
     # --- comments as members write them: named weeks, several links, what the leader is told ---
     "comment.uncounted.bad_link": "📎 {member} 님, 이 댓글의 링크 {link}는 올바른 주소가 아니라 제출로 보지 않았습니다. `https://`로 시작하는 주소로 댓글을 고치거나, README 과제 표의 본인 칸에 넣어 주세요. 고치거나 넣은 시각이 제출 시각이 됩니다.",
