@@ -205,7 +205,7 @@ def _slow_cell(content: str) -> _Cell:
     return _Cell(_norm(_plain(tokens)), tuple(links))
 
 
-@functools.lru_cache(maxsize=4096)
+@functools.lru_cache(maxsize=256)
 def _cell(content: str) -> _Cell:
     """One cell's text and links; cached because history walks meet the same cells often."""
     return _fast_cell(content) or _slow_cell(content)
@@ -372,7 +372,7 @@ def _synthetic_contents(width: int, line: str) -> tuple[str, ...] | None:
     return None
 
 
-@functools.lru_cache(maxsize=4096)
+@functools.lru_cache(maxsize=256)
 def _row_contents(width: int, line: str) -> tuple[str, ...] | None:
     """The cell contents of ``line`` as a body row, or None if the line would end a table."""
     contents = _split_contents(width, line)
