@@ -170,3 +170,24 @@ def test_a_due_date_that_misses_the_deadline_is_warned_about_in_week_order() -> 
     warnings = homework_warnings(found, weeks, messages_for("ko"))
     assert len(warnings) == 2
     assert "요약" in warnings[0] and "발표" in warnings[1]
+
+
+def test_escapes_references_and_entities_read_as_a_reader_sees_them() -> None:
+    """The log is inline-parsed only where it is read; escaped brackets, a link by reference
+    and an entity still read as GitHub shows them, as a parse of the whole file read them."""
+    text = (
+        "### 1주차\n\n"
+        "\\[과제\\] 논문 [요약][paper] 해오기 &amp; 발표\n\n"
+        "&#91;과제] 각자 정리\n\n"
+        "[paper]: https://example.com/paper\n"
+    )
+    found, _ = entries(text)
+    assert found[2].texts == ("논문 요약 해오기 & 발표", "각자 정리")
+
+
+def test_a_long_table_outside_the_log_is_not_read_as_homework() -> None:
+    """A submissions table full of links next to the log changes nothing about the log."""
+    rows = "".join(f"| {week} | [이름](https://example.com/{week}/[과제]) |\n" for week in range(1, 200))
+    text = f"# 스터디\n\n| 주차 | 과제 |\n|---|---|\n{rows}\n### 2주차\n\n- [과제] 다음 장 읽기\n"
+    found, _ = entries(text)
+    assert {week: entry.texts for week, entry in found.items()} == {3: ("다음 장 읽기",)}

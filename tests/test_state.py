@@ -172,3 +172,79 @@ def test_two_runs_that_each_opened_the_weeks_issue_merge_into_one_week_issue_and
     merged = merge_states(ours, theirs)
     assert merged.sync.issues[1].number == 2 and merged.sync.issues[2].number == 3
     assert merged.sync.duplicates == {1: Duplicate(week=1)}
+
+
+def _busy_ledger():
+    """A ledger with something in every kind of part: frozen weeks, overrides, comments, issues."""
+    from studybot.core.state import BotComment, SeenComment, WeekIssue
+
+    at = kst(2022, 4, 6)
+    return state(
+        study="S",
+        weeks={1: FrozenWeek(finalized_at=at, members={"구미진": FrozenVerdict(verdict=Verdict.ON_TIME, fine=0)})},
+        overrides=[Override(kind="paid", by="lead", at=at, member="구미진", amount=3000)],
+        issues={1: WeekIssue(number=7, digest="d1", week_closed=True)},
+        comments={11: SeenComment(issue=7, week=1, author="m", created_at=at, links={"https://a.example/1": at})},
+        bot_comments={"<!-- studybot:w1:results -->": BotComment(id=12, digest="d2")},
+        pushes=[Push(before="a", after="b", at=at)],
+        first_seen={"b": at},
+    )
+
+
+def _edits():
+    """Changes a run makes to a ledger, each one that a leader would see in the committed file."""
+    from studybot.core.state import BotComment, SeenComment, WeekIssue
+
+    at = kst(2022, 4, 13)
+    return {
+        "a comment read": lambda s: s.with_sync(comments={**s.sync.comments, 13: SeenComment(issue=7, week=2, author="n", created_at=at)}),
+        "a link's time": lambda s: s.with_sync(comments={11: s.sync.comments[11].model_copy(update={"links": {"https://a.example/1": at}})}),
+        "a digest": lambda s: s.with_sync(bot_comments={key: BotComment(id=c.id, digest="d3") for key, c in s.sync.bot_comments.items()}),
+        "an issue number": lambda s: s.with_sync(issues={1: s.sync.issues[1].model_copy(update={"number": 8})}),
+        "a week reopened": lambda s: s.with_sync(issues={1: s.sync.issues[1].model_copy(update={"week_closed": False})}),
+        "an override": lambda s: s.with_decisions(overrides=[*s.decisions.overrides, s.decisions.overrides[0]]),
+        "a payment": lambda s: s.with_decisions(overrides=[s.decisions.overrides[0].model_copy(update={"amount": 4000})]),
+        "the setup issue": lambda s: s.with_sync(setup=WeekIssue(number=1)),
+        "a time written in UTC": lambda s: s.with_sync(comments={11: s.sync.comments[11].model_copy(
+            update={"created_at": s.sync.comments[11].created_at.astimezone(dt.UTC)})}),
+    }
+
+
+def test_a_run_that_changed_the_ledger_is_told_apart_from_one_that_did_not():
+    """Whether a run commits its ledger: any change of substance is seen, bookkeeping is not,
+    and the answer is the one comparing the two files as written would give."""
+    from studybot.core.state import Cursors, dump_state, same_substance, substance
+
+    base = _busy_ledger()
+    for name, edit in _edits().items():
+        changed = edit(base)
+        assert not same_substance(changed, base), name
+        assert dump_state(substance(changed)) != dump_state(substance(base)), name
+    bookkeeping = base.with_sync(cursors=Cursors(head="c"), first_seen={}, pushes=[], replay=None)
+    copied = base.with_sync(comments=dict(base.sync.comments), pushes=list(base.sync.pushes),
+                            issues={1: base.sync.issues[1].model_copy()})
+    seen = base.sync.comments[11]
+    offset = dt.timezone(dt.timedelta(hours=9))  # the same instant and offset as GitHub's answer gives it
+    reread_comment = base.with_sync(comments={11: seen.model_copy(update={"created_at": seen.created_at.astimezone(offset)})})
+    reread = load_state(dump_state(base))  # equal, sharing nothing: the files are compared
+    for same in (base, bookkeeping, copied, reread_comment, reread):
+        assert same_substance(same, base)
+        assert dump_state(substance(same)) == dump_state(substance(base))
+
+
+def test_a_ledger_text_is_parsed_once_a_run_and_reads_as_load_state_reads_it():
+    """Every reader of the run's ledger gets the same state; a broken ledger says so every time."""
+    from studybot.core.state import dump_state
+    from studybot.core.world import GitRecords, World
+
+    text = dump_state(_busy_ledger())
+    world = World({}, text, GitRecords(None))
+    first = world.state()
+    assert first == load_state(text)
+    assert dataclasses.replace(world, files={"README.md": ""}).state() is first
+    other = dump_state(state(study="T"))
+    assert dataclasses.replace(world, ledger=other).state() == load_state(other)
+    broken = dataclasses.replace(world, ledger="[1, 2]")
+    for _ in range(2):
+        with pytest.raises(LedgerError, match="not a JSON object"):
+            broken.state()

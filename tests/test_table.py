@@ -585,3 +585,13 @@ def test_format_characters_in_names_headers_and_labels_are_not_there(hidden):
     assert (row.week, row.label) == (1, "1주차")
     assert row.entries == (Entry("구미진", "https://mj.example/1"), Entry("장서진", "https://sj.example/1"))
     assert parse_row(table.header, split_lines(text)[2], 2) == row
+
+
+def test_one_hidden_character_in_a_long_cell_still_reads_every_name_as_written():
+    """A 200-link cell with a zero-width space in one name, or one name typed in NFD, reads
+    every name as the roster spells it."""
+    names = [f"멤버{index:03}" for index in range(200)]
+    for odd in ("멤\u200b버007", unicodedata.normalize("NFD", "멤버007")):
+        cell = " ".join(f"[{odd if name == '멤버007' else name}](https://x.example/{name})" for name in names)
+        row = only_row(f"|1주차|{cell}||")
+        assert [entry.name for entry in row.entries] == names

@@ -50,7 +50,6 @@ from studybot.core.state import (
     State,
     SyncState,
     cell_evidence,
-    dump_state,
     excuses_from,
     freeze_final_weeks,
     frozen_judgements,
@@ -58,7 +57,7 @@ from studybot.core.state import (
     payments_from,
     remember_cells,
     remember_first_seen,
-    substance,
+    same_substance,
     swaps_from,
 )
 from studybot.core.world import ReadRequest, World
@@ -271,10 +270,10 @@ def _reread(world: World, report: Report, state: State, request: ReadRequest) ->
 
 def load_base(world: World) -> State | None:
     """The state the checkout's ledger holds, to tell whether this run changes it."""
-    from studybot.core.state import LedgerError, load_state
+    from studybot.core.state import LedgerError
 
     try:
-        return load_state(world.ledger)
+        return world.state()
     except LedgerError:
         return None
 
@@ -441,7 +440,7 @@ def plan_commit(
     readme = world.text(config.output.readme) or ""
     changed_readme = readme_after if readme_after is not None and readme_after != readme else None
     files = {path: content for path, content in bot_files(run, report, world, homework).items() if world.text(path) != content}
-    same_state = base is not None and dump_state(substance(state)) == dump_state(substance(base))
+    same_state = base is not None and same_substance(state, base)
     if changed_readme is None and not files and same_state and not operations and world.request.ledger_at is None:
         return None
     key = "commit.message" if changed_readme is not None or files else "commit.ledger_only"

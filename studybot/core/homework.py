@@ -21,6 +21,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from markdown_it import MarkdownIt
+from markdown_it.rules_core import StateCore
+from markdown_it.rules_core.text_join import text_join
 from markdown_it.token import Token
 
 from studybot.core.markup import escape
@@ -30,6 +32,10 @@ from studybot.core.schedule import Schedule, Week
 MAX_LOG_CHARS = 1_000_000
 
 _MD = MarkdownIt("commonmark")
+# The blocks alone: a README's table holds thousands of links and the log only needs the
+# headings and the lines under a week's heading, so those are inline-parsed on demand
+# (``_inline``), exactly as the full parse would (same parser, same references).
+_BLOCKS = MarkdownIt("commonmark").disable(["inline", "text_join"])
 _BREAK_TAG = re.compile(r"<br\s*/?>", re.IGNORECASE)
 _TAG = re.compile(r"<[^>\n]*>")
 # "(~2024.01.03)", "(~ 2024-1-3)", "(~1/3)", "(2024.01.03까지)": year optional, '~' optional.
@@ -89,13 +95,14 @@ def parse_homework(text: str, heading: str, marker: str, schedule: Schedule) -> 
 
 def _marked_lines(text: str, pattern: re.Pattern[str], marker: str) -> list[tuple[int, str]]:
     """(meeting, plain text) of each line that starts with the marker under a week heading."""
-    tokens = _MD.parse(text)
+    env: dict[str, object] = {}
+    tokens = _BLOCKS.parse(text, env)
     meeting: int | None = None
     level = 0
     found: list[tuple[int, str]] = []
     for index, token in enumerate(tokens):
         if token.type == "heading_open":
-            title = _plain(tokens[index + 1]).strip() if index + 1 < len(tokens) else ""
+            title = _plain(_inline(tokens[index + 1], env)).strip() if index + 1 < len(tokens) else ""
             depth = int(token.tag[1:])
             match = pattern.match(title)
             if match:
@@ -105,12 +112,22 @@ def _marked_lines(text: str, pattern: re.Pattern[str], marker: str) -> list[tupl
             continue
         if meeting is None or token.type not in ("inline", "html_block") or _in_heading(tokens, index):
             continue
-        source = _plain(token) if token.type == "inline" else _TAG.sub("", _BREAK_TAG.sub("\n", token.content))
+        source = _plain(_inline(token, env)) if token.type == "inline" else _TAG.sub("", _BREAK_TAG.sub("\n", token.content))
         for line in source.split("\n"):
             line = line.strip()
             if line.startswith(marker) and line[len(marker):].strip():
                 found.append((meeting, line))
     return found
+
+
+def _inline(token: Token, env: dict[str, object]) -> Token:
+    """The inline ``token`` with its children, parsed as ``_MD.parse`` parses them (escapes joined)."""
+    token.children = []
+    _MD.inline.parse(token.content, _MD, env, token.children)
+    state = StateCore("", _MD, env)
+    state.tokens = [token]
+    text_join(state)
+    return token
 
 
 def _in_heading(tokens: list[Token], index: int) -> bool:

@@ -271,6 +271,61 @@ def dump_state(state: State) -> str:
     return json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True) + "\n"
 
 
+class Ledgers:
+    """Ledger texts parsed once per run: every reader of the same text gets the same parse.
+
+    A long ledger takes a while to validate, and a run reads it in several places (its cursors,
+    whether it parses, the state settle starts from, the base a commit is compared with). The
+    shell makes one per read and the ``World`` carries it; nothing is kept between runs or at
+    module level.
+    """
+
+    def __init__(self) -> None:
+        self._last: tuple[str | None, State | LedgerError] | None = None
+
+    def load(self, text: str | None) -> State:
+        """``load_state(text)``, parsed only when the text differs from the last one asked for."""
+        if self._last is None or self._last[0] != text:
+            try:
+                self._last = (text, load_state(text))
+            except LedgerError as error:
+                self._last = (text, error)
+        found = self._last[1]
+        if isinstance(found, LedgerError):
+            raise found
+        return found
+
+
+def same_substance(ours: State, base: State) -> bool:
+    """Whether ``dump_state(substance(ours)) == dump_state(substance(base))``.
+
+    A run's state is the ledger's updated by copies, so the two mostly share their parts; what
+    is shared dumps alike without dumping it. Only when that cannot be told the states are dumped.
+    """
+    ours, base = substance(ours), substance(base)
+    return _dumps_alike(ours, base) or dump_state(ours) == dump_state(base)
+
+
+def _dumps_alike(ours: object, base: object) -> bool:
+    """True when the two values certainly dump to the same JSON; False when they differ or it is unsure."""
+    if ours is base:
+        return True
+    if type(ours) is not type(base):
+        return False
+    if isinstance(ours, BaseModel):
+        return all(_dumps_alike(getattr(ours, name), getattr(base, name)) for name in type(ours).model_fields)
+    if isinstance(ours, dict):
+        assert isinstance(base, dict)
+        return ours.keys() == base.keys() and all(_dumps_alike(value, base[key]) for key, value in ours.items())
+    if isinstance(ours, list):
+        assert isinstance(base, list)
+        return len(ours) == len(base) and all(map(_dumps_alike, ours, base))
+    if isinstance(ours, dt.date):  # a datetime dumps as its fields and its offset, whichever tzinfo gives it
+        assert isinstance(base, dt.date)
+        return ours.isoformat() == base.isoformat()
+    return isinstance(ours, str | int) and ours == base  # bool is an int: True == 1 is told apart by the type check
+
+
 def substance(state: State) -> State:
     """The state without its bookkeeping (cursors, pushes read, first sightings, unclaimed
     comments, the kept history replay).

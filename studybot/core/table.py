@@ -165,7 +165,10 @@ def _fast_cell(content: str) -> _Cell | None:
     names, targets = parts[1::3], parts[2::3]
     separators = [_FAST_BREAK.sub("", part.replace("&nbsp;", "\xa0")) for part in parts[0::3]]
     text = "".join(separator + name for separator, name in zip(separators, names + [""], strict=False))
-    links = tuple((_norm(name), target, False) for name, target in zip(names, targets, strict=False))
+    # A cell already in NFC without format characters holds names that are too (each sits
+    # between ASCII brackets): they need only the strip, not a normalization each.
+    plain = unicodedata.is_normalized("NFC", content) and visible(content) == content
+    links = tuple((name.strip() if plain else _norm(name), target, False) for name, target in zip(names, targets, strict=False))
     return _Cell(_norm(text), links)
 
 
@@ -202,7 +205,7 @@ def _slow_cell(content: str) -> _Cell:
     return _Cell(_norm(_plain(tokens)), tuple(links))
 
 
-@functools.lru_cache(maxsize=4096)
+@functools.lru_cache(maxsize=256)
 def _cell(content: str) -> _Cell:
     """One cell's text and links; cached because history walks meet the same cells often."""
     return _fast_cell(content) or _slow_cell(content)
@@ -369,7 +372,7 @@ def _synthetic_contents(width: int, line: str) -> tuple[str, ...] | None:
     return None
 
 
-@functools.lru_cache(maxsize=4096)
+@functools.lru_cache(maxsize=256)
 def _row_contents(width: int, line: str) -> tuple[str, ...] | None:
     """The cell contents of ``line`` as a body row, or None if the line would end a table."""
     contents = _split_contents(width, line)

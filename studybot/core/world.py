@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 from studybot.core.errors import StudybotError
 from studybot.core.records import ActivityPage, BranchRule, Comment, Issue, PatchCommit, Permission, TreeCommit
+from studybot.core.state import Ledgers, State
 
 
 @dataclass(frozen=True)
@@ -117,6 +118,12 @@ class World:
     problems: tuple[StudybotError, ...] = ()  # inputs that could not be read (an oversize README)
     config_path: str | None = None  # the config's path in the checkout (None: it lives elsewhere)
     branch_head: str | None = None  # where the branch is now, when it moved past the checkout's head
+    # The ledger texts parsed this run, shared by the worlds one read derives (``dataclasses.replace``).
+    ledgers: Ledgers = field(default_factory=Ledgers, compare=False, repr=False)
 
     def text(self, path: str) -> str | None:
         return self.files.get(path)
+
+    def state(self) -> State:
+        """The state the ledger holds (``load_state``, parsed once per run); LedgerError when it cannot be read."""
+        return self.ledgers.load(self.ledger)

@@ -284,11 +284,12 @@ class Repository:
             "--no-renames", "-p", "-U0", f"--max-count={MAX_COMMITS + 1}",
             f"--format={_HEADER}", rev, "--", path,
         )
+        known: dict[str, str] = {}  # each distinct line once, however many patches hold it
         for count, chunk in enumerate(chunks, 1):
             if count > MAX_COMMITS:
                 raise GitError("error.git.too_many", path=path, limit=MAX_COMMITS)
             header, _, body = chunk.partition("\n")
-            yield PatchCommit(_commit_info(header), tuple(_hunks(body)))
+            yield PatchCommit(_commit_info(header), tuple(_hunks(body, known)))
 
     def folder_changes(self, rev: str = "HEAD") -> Iterator[TreeCommit]:
         """Every commit reachable from ``rev`` with the files it added or changed, oldest first.
@@ -404,7 +405,9 @@ def _commit_info(header: str) -> CommitInfo:
     )
 
 
-def _hunks(body: str) -> Iterator[Hunk]:
+def _hunks(body: str, known: dict[str, str]) -> Iterator[Hunk]:
+    """The hunks of one commit's patch; a line already in ``known`` (met earlier in the same walk) is
+    kept once: a row's removed line is mostly the line an earlier commit added."""
     current: tuple[int, int, int, int] | None = None
     removed: list[str] = []
     added: list[str] = []
@@ -424,9 +427,11 @@ def _hunks(body: str) -> Iterator[Hunk]:
         elif current is None:
             continue
         elif line.startswith("-"):
-            removed.append(line[1:])
+            text = line[1:]
+            removed.append(known.setdefault(text, text))
         elif line.startswith("+"):
-            added.append(line[1:])
+            text = line[1:]
+            added.append(known.setdefault(text, text))
     if current:
         yield Hunk(*current, tuple(removed), tuple(added))
 

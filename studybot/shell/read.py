@@ -16,7 +16,7 @@ from studybot.core.errors import StudybotError
 from studybot.core.landing import merged_sides, reachable
 from studybot.core.protections import CODEOWNERS_PATHS
 from studybot.core.records import Issue, IssueState, PatchCommit, SideCommit
-from studybot.core.state import Cursors, LedgerError, State, load_state
+from studybot.core.state import Cursors, LedgerError, Ledgers, State
 from studybot.core.world import EMPTY_LEDGER, GitHubRecords, GitRecords, ReadRequest, World
 from studybot.shell.git import GitError, Repository
 from studybot.shell.remote import Gateway
@@ -79,6 +79,7 @@ def read_world(
             world = dataclasses.replace(world, github=read_github(config, gateway, world, request, branch=branch))
             world = _with_ledger_blobs(world, repository, ledger_path)
         return dataclasses.replace(world, request=request)
+    ledgers = previous.ledgers if previous is not None else Ledgers()  # each ledger text is parsed once a run
     try:
         head = repository.head()
         if head is None:
@@ -88,7 +89,7 @@ def read_world(
         ledger = None if ledger_rev == EMPTY_LEDGER else repository.show(ledger_rev, ledger_path)
         if ledger is None and gateway is not None and ledger_rev not in (head, EMPTY_LEDGER) and not repository.has_commit(ledger_rev):
             ledger = gateway.read_file(ledger_path, ledger_rev)  # the bot's commit, rewritten out of the checkout
-        state = _state(ledger)
+        state = _state(ledgers, ledger)
         cursors = state.sync.cursors if state is not None else Cursors()
         if previous is not None and previous.request.ledger_path == request.ledger_path:
             # the same head: only which commits are new depends on the ledger
@@ -100,9 +101,9 @@ def read_world(
                                since=_replayed_at(repository, head, state, request, online=gateway is not None))
     except GitError as error:
         raise CheckoutError.wrap(error) from None
-    broken = ledger_problem(ledger)  # the run goes on; settle judges who pushed it
+    broken = ledger_problem(ledger, ledgers)  # the run goes on; settle judges who pushed it
     found: tuple[StudybotError, ...] = (*problems, *([broken] if broken is not None else []))
-    world = World(files, ledger, git, request=request, problems=found, config_path=config_path)
+    world = World(files, ledger, git, request=request, problems=found, config_path=config_path, ledgers=ledgers)
     if gateway is None:
         return world
     world = dataclasses.replace(world, github=read_github(config, gateway, world, request, branch=branch))
@@ -117,7 +118,7 @@ def _with_whole_history(
     assert world.git.head is not None
     skipped = {problem.fields.get("path") for problem in world.problems}
     try:
-        git = _git_records(config, repository, world.git.head, _cursors(world.ledger).head, online=online,
+        git = _git_records(config, repository, world.git.head, _cursors(world).head, online=online,
                            readme=config.submissions.readme.path not in skipped, config_path=config_path,
                            ledger_path=request.ledger_path or config.output.ledger)
     except GitError as error:
@@ -126,15 +127,15 @@ def _with_whole_history(
     return dataclasses.replace(world, git=git, request=request)
 
 
-def _cursors(ledger: str | None) -> Cursors:
+def _cursors(world: World) -> Cursors:
     """Where the ledger says the last run stopped reading; from the start when it cannot be read."""
-    state = _state(ledger)
+    state = _state(world.ledgers, world.ledger)
     return state.sync.cursors if state is not None else Cursors()
 
 
-def _state(ledger: str | None) -> State | None:
+def _state(ledgers: Ledgers, ledger: str | None) -> State | None:
     try:
-        return load_state(ledger)
+        return ledgers.load(ledger)
     except LedgerError:
         return None
 
@@ -159,9 +160,9 @@ def _replayed_at(repository: Repository, head: str, state: State | None, request
     return replay.head
 
 
-def ledger_problem(ledger: str | None) -> LedgerError | None:
+def ledger_problem(ledger: str | None, ledgers: Ledgers | None = None) -> LedgerError | None:
     try:
-        load_state(ledger)
+        (ledgers or Ledgers()).load(ledger)
     except LedgerError as error:
         return error
     return None
@@ -219,7 +220,7 @@ def read_github(
     """
     known = world.github
     if known is None or world.request.from_start != request.from_start:
-        cursors = _cursors(world.ledger)
+        cursors = _cursors(world)
         since = None if request.from_start else cursors
         branch = branch or (known.branch if known else gateway.default_branch())
         known = GitHubRecords(

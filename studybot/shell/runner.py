@@ -115,7 +115,7 @@ def readable_state(world: World) -> State:
     """The state the ledger holds; an empty one when it cannot be read (``read_world`` named the
     problem, and settle restores the bot's ledger when a member pushed the broken one)."""
     try:
-        return load_state(world.ledger)
+        return world.state()
     except LedgerError:
         return State()
 
