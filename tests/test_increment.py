@@ -354,3 +354,23 @@ def test_the_replay_finds_what_the_readme_history_finds(tmp_path, config):
     readme, _, _, _ = replay_history(config, git, run, WEEKS, None, key(config))
     assert readme == readme_evidence(config, git.readme_patches, run.stamp)
     assert readme.submissions[("이은빈", 2)].url == "https://e.example/2"
+
+
+def test_the_table_notices_are_kept_while_the_readme_as_members_wrote_it_stands():
+    """The notices of the current table are reused when only the bot's regions changed, and read again otherwise."""
+    from studybot.core.evidence import Notice, Problem
+    from studybot.core.increment import kept_notices, rendered_into, with_notices
+    from studybot.core.regions import replace_region
+
+    readme = "# Study\n\n|주차|과제|\n|---|---|\n|1주차|[장서진]()|\n"
+    notice = Notice(Problem.UNKNOWN_NAME, 1, detail="낯선이")
+    replay = Replay(head="c1", key="k", stamps="s", evidence=encode(Evidence(), Evidence()))
+    assert kept_notices(None, "k", readme) is None and kept_notices(replay, "k", readme) is None  # nothing kept yet
+    kept = with_notices(replay, readme, [notice])
+    assert kept_notices(kept, "k", readme) == [notice]
+    assert kept_notices(kept, "other config", readme) is None
+    assert kept_notices(kept, "k", readme.replace("장서진", "구미진")) is None
+    committed = replace_region(readme, "fines", "| 이름 | 벌금 |")  # the bot's commit adds its regions
+    assert kept_notices(kept, "k", committed) is None
+    assert kept_notices(rendered_into(kept, committed), "k", replace_region(committed, "fines", "| 이름 | 벌금 |\n| 장서진 | 0원 |")) == [notice]
+    assert rendered_into(None, committed) is None and rendered_into(replay, committed) == replay

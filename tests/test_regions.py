@@ -192,3 +192,14 @@ def test_appending_keeps_the_file_as_a_prefix_and_is_idempotent(text, content):
     assert replace_region(result, "fines", content) == result
     expected = content.replace("\r\n", "\n").replace("\r", "\n").rstrip("\n")
     assert read_region(result, "fines") == expected
+
+
+def test_a_text_without_the_bots_regions_keeps_the_markers_and_what_members_wrote():
+    """Region content is left out, the rest stays; broken markers leave the text whole."""
+    from studybot.core.regions import replace_region, without_regions
+
+    text = replace_region("# 스터디\n", "fines", "| 이름 | 벌금 |")
+    bare = without_regions(text, ("fines", "rotation"))
+    assert "| 이름 | 벌금 |" not in bare and "<!-- studybot:fines:start -->" in bare and bare.startswith("# 스터디\n")
+    broken = text + "<!-- studybot:fines:start -->\n"
+    assert without_regions(broken, ("fines",)) == broken

@@ -24,7 +24,17 @@ from studybot.core.evidence import Evidence
 from studybot.core.history import commit_date_stamp, current_table_notices
 from studybot.core.homework import HomeworkEntry, homework_warnings, parse_homework
 from studybot.core.icsfeed import calendar_ics
-from studybot.core.increment import HistoryEvidence, NeedsHistory, Timing, remember_replay, replay_history, replay_key
+from studybot.core.increment import (
+    HistoryEvidence,
+    NeedsHistory,
+    Timing,
+    kept_notices,
+    remember_replay,
+    rendered_into,
+    replay_history,
+    replay_key,
+    with_notices,
+)
 from studybot.core.landing import force_pushes, land_commits, landed_stamp, pushes_of, rewrites
 from studybot.core.markers import Kind, digest, marker, marker_week, shown_marker
 from studybot.core.markup import code, escape
@@ -150,6 +160,8 @@ def decide(run: Run, world: World, state: State) -> Plan:
     except RegionError as error:
         # Broken markers in the README: everything else of the run still happens.
         readme, problems = None, [*problems, error.sentence(messages)]
+    if readme is not None and world.github is not None:
+        state = state.with_sync(replay=rendered_into(state.sync.replay, readme))
     commit = plan_commit(run, report, world, state, operations, homework, readme)
     if commit is not None:
         operations.append(commit)
@@ -390,14 +402,21 @@ def history_evidence(
     )
     weeks = [week.number for week in schedule.weeks]
     readme_read = config.submissions.readme.path not in {problem.fields.get("path") for problem in world.problems}
+    judged_by = replay_key(config, landed, readme_read)
     readme, folders, replay, full = replay_history(
-        config, git, Timing(stamp, landing, sync.first_seen), weeks, sync.replay, replay_key(config, landed, readme_read),
-        keep=world.github is not None,
+        config, git, Timing(stamp, landing, sync.first_seen), weeks, sync.replay, judged_by, keep=world.github is not None,
     )
     evidence = HistoryEvidence(kept=replay, full=full)
     evidence.merge(readme)
     if config.submissions.readme.enabled and table is not None:
-        for notice in current_table_notices(config, table, weeks):
+        # Reading the whole table again is a quiet run's costliest step: the last run's notices
+        # stand while the README and what judged it are the same.
+        notices = kept_notices(sync.replay, judged_by, table)
+        if notices is None:
+            notices = current_table_notices(config, table, weeks)
+        if replay is not None:
+            evidence.kept = with_notices(replay, table, notices)
+        for notice in notices:
             evidence.warn(notice)
     evidence.merge(folders)
     if replays is not None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+import functools
 from dataclasses import dataclass, field
 from urllib.parse import parse_qsl, urlsplit, urlunsplit
 
@@ -163,8 +164,13 @@ def same_url_notices(evidence: Evidence) -> list[Notice]:
     return notices
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def link_problem(url: str) -> str | None:
-    """Why ``url`` is no valid submission link, or None when it is one (empty is 'not yet')."""
+    """Why ``url`` is no valid submission link, or None when it is one (empty is 'not yet').
+
+    Pure, and asked for every link of every comment each run: the answers are kept (as
+    ``provenance.parsed`` keeps config versions), which halves a quiet run's comment reading.
+    """
     if len(url) > MAX_URL_LENGTH:
         return f"longer than {MAX_URL_LENGTH} characters"
     try:

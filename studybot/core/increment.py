@@ -33,6 +33,7 @@ from studybot.core.evidence import BlogPost, Evidence, Notice, Problem, Source, 
 from studybot.core.history import ReadmeHistory, StampFn, folder_evidence
 from studybot.core.landing import Landing, reachable
 from studybot.core.records import PatchCommit
+from studybot.core.regions import without_regions
 from studybot.core.state import Replay, SyncState
 from studybot.core.world import GitRecords
 
@@ -176,6 +177,35 @@ def _moved(span: tuple[int, ...] | None, patch: PatchCommit) -> tuple[int, ...] 
         elif low < end + 1:
             return None
     return (start + shift, end + shift)
+
+
+BOT_REGIONS = ("fines", "rotation", "picture")  # the README regions the bot renders (render.py, picture.py)
+
+
+def kept_notices(replay: Replay | None, key: str, text: str) -> list[Notice] | None:
+    """The table's notices the last replay kept, when the README and what judged it are unchanged."""
+    if replay is None or replay.key != key or not replay.notices or replay.table != _digest(text):
+        return None
+    return decode(replay.notices)[0].warnings
+
+
+def with_notices(replay: Replay, text: str, notices: list[Notice]) -> Replay:
+    """``replay`` with the notices of the README table as it is now, read from ``text``."""
+    return replay.model_copy(update={"table": _digest(text), "notices": encode(Evidence(warnings=list(notices)), Evidence())})
+
+
+def rendered_into(replay: Replay | None, readme: str) -> Replay | None:
+    """The replay's notices keyed by the README the bot is about to commit: it changes only the
+    bot's regions, so the next run's README (this one) needs no new reading of the table."""
+    if replay is None or not replay.notices:
+        return replay
+    return replay.model_copy(update={"table": _digest(readme)})
+
+
+def _digest(text: str) -> str:
+    """The README as members wrote it: the bot's own regions change with every commit it makes."""
+    members = without_regions(text, BOT_REGIONS)
+    return hashlib.sha256(members.encode("utf-8", "surrogateescape")).hexdigest()
 
 
 def remember_replay(sync: SyncState, evidence: Evidence) -> SyncState:

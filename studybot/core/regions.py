@@ -98,3 +98,16 @@ def replace_region(text: str, name: str, content: str) -> str:
     if not prefix.endswith(newline * 2):
         prefix += newline  # the blank line that keeps the region apart from what precedes
     return prefix + block
+
+
+def without_regions(text: str, names: tuple[str, ...]) -> str:
+    """``text`` with the content of each region in ``names`` left out (markers kept): what
+    members wrote, apart from what the bot renders. A text whose markers are broken is returned whole."""
+    for name in names:
+        try:
+            bounds = _bounds(text, name)
+        except RegionError:
+            return text
+        if bounds is not None:
+            text = text[: bounds[0]] + text[bounds[1] :]
+    return text

@@ -171,6 +171,8 @@ class Replay(_Model):
     stamps: str  # digest of when each commit up to ``head`` counted and who brought it
     span: list[int] | None = None  # the table's lines at ``head`` as the replay left them (None: no table)
     evidence: str  # what the replay found, compact JSON, zlib, base64 (one line in the ledger)
+    table: str = ""  # digest of the README text the table notices below were read from
+    notices: str = ""  # the current table's notices, as ``evidence`` is kept
 
 
 class Decisions(_Model):
