@@ -36,7 +36,16 @@ from studybot.core.increment import (
     with_notices,
 )
 from studybot.core.landing import force_pushes, land_commits, landed_stamp, pushes_of, rewrites
-from studybot.core.markers import Kind, digest, marker, marker_week, shown_marker
+from studybot.core.markers import (
+    Kind,
+    digest,
+    epoch_marker,
+    marker,
+    marker_week,
+    read_epoch,
+    read_shown,
+    shown_marker,
+)
 from studybot.core.markup import code, escape
 from studybot.core.members import Roster, is_bot
 from studybot.core.messages import Messages, messages_for
@@ -51,7 +60,7 @@ from studybot.core.render import render_fines, render_rotation
 from studybot.core.replies import acknowledge
 from studybot.core.report import Report, blog_writers, build_report, excuses_of
 from studybot.core.schedule import Schedule
-from studybot.core.settle import Replays, Run, widen
+from studybot.core.settle import Replays, Run, setup_body_on_github, widen
 from studybot.core.state import (
     Cursors,
     Decisions,
@@ -112,6 +121,8 @@ def decide(run: Run, world: World, state: State) -> Plan:
     if world.github is not None:
         if not is_started(state):
             if not world.github.rules_read:  # the setup issue says which folders are open
+                if setup_stands(run, world, state):  # the wait costs no more than a quiet run
+                    return Plan(report, (), state, (*notes, messages.t("setup.waiting")))
                 return _reread(world, report, state, ReadRequest(rules=True))
             return setup_plan(run, report, world, state, notes)
         if run.requests:
@@ -206,6 +217,34 @@ def alerts_due(run: Run, context: Context, world: World, state: State) -> tuple[
     return [alert for alert in written if not (isinstance(alert, Alert) and alert.key in again)], alerts, state
 
 
+def setup_epoch(run: Run) -> str:
+    """The last schedule boundary (a week's issue opening, its deadline, its cut-off) at or before
+    now: the setup issue's body changes with time only at these."""
+    passed = [
+        instant
+        for week in run.schedule.weeks
+        for instant in (week.deadline - WEEK_OPENS_BEFORE, week.deadline, week.late_until)
+        if instant <= run.now
+    ]
+    return max(passed).isoformat() if passed else "-"
+
+
+def setup_stands(run: Run, world: World, state: State) -> bool:
+    """Whether the setup issue on GitHub is as this run would write it, with nothing to answer.
+
+    It names the version in force and the last schedule boundary, and every refused change is
+    told on it. (A start waiting for its answer needs its author's role, and that read brings the
+    branch's rules along.) Then the wait reads nothing more.
+    """
+    body = setup_body_on_github(world, state, run.settings.bot_login)
+    if body is None or read_epoch(body) != setup_epoch(run):
+        return False
+    if read_shown(body) != (run.version.commit if run.version is not None else None):
+        return False
+    posted = posted_by_bot(world, state, run.settings.bot_login)
+    return all(any(refusal_text(item, run.roster, run.messages) in text for text in posted) for item in run.refusals)
+
+
 def setup_plan(run: Run, report: Report, world: World, state: State, notes: list[str]) -> Plan:
     """Before the start: the setup issue opened or brought up to date, answers to starts that
     did not start the study, and the refused changes told; nothing else."""
@@ -214,6 +253,7 @@ def setup_plan(run: Run, report: Report, world: World, state: State, notes: list
     shown = run.version.commit if run.version is not None else None
     if shown is not None:
         body += "\n" + shown_marker(shown)  # the version a start adopts; the ledger is not written before it
+    body += "\n" + epoch_marker(setup_epoch(run))
     known = state.sync.setup
     operations: list[Operation] = []
     if known is None:

@@ -46,6 +46,19 @@ def read_shown(body: str) -> str | None:
     return found.group(1) if found else None
 
 
+_EPOCH = re.compile(r"<!-- studybot:epoch=([^ ]+) -->")
+
+
+def epoch_marker(epoch: str) -> str:
+    """The hidden line that names the last schedule boundary a setup issue's body was written after."""
+    return f"<!-- studybot:epoch={epoch} -->"
+
+
+def read_epoch(body: str) -> str | None:
+    found = _EPOCH.search(body)
+    return found.group(1) if found else None
+
+
 def marker(week: int, kind: Kind, ref: int | None = None) -> str:
     """The hidden marker the bot puts first in what it writes, to find it again later."""
     suffix = f":id={ref}" if ref is not None else ""

@@ -27,7 +27,7 @@ from studybot.core.comments import Command, Verb
 from studybot.core.config import ConfigError, StudyConfig, parse_config
 from studybot.core.evidence import Evidence
 from studybot.core.landing import land_commits, pushes_of
-from studybot.core.markers import Kind, marker_week, read_marker, read_shown
+from studybot.core.markers import Kind, marker, marker_week, read_marker, read_shown
 from studybot.core.members import Roster, is_bot
 from studybot.core.messages import Messages, messages_for
 from studybot.core.provenance import (
@@ -136,6 +136,15 @@ def settle(
     stale: list[Request] = []
     if world.github is not None:
         requests = tuple(pending_requests(world.github.comments, state))
+        if not is_started(state):
+            # Nothing is committed before the start: a command the bot already answered (a start
+            # refused, or told that the config changed) is found by its reply on GitHub and never
+            # counts again.
+            answered = {
+                read_marker(comment.body) for comment in world.github.comments
+                if is_bot(comment.author, state.sync.bot_login, (), settings.bot_login)
+            }
+            requests = tuple(request for request in requests if marker(0, Kind.REPLY, request.comment.id) not in answered)
         authors = {request.comment.author for request in requests if needs_permission(request)}
         if authors - set(world.github.permissions):
             return widen(world, ReadRequest(permissions=frozenset(authors)))
@@ -182,13 +191,21 @@ def shown_version(world: World, state: State, bot_login: str | None) -> str | No
 
     Nothing is committed before the start, so the issue itself is the record of what the leader saw.
     """
+    body = setup_body_on_github(world, state, bot_login)
+    if body is not None:
+        return read_shown(body)
+    return state.sync.setup.config if state.sync.setup is not None else None
+
+
+def setup_body_on_github(world: World, state: State, bot_login: str | None) -> str | None:
+    """The body of the bot's setup issue as this run read it, if the bot opened one."""
     assert world.github is not None
     for issue in world.github.issues:
         found = read_marker(issue.body)
         week = marker_week(found) if found else None
         if week is not None and week[1] is Kind.SETUP and is_bot(issue.author, state.sync.bot_login, (), bot_login):
-            return read_shown(issue.body)
-    return state.sync.setup.config if state.sync.setup is not None else None
+            return issue.body
+    return None
 
 
 def widen(world: World, request: ReadRequest) -> ReadRequest:

@@ -400,6 +400,8 @@ def test_a_start_after_the_shown_version_changed_is_refused_with_a_reply(tmp_pat
     (reply,) = replies_to(study, LEADER)
     assert sha[:7] in reply and "다시 확인" in reply
     assert f"studybot:config={sha}" in study.github.issues[setup_issue(study)].body  # the issue now shows the new version
+    study.run(kst(2022, 4, 2, 1, 30))
+    assert started_by(study) is None and len(replies_to(study, LEADER)) == 1  # the answered start never counts again
     study.github.add_comment(setup_issue(study), "/studybot 시작", LEADER, at=kst(2022, 4, 2, 2))
     study.run(kst(2022, 4, 2, 3))
     assert started_by(study) == LEADER
