@@ -14,7 +14,7 @@ from helpers import kst, started, state
 from test_decide import comment, online, world
 
 from studybot.core.config import parse_config
-from studybot.core.markers import Kind, marker, shown_marker
+from studybot.core.markers import Kind, hidden_line, marker
 from studybot.core.provenance import Refusal, ledger_in_force
 from studybot.core.records import Issue, IssueState, Permission
 from studybot.core.settle import NoConfig, Run, RunSettings, adopted_before, settle
@@ -54,7 +54,7 @@ def test_a_broken_checkout_config_is_settled_from_the_ledgers_record():
 
 def test_the_setup_issue_names_the_version_a_start_adopts():
     """A start from the leader adopts the version the bot's setup issue names; a week issue beside it is no setup issue."""
-    setup = Issue(1, "설정", marker(0, Kind.SETUP) + "\n" + shown_marker("c2"), IssueState.OPEN, (), "github-actions[bot]", NOW, NOW)
+    setup = Issue(1, "설정", marker(0, Kind.SETUP) + "\n" + hidden_line("config", "c2"), IssueState.OPEN, (), "github-actions[bot]", NOW, NOW)
     week = Issue(2, "[1주차] Q&A", marker(1, Kind.ISSUE), IssueState.OPEN, (), "github-actions[bot]", NOW, NOW)
     start = comment(1, "/studybot 시작", LEADER, NOW)
     the_world = with_config({"c2": TEXT}, issues=(week, setup), comments=(start,), permissions={LEADER: Permission.ADMIN})

@@ -39,12 +39,10 @@ from studybot.core.landing import force_pushes, land_commits, landed_stamp, push
 from studybot.core.markers import (
     Kind,
     digest,
-    epoch_marker,
+    hidden_line,
     marker,
     marker_week,
-    read_epoch,
-    read_shown,
-    shown_marker,
+    read_hidden,
 )
 from studybot.core.markup import code, escape
 from studybot.core.members import Roster, is_bot
@@ -237,9 +235,9 @@ def setup_stands(run: Run, world: World, state: State) -> bool:
     branch's rules along.) Then the wait reads nothing more.
     """
     body = setup_body_on_github(world, state, run.settings.bot_login)
-    if body is None or read_epoch(body) != setup_epoch(run):
+    if body is None or read_hidden(body, "epoch") != setup_epoch(run):
         return False
-    if read_shown(body) != (run.version.commit if run.version is not None else None):
+    if read_hidden(body, "config") != (run.version.commit if run.version is not None else None):
         return False
     posted = posted_by_bot(world, state, run.settings.bot_login)
     return all(any(refusal_text(item, run.roster, run.messages) in text for text in posted) for item in run.refusals)
@@ -252,8 +250,8 @@ def setup_plan(run: Run, report: Report, world: World, state: State, notes: list
     body = setup_body(run.config, run.schedule, report, world, messages, run.settings.bot_login)
     shown = run.version.commit if run.version is not None else None
     if shown is not None:
-        body += "\n" + shown_marker(shown)  # the version a start adopts; the ledger is not written before it
-    body += "\n" + epoch_marker(setup_epoch(run))
+        body += "\n" + hidden_line("config", shown)  # the version a start adopts; the ledger is not written before it
+    body += "\n" + hidden_line("epoch", setup_epoch(run))
     known = state.sync.setup
     operations: list[Operation] = []
     if known is None:

@@ -32,30 +32,15 @@ _MARKER = re.compile(r"<!-- studybot:week=(\d+):kind=([a-z]+)(?::id=(\d+))? -->"
 _REGION_NAME = re.compile(r"[a-z0-9][a-z0-9_-]*")
 
 
-_SHOWN = re.compile(r"<!-- studybot:config=([0-9a-f]{7,64}) -->")
+def hidden_line(name: str, value: str) -> str:
+    """A hidden ``name=value`` line in a body the bot writes (the setup issue names the config
+    version it shows and the last schedule boundary it was written after)."""
+    return f"<!-- studybot:{name}={value} -->"
 
 
-def shown_marker(commit: str) -> str:
-    """The hidden line that names the config version a setup issue shows (the commit it came in)."""
-    return f"<!-- studybot:config={commit} -->"
-
-
-def read_shown(body: str) -> str | None:
-    """The config version a setup issue's body names, if it names one."""
-    found = _SHOWN.search(body)
-    return found.group(1) if found else None
-
-
-_EPOCH = re.compile(r"<!-- studybot:epoch=([^ ]+) -->")
-
-
-def epoch_marker(epoch: str) -> str:
-    """The hidden line that names the last schedule boundary a setup issue's body was written after."""
-    return f"<!-- studybot:epoch={epoch} -->"
-
-
-def read_epoch(body: str) -> str | None:
-    found = _EPOCH.search(body)
+def read_hidden(body: str, name: str) -> str | None:
+    """The value of the hidden ``name`` line in ``body``, if it has one."""
+    found = re.search(rf"<!-- studybot:{re.escape(name)}=(\S+) -->", body)
     return found.group(1) if found else None
 
 

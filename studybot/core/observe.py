@@ -24,7 +24,7 @@ from studybot.core.evidence import (
     link_problem,
     same_work,
 )
-from studybot.core.markers import Kind, digest, marker_week, read_marker, read_shown
+from studybot.core.markers import Kind, digest, marker_week, read_hidden, read_marker
 from studybot.core.members import Roster, is_bot
 from studybot.core.records import Comment, Issue, IssueState
 from studybot.core.state import BotComment, Duplicate, SeenComment, SyncState, WeekIssue
@@ -46,7 +46,7 @@ def observe_issues(
         if parsed[1] is Kind.SETUP:
             if sync.setup is None or sync.setup.number == issue.number:
                 state = "open" if issue.state is IssueState.OPEN else "closed"
-                seen = {"number": issue.number, "state": state, "digest": digest(issue.body), "config": read_shown(issue.body)}
+                seen = {"number": issue.number, "state": state, "digest": digest(issue.body), "config": read_hidden(issue.body, "config")}
                 setup = sync.setup.model_copy(update=seen) if sync.setup is not None else WeekIssue(**seen)
                 sync = sync.model_copy(update={"setup": setup})
             continue

@@ -27,7 +27,7 @@ from studybot.core.comments import Command, Verb
 from studybot.core.config import ConfigError, StudyConfig, parse_config
 from studybot.core.evidence import Evidence
 from studybot.core.landing import land_commits, pushes_of
-from studybot.core.markers import Kind, marker, marker_week, read_marker, read_shown
+from studybot.core.markers import Kind, marker, marker_week, read_hidden, read_marker
 from studybot.core.members import Roster, is_bot
 from studybot.core.messages import Messages, messages_for
 from studybot.core.provenance import (
@@ -193,7 +193,7 @@ def shown_version(world: World, state: State, bot_login: str | None) -> str | No
     """
     body = setup_body_on_github(world, state, bot_login)
     if body is not None:
-        return read_shown(body)
+        return read_hidden(body, "config")
     return state.sync.setup.config if state.sync.setup is not None else None
 
 
