@@ -7,6 +7,7 @@ write.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 import re
@@ -19,18 +20,20 @@ from typing import Any, TextIO
 import yaml
 
 from studybot.core.config import StudyConfig, localize, parse_config
-from studybot.core.decide import Plan
+from studybot.core.decide import Plan, decide
+from studybot.core.markers import Kind
 from studybot.core.markup import plain
 from studybot.core.messages import messages_for
 from studybot.core.notices import payload
-from studybot.core.plan import CommitFiles, Notify
+from studybot.core.plan import CommitFiles, CreateIssue, Notify, PostComment
 from studybot.core.render import render_fines, render_report, render_rotation
 from studybot.core.schedule import Schedule, build_schedule
 from studybot.core.settle import RunSettings
+from studybot.core.state import WeekIssue
 from studybot.shell.apply import commit_changes
 from studybot.shell.git import Repository, ScriptedCommit
 from studybot.shell.read import open_checkout
-from studybot.shell.runner import Job, plan_run
+from studybot.shell.runner import Job, Planned, plan_run
 
 EXAMPLES = ("study-mlops", "mlops-study")
 
@@ -123,7 +126,8 @@ def run_demo(out: TextIO) -> int:
     # Both webhooks as if configured, to show what Discord and Slack would receive.
     settings = RunSettings(webhooks=frozenset({"discord", "slack"}), repository_url=EXAMPLE_URL)
     # The same loop as a run and as ``report``, on the example's checkout.
-    plan = plan_run(config, repository, None, now, Job(settings)).plan
+    planned = plan_run(config, repository, None, now, Job(settings))
+    plan = planned.plan
     written = commit_locally(repository, plan, now)
     report = plan.report
     submissions = sum(1 for week in report.weeks for judgement in week.members.values() if judgement.submission)
@@ -137,7 +141,7 @@ def run_demo(out: TextIO) -> int:
     print(render_fines(report, schedule, messages), file=out)
     print(f"\n{rule}\nREADME region 'rotation'\n{rule}\n", file=out)
     print(render_rotation(report, schedule, messages), file=out)
-    for title, body in example_comments(config, schedule, report, now):
+    for title, body in example_comments(planned):
         print(f"\n{rule}\n{title}\n{rule}\n", file=out)
         print(body, file=out)
     for notice in (op for op in plan.operations if isinstance(op, Notify)):
@@ -163,32 +167,38 @@ def commit_locally(repository: Repository, plan: Plan, now: dt.datetime) -> list
     return sorted(files)
 
 
-def example_comments(config: StudyConfig, schedule: Schedule, report, now: dt.datetime) -> list[tuple[str, str]]:
-    """What the bot posts around 'now': the open week's issue and reminder, the last results."""
-    from studybot.core.cycle import (
-        Context,
-        issue_body,
-        issue_title,
-        reminder_body,
-        results_body,
-        waiting,
-    )
-    from studybot.core.state import State
+def example_comments(planned: Planned) -> list[tuple[str, str]]:
+    """What the bot posts around the run's 'now', as decide plans it: the open week's issue and
+    its reminder, and the results of the last final week.
 
-    context = Context(config, schedule, report, State(), now, messages_for(config.study.language))
+    The example has no GitHub, so the plans that post the reminder and the results are decided
+    on the same settled run and world with the week's issue recorded as opened (and, for the
+    results, closed), at the reminder's time and at 'now'.
+    """
+    run, world = planned.run, planned.world
+    current = run.schedule.current(run.now)
     shown: list[tuple[str, str]] = []
-    current = schedule.current(now)
     if current is not None:
-        shown.append((f"Issue '{issue_title(context, current)}' (opened a week before the deadline)",
-                      issue_body(context, current)))
-        names = waiting(context, current)
-        if names:
-            shown.append(("Reminder comment (6 hours before the deadline)", reminder_body(context, current, names)))
-    finals = [week for week in report.weeks if week.final]
+        opened = next((op for op in planned.plan.operations if isinstance(op, CreateIssue) and op.week == current.number), None)
+        if opened is not None:
+            shown.append((f"Issue '{opened.title}' (opened a week before the deadline)", opened.body))
+        before = run.config.qna.reminder_before
+        if before:
+            state = run.state.with_sync(issues={current.number: WeekIssue(number=1)})
+            at = dataclasses.replace(run, now=max(run.now, current.deadline - before))
+            shown += _posted(decide(at, world, state), current.number, Kind.REMINDER,
+                             "Reminder comment (6 hours before the deadline)")
+    finals = [week for week in planned.plan.report.weeks if week.final]
     if finals:
-        shown.append((f"Results comment on week {finals[-1].week.number}'s issue (at the end of the late window)",
-                      results_body(context, finals[-1])))
+        week = finals[-1].week.number
+        state = run.state.with_sync(issues={week: WeekIssue(number=2, state="closed", week_closed=True)})
+        shown += _posted(decide(run, world, state), week, Kind.RESULTS,
+                         f"Results comment on week {week}'s issue (at the end of the late window)")
     return shown
+
+
+def _posted(plan: Plan, week: int, kind: Kind, title: str) -> list[tuple[str, str]]:
+    return [(title, op.body) for op in plan.operations if isinstance(op, PostComment) and op.week == week and op.kind is kind]
 
 
 RULE = "─" * 72

@@ -22,12 +22,11 @@ from studybot.core.config import Member, StudyConfig, localize, parse_config
 from studybot.core.markup import plain
 from studybot.core.messages import messages_for
 from studybot.core.render import render_fines, render_report
-from studybot.core.report import Report
 from studybot.core.schedule import Schedule, build_schedule
 from studybot.shell.demo import example_comments, example_file, noreply, print_demo
 from studybot.shell.git import Repository, ScriptedCommit
 from studybot.shell.read import open_checkout
-from studybot.shell.runner import plan_run
+from studybot.shell.runner import Planned, plan_run
 
 FOLDER_EXAMPLE = "mlops-study"
 BOT_NAME, BOT_EMAIL = "github-actions[bot]", "41898282+github-actions[bot]@users.noreply.github.com"
@@ -162,13 +161,14 @@ def folder_path(config: StudyConfig, week: int, member: Member) -> str:
     return folder_of(config, week, member)
 
 
-def folder_demo_sections(example: FolderExample, report: Report, submissions: int) -> tuple[str, list[tuple[str | None, str]]]:
+def folder_demo_sections(example: FolderExample, planned: Planned, submissions: int) -> tuple[str, list[tuple[str | None, str]]]:
     """What the folder-format demo prints: the headline and (title, text) sections."""
     from studybot.core.cycle import WEEK_OPENS_BEFORE
-    from studybot.core.homework import homework_text, homework_warnings, parse_homework
+    from studybot.core.homework import homework_warnings, parse_homework
     from studybot.core.placeholders import placeholder_files
 
     config, schedule, now = example.config, example.schedule, example.now
+    report = planned.plan.report
     messages = messages_for(config.study.language)
     log = config.weekly_log
     entries = parse_homework(example.readme, log.heading, log.marker, schedule)
@@ -181,11 +181,7 @@ def folder_demo_sections(example: FolderExample, report: Report, submissions: in
     lines = [f"- {week}주차 ← {', '.join(entry.texts)}" for week, entry in entries.items()]
     sections.append(("Weekly log: the README's [과제] lines, by the graded week they are due in",
                      "\n".join(lines + [""] + [f"⚠️ {warning}" for warning in warnings])))
-    current = schedule.current(now)
-    for title, body in example_comments(config, schedule, report, now):
-        if current is not None and title.startswith("Issue "):
-            block = homework_text(current.number, entries, messages)
-            body = f"{body}\n\n{block}" if block else body
+    for title, body in example_comments(planned):
         sections.append((title, body))
     opening = next((week for week in schedule.weeks if week.deadline - WEEK_OPENS_BEFORE > now), None)
     if opening is not None:
@@ -208,8 +204,9 @@ def run_folder_demo(out: TextIO) -> int:
     with tempfile.TemporaryDirectory(prefix="studybot-demo-") as folder:
         example = build_folder_example(Path(folder))
         # The same loop as a run and as ``report``, on the example's checkout.
-        report = plan_run(example.config, open_checkout(folder), None, example.now).plan.report
+        planned = plan_run(example.config, open_checkout(folder), None, example.now)
+        report = planned.plan.report
     submissions = sum(1 for week in report.weeks for judgement in week.members.values() if judgement.submission)
-    headline, sections = folder_demo_sections(example, report, submissions)
+    headline, sections = folder_demo_sections(example, planned, submissions)
     print_demo(out, headline, sections)
     return 0
