@@ -61,13 +61,13 @@ def test_only_the_commits_after_the_kept_replay_are_read_when_it_can_stand(tmp_p
     first = repository.commit({"README.md": "# a\n"}, "one", **who(kst(2022, 4, 1)))
     second = repository.commit({"README.md": "# b\n"}, "two", **who(kst(2022, 4, 2)))
     state = State().with_sync(replay=Replay(head=first, key="k", stamps="s", evidence=""))
-    assert _replayed_at(repository, second, state, ReadRequest(), online=True) == first
-    assert _replayed_at(repository, second, state, ReadRequest(), online=False) is None
-    assert _replayed_at(repository, second, State(), ReadRequest(), online=True) is None
+    assert _replayed_at(repository.parents(second), state, ReadRequest(), online=True) == first
+    assert _replayed_at(repository.parents(second), state, ReadRequest(), online=False) is None
+    assert _replayed_at(repository.parents(second), State(), ReadRequest(), online=True) is None
     for request in (ReadRequest(from_start=True), ReadRequest(full_history=True), ReadRequest(ledger_at="abc")):
-        assert _replayed_at(repository, second, state, request, online=True) is None
+        assert _replayed_at(repository.parents(second), state, request, online=True) is None
     gone = state.with_sync(replay=Replay(head="f" * 40, key="k", stamps="s", evidence=""))
-    assert _replayed_at(repository, second, gone, ReadRequest(), online=True) is None
+    assert _replayed_at(repository.parents(second), gone, ReadRequest(), online=True) is None
     side = repository._run("commit-tree", repository.tree_of(first), "-p", first, "-m", "side").decode().strip()
     merge = repository._run("commit-tree", repository.tree_of(second), "-p", second, "-p", side, "-m", "merge").decode().strip()
-    assert _replayed_at(repository, merge, state, ReadRequest(), online=True) is None
+    assert _replayed_at(repository.parents(merge), state, ReadRequest(), online=True) is None

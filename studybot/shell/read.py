@@ -9,6 +9,7 @@ first pass comes from ``decide`` as a ``ReadRequest``.
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Mapping
 from pathlib import Path
 
 from studybot.core.config import StudyConfig
@@ -95,10 +96,11 @@ def read_world(
             # the same head: only which commits are new depends on the ledger
             git = dataclasses.replace(previous.git, seen_before=_seen_before(repository, head, cursors.head, gateway is not None))
         else:
+            graph = repository.parents(head)  # read once: the records keep it, and it tells what came after the replay
             git = _git_records(config, repository, head, cursors.head, online=gateway is not None,
                                readme=config.submissions.readme.path not in {p.fields["path"] for p in problems},
                                config_path=config_path, ledger_path=ledger_path,
-                               since=_replayed_at(repository, head, state, request, online=gateway is not None))
+                               since=_replayed_at(graph, state, request, online=gateway is not None), parents=graph)
     except GitError as error:
         raise CheckoutError.wrap(error) from None
     broken = ledger_problem(ledger, ledgers)  # the run goes on; settle judges who pushed it
@@ -140,7 +142,9 @@ def _state(ledgers: Ledgers, ledger: str | None) -> State | None:
         return None
 
 
-def _replayed_at(repository: Repository, head: str, state: State | None, request: ReadRequest, *, online: bool) -> str | None:
+def _replayed_at(
+    graph: Mapping[str, tuple[str, ...]], state: State | None, request: ReadRequest, *, online: bool
+) -> str | None:
     """The head the ledger's history replay ended at, when only the commits after it need reading.
 
     Only for a run on GitHub that reads from its cursors, with the ledger at the head (not a
@@ -151,7 +155,6 @@ def _replayed_at(repository: Repository, head: str, state: State | None, request
     replay = state.sync.replay if state is not None else None
     if not online or replay is None or request.full_history or request.from_start or request.ledger_at is not None:
         return None
-    graph = repository.parents(head)
     if replay.head not in graph:
         return None  # rewritten away, or never on this branch
     new = graph.keys() - reachable(graph, replay.head)
@@ -278,6 +281,7 @@ def _git_records(
     config_path: str | None = None,
     ledger_path: str | None = None,
     since: str | None = None,
+    parents: Mapping[str, tuple[str, ...]] | None = None,
 ) -> GitRecords:
     """The checkout's history; with ``since``, the README and folder changes only after that commit."""
     source = config.submissions.readme
@@ -293,7 +297,7 @@ def _git_records(
     }
     return GitRecords(
         head=head,
-        parents=repository.parents(head),
+        parents=parents if parents is not None else repository.parents(head),
         readme_patches=patches,
         folder_changes=folders,
         blobs=blobs,
