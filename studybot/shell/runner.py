@@ -29,7 +29,7 @@ from studybot.core.regions import RegionError
 from studybot.core.report import Report
 from studybot.core.schedule import Schedule, build_schedule
 from studybot.core.settle import NoConfig, Replays, Run, RunSettings, settle
-from studybot.core.state import LedgerError, State, load_state, merge_states
+from studybot.core.state import LedgerError, State, merge_states
 from studybot.core.world import ReadRequest, World
 from studybot.shell.apply import Applied, apply_plan
 from studybot.shell.git import Repository
@@ -137,9 +137,10 @@ def run_cycle(
     if repository.head() is None:
         raise RunError("error.run.empty_repository")
     try:
-        world, run, plan = astuple(plan_run(checkout, repository, gateway, now, job, ReadRequest(from_start=job.recheck)))
+        planned = plan_run(checkout, repository, gateway, now, job, ReadRequest(from_start=job.recheck))
     except RegionError as error:
         raise RunError.wrap(error) from None
+    world, run, plan = planned.world, planned.run, planned.plan
     assert world.github is not None  # read_world names the default branch when the event did not
     branch = world.github.branch
     messages = run.messages
@@ -168,10 +169,6 @@ def run_cycle(
         outcome.timeline = list(week_timeline(run.config, run.schedule, plan.report, applied.state, now))
     outcome.changed = bool(outcome.operations)
     return outcome
-
-
-def astuple(planned: Planned) -> tuple[World, Run, Plan]:
-    return planned.world, planned.run, planned.plan
 
 
 def apply_with_retry(
@@ -214,7 +211,7 @@ def apply_with_retry(
         world = read_world(None, None, gateway, moved, branch=branch, previous=world)
         parent, base_tree = world.branch_head or parent, None
         try:
-            merged = merge_states(applied.state, load_state(world.ledger))
+            merged = merge_states(applied.state, world.state())
         except LedgerError:
             merged = applied.state  # a broken ledger there is replaced by ours
         fresh = redecide(world, merged)
