@@ -45,7 +45,7 @@ from studybot.core.markers import (
     read_hidden,
 )
 from studybot.core.markup import code, escape
-from studybot.core.members import Roster, is_bot
+from studybot.core.members import Roster
 from studybot.core.messages import Messages, messages_for
 from studybot.core.observe import comment_evidence, observe_comments, observe_issues
 from studybot.core.outbox import plan_notices
@@ -58,7 +58,7 @@ from studybot.core.render import render_fines, render_rotation
 from studybot.core.replies import acknowledge
 from studybot.core.report import Report, blog_writers, build_report, excuses_of
 from studybot.core.schedule import Schedule
-from studybot.core.settle import Replays, Run, setup_body_on_github, widen
+from studybot.core.settle import Replays, Run, posted_by_bot, setup_body_on_github, widen
 from studybot.core.state import (
     Cursors,
     Decisions,
@@ -119,7 +119,7 @@ def decide(run: Run, world: World, state: State) -> Plan:
     if world.github is not None:
         if not is_started(state):
             if not world.github.rules_read:  # the setup issue says which folders are open
-                if setup_stands(run, world, state):  # the wait costs no more than a quiet run
+                if setup_stands(run, world, state, report):  # the wait costs no more than a quiet run
                     return Plan(report, (), state, (*notes, messages.t("setup.waiting")))
                 return _reread(world, report, state, ReadRequest(rules=True))
             return setup_plan(run, report, world, state, notes)
@@ -227,7 +227,7 @@ def setup_epoch(run: Run) -> str:
     return max(passed).isoformat() if passed else "-"
 
 
-def setup_stands(run: Run, world: World, state: State) -> bool:
+def setup_stands(run: Run, world: World, state: State, report: Report) -> bool:
     """Whether the setup issue on GitHub is as this run would write it, with nothing to answer.
 
     It names the version in force and the last schedule boundary, and every refused change is
@@ -239,8 +239,8 @@ def setup_stands(run: Run, world: World, state: State) -> bool:
         return False
     if read_hidden(body, "config") != (run.version.commit if run.version is not None else None):
         return False
-    posted = posted_by_bot(world, state, run.settings.bot_login)
-    return all(any(refusal_text(item, run.roster, run.messages) in text for text in posted) for item in run.refusals)
+    alerts, _, _ = alerts_due(run, Context(run.config, run.schedule, report, state, run.now, run.messages), world, state)
+    return not alerts
 
 
 def setup_plan(run: Run, report: Report, world: World, state: State, notes: list[str]) -> Plan:
@@ -273,13 +273,9 @@ def setup_plan(run: Run, report: Report, world: World, state: State, notes: list
     if refused:
         applied = apply_requests(refused, run.allowed, run.config, run.schedule, report, state, run.now, messages)
         state, operations = applied.state, [*operations, *applied.replies]
-    told = [item for item in run.refusals if alert_key(item) not in state.sync.sent]
-    context = Context(run.config, run.schedule, report, state, run.now, messages)
     # Nothing is committed before the start, so what an earlier run already posted is found on GitHub.
-    posted = posted_by_bot(world, state, run.settings.bot_login)
-    alerts = alert_comments(context, told, [refusal_text(item, run.roster, messages) for item in told])
-    operations += [alert for alert in alerts if isinstance(alert, Alert) and alert.body not in posted]
-    operations, claimed = claim(operations, state.sync)
+    alerts, _, state = alerts_due(run, Context(run.config, run.schedule, report, state, run.now, messages), world, state)
+    operations, claimed = claim([*operations, *alerts], state.sync)
     return Plan(report, tuple(operations), state.model_copy(update={"sync": claimed}), (*notes, messages.t("setup.waiting")))
 
 
@@ -370,12 +366,6 @@ def refusal_text(refused: Refused, roster: Roster, messages: Messages) -> str:
     maintainers = ", ".join(escape(name) for name in sorted(roster.maintainers)) or "—"
     key = "config.refused_invalid" if refused.invalid else "config.refused" if refused.actor else "config.refused_unknown"
     return messages.t(key, sha=refused.commit[:7], actor=who, maintainers=maintainers)
-
-
-def posted_by_bot(world: World, state: State, bot_login: str | None) -> set[str]:
-    """The bodies of the comments the bot's account posted, as GitHub shows them to this run."""
-    comments = world.github.comments if world.github is not None else ()
-    return {comment.body for comment in comments if is_bot(comment.author, state.sync.bot_login, (), bot_login)}
 
 
 def alert_key(refused: Refused) -> str:

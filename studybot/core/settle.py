@@ -140,10 +140,7 @@ def settle(
             # Nothing is committed before the start: a command the bot already answered (a start
             # refused, or told that the config changed) is found by its reply on GitHub and never
             # counts again.
-            answered = {
-                read_marker(comment.body) for comment in world.github.comments
-                if is_bot(comment.author, state.sync.bot_login, (), settings.bot_login)
-            }
+            answered = {read_marker(body) for body in posted_by_bot(world, state, settings.bot_login)}
             requests = tuple(request for request in requests if marker(0, Kind.REPLY, request.comment.id) not in answered)
         authors = {request.comment.author for request in requests if needs_permission(request)}
         if authors - set(world.github.permissions):
@@ -195,6 +192,14 @@ def shown_version(world: World, state: State, bot_login: str | None) -> str | No
     if body is not None:
         return read_hidden(body, "config")
     return state.sync.setup.config if state.sync.setup is not None else None
+
+
+def posted_by_bot(world: World, state: State, bot_login: str | None) -> set[str]:
+    """The bodies of the comments the bot's account posted, as GitHub shows them to this run."""
+    comments = world.github.comments if world.github is not None else ()
+    return {comment.body for comment in comments if is_bot(comment.author, state.sync.bot_login, (), bot_login)}
+
+
 
 
 def setup_body_on_github(world: World, state: State, bot_login: str | None) -> str | None:
