@@ -475,6 +475,20 @@ def test_a_merge_whose_tree_dropped_the_side_still_counts_the_sides_links(repo, 
     assert evidence_of(repo, config).submissions[("이은빈", 1)].at == kst(2022, 4, 12, 23)
 
 
+def test_a_dropping_merge_keeps_its_place_among_the_commits_after_it(repo, config):
+    """The side's link counts at its own time when the chain goes on after the merge, and the
+    link pushed after the merge counts at its own later time."""
+    base = commit(repo, "장서진", kst(2022, 4, 6), {"README.md": table()})
+    side = commit(repo, "이은빈", kst(2022, 4, 12, 23), {"README.md": table({(1, "이은빈"): "https://b.example/1"})})
+    branch(repo, base)
+    own = commit(repo, "구미진", kst(2022, 4, 12, 22), {"README.md": table(), "notes.md": "x"})
+    merge(repo, own, side, "구미진", kst(2022, 4, 13, 2), table())
+    commit(repo, "구미진", kst(2022, 4, 13, 3), {"README.md": table({(1, "구미진"): "https://a.example/1"})})
+    evidence = evidence_of(repo, config)
+    assert evidence.submissions[("이은빈", 1)].at == kst(2022, 4, 12, 23)
+    assert evidence.submissions[("구미진", 1)].at == kst(2022, 4, 13, 3)
+
+
 def test_a_merged_sides_bad_link_and_foreign_cell_are_told_once_and_do_not_count(repo, config):
     """On the side, 구미진 fills 이은빈's cell and writes a bad link of hers: each warned once, with the side commit, neither counts."""
     base = commit(repo, "장서진", kst(2022, 4, 6), {"README.md": table()})

@@ -71,3 +71,42 @@ def test_only_the_commits_after_the_kept_replay_are_read_when_it_can_stand(tmp_p
     side = repository._run("commit-tree", repository.tree_of(first), "-p", first, "-m", "side").decode().strip()
     merge = repository._run("commit-tree", repository.tree_of(second), "-p", second, "-p", side, "-m", "merge").decode().strip()
     assert _replayed_at(repository.parents(merge), state, ReadRequest(), online=True) is None
+
+
+def test_the_readme_patches_arrive_while_the_run_reads_them_and_every_reader_gets_them_all(tmp_path):
+    """git writes the README's patches while the history is replayed: a reader who stops early,
+    a second reader and a count all see the same patches, in order."""
+    config = parse_config(example_file("study.yml"))
+    repository = Repository.create(tmp_path)
+    shas = [
+        repository.commit({"README.md": f"# Study\n\n{index}\n"}, f"c{index}", "SEOJIN-Lab",
+                          "SEOJIN-Lab@users.noreply.github.com", kst(2022, 4, 1 + index))
+        for index in range(4)
+    ]
+    patches = read_world(config, open_checkout(tmp_path)).git.readme_patches
+    assert next(iter(patches)).commit.sha == shas[0]
+    assert patches[1].commit.sha == shas[1] and bool(patches)
+    assert [patch.commit.sha for patch in patches] == shas
+    assert len(patches) == 4 and patches[-1].commit.sha == shas[-1]
+    assert [patch.commit.sha for patch in patches[1:3]] == shas[1:3]
+    assert patches == tuple(repository.readme_patches("README.md"))
+
+
+def test_a_failure_while_streaming_is_raised_to_every_later_reader_not_read_as_a_short_history():
+    """A reader after a failed one must not take the patches read so far for the whole history."""
+    import pytest
+
+    from studybot.shell.read import Streamed
+
+    def failing():
+        yield 1
+        yield 2
+        raise OSError("the pipe broke")
+
+    items = Streamed(failing())
+    assert items[0] == 1
+    with pytest.raises(OSError):
+        list(items)
+    with pytest.raises(OSError):
+        len(items)
+    assert Streamed(iter(())) == () and not Streamed(iter(())) and Streamed(iter([1])) != "1"

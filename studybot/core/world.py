@@ -9,7 +9,7 @@ shell reads again: a second read is explicit, never a callback.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from studybot.core.errors import StudybotError
@@ -71,7 +71,7 @@ class GitRecords:
 
     head: str | None
     parents: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # every commit reachable from head
-    readme_patches: tuple[PatchCommit, ...] = ()
+    readme_patches: Sequence[PatchCommit] = ()  # may arrive while the run reads them (shell.read.Streamed)
     folder_changes: tuple[TreeCommit, ...] = ()
     blobs: Mapping[str, bytes] = field(default_factory=dict)  # contents of blobs in folder_changes
     ledger_changes: tuple[str, ...] = ()  # commits that changed the ledger file, newest first

@@ -24,6 +24,7 @@ _HEADER = f"{_COMMIT}%H{_FIELD}%P{_FIELD}%an{_FIELD}%ae{_FIELD}%cI{_FIELD}%aI"
 _HUNK = re.compile(r"^@@ -(\d+)(?:,(\d+))? \+(\d+)(?:,(\d+))? @@")
 
 MAX_COMMITS = 100_000
+_PIPE_SIZE = 1 << 20  # Linux's default ceiling for an unprivileged process (/proc/sys/fs/pipe-max-size)
 # The reader's own git settings must not change what is read (pagers, colours, rename limits).
 _QUIET = {"GIT_PAGER": "cat", "GIT_CONFIG_NOSYSTEM": "1", "LC_ALL": "C", "GIT_TERMINAL_PROMPT": "0"}
 
@@ -32,15 +33,43 @@ class GitError(StudybotError):
     """git failed or the checkout cannot answer; the message says what to do."""
 
 
-
-
-
-
-
 def _failed(command: str, stderr: bytes) -> GitError:
     """git's own last line of complaint (git speaks English: ``LC_ALL=C``), quoted in the study's sentence."""
     lines = stderr.decode("utf-8", "replace").strip().splitlines()
     return GitError("error.git.failed", command=command, message=lines[-1] if lines else Text("error.git.no_message"))
+
+
+def _records(
+    command: str, process: subprocess.Popen[bytes], reader: threading.Thread, blocks: queue.Queue[bytes], errors: list[bytes]
+) -> Iterator[str]:
+    """The records of a streamed ``git log``, split at the separator as the blocks arrive."""
+    decoder = codecs.getincrementaldecoder("utf-8")("surrogateescape")
+    pending = ""
+    finished = False
+    try:
+        while block := blocks.get():
+            pending += decoder.decode(block)
+            *complete, pending = pending.split(_COMMIT)
+            yield from (chunk for chunk in complete if chunk)
+        finished = True
+    finally:
+        if not finished:
+            process.kill()  # the reader stopped early; git has nobody to write to
+        reader.join()
+    if process.returncode != 0:
+        raise _failed(command, b"".join(errors))
+    pending += decoder.decode(b"", final=True)
+    if pending:
+        yield pending
+
+
+def _patches(chunks: Iterator[str], path: str) -> Iterator[PatchCommit]:
+    known: dict[str, str] = {}  # each distinct line once, however many patches hold it
+    for count, chunk in enumerate(chunks, 1):
+        if count > MAX_COMMITS:
+            raise GitError("error.git.too_many", path=path, limit=MAX_COMMITS)
+        header, _, body = chunk.partition("\n")
+        yield PatchCommit(_commit_info(header), tuple(_hunks(body, known)))
 
 
 class Repository:
@@ -69,8 +98,10 @@ class Repository:
     def _stream(self, *args: str) -> Iterator[str]:
         """The commits of a ``git log`` as they come, so parsing overlaps git's own work.
 
-        A thread drains the pipe into a queue: otherwise git stops whenever the pipe's small
-        buffer is full and waits for the parser, and the two never run at the same time.
+        git starts at once, not when the first commit is asked for: it runs while the caller
+        reads other things. A thread drains the pipe into a queue (otherwise git stops whenever
+        the pipe's small buffer is full and waits for the parser, and the two never run at the
+        same time) and reaps git, so an answer nobody reads leaves no process behind.
         """
         try:
             process = subprocess.Popen(
@@ -78,10 +109,12 @@ class Repository:
                 stdout=subprocess.PIPE,
                 stderr=subprocess.PIPE,
                 env={**os.environ, **_QUIET},
+                # A wide pipe lets git write on while the draining thread waits for its turn
+                # at the interpreter (up to its switch interval, 5 ms, per turn).
+                pipesize=_PIPE_SIZE,
             )
         except FileNotFoundError:
             raise GitError("error.git.missing") from None
-        assert process.stdout is not None and process.stderr is not None
         blocks: queue.Queue[bytes] = queue.Queue()
         errors: list[bytes] = []
 
@@ -91,33 +124,14 @@ class Repository:
             while block := process.stdout.read1(1 << 20):
                 blocks.put(block)
             errors.append(process.stderr.read())
+            process.wait()
+            process.stdout.close()
+            process.stderr.close()
             blocks.put(b"")
 
         reader = threading.Thread(target=drain, daemon=True)
         reader.start()
-        decoder = codecs.getincrementaldecoder("utf-8")("surrogateescape")
-        pending = ""
-        finished = False
-        try:
-            while block := blocks.get():
-                pending += decoder.decode(block)
-                *complete, pending = pending.split(_COMMIT)
-                yield from (chunk for chunk in complete if chunk)
-            finished = True
-        finally:
-            if not finished:
-                process.kill()  # the reader stopped early; git has nobody to write to
-                while blocks.get():
-                    pass
-            reader.join()
-            returncode = process.wait()
-            process.stdout.close()
-            process.stderr.close()
-        if returncode != 0:
-            raise _failed(args[0], b"".join(errors))
-        pending += decoder.decode(b"", final=True)
-        if pending:
-            yield pending
+        return _records(args[0], process, reader, blocks, errors)
 
     @classmethod
     def create(cls, path: str | Path, branch: str = "main") -> Repository:
@@ -277,19 +291,15 @@ class Repository:
         """Every change of ``path`` along the first-parent chain of ``rev``, oldest first.
 
         A merge's change is its diff against the first parent: the moment the change reached
-        the branch. Zero context lines keep the work proportional to what changed.
+        the branch. Zero context lines keep the work proportional to what changed. git starts
+        now; the patches come as they are read (a failure of git comes with the last).
         """
         chunks = self._stream(
             "log", "--first-parent", "-m", "--reverse", "--no-color", "--no-ext-diff",
             "--no-renames", "-p", "-U0", f"--max-count={MAX_COMMITS + 1}",
             f"--format={_HEADER}", rev, "--", path,
         )
-        known: dict[str, str] = {}  # each distinct line once, however many patches hold it
-        for count, chunk in enumerate(chunks, 1):
-            if count > MAX_COMMITS:
-                raise GitError("error.git.too_many", path=path, limit=MAX_COMMITS)
-            header, _, body = chunk.partition("\n")
-            yield PatchCommit(_commit_info(header), tuple(_hunks(body, known)))
+        return _patches(chunks, path)
 
     def folder_changes(self, rev: str = "HEAD") -> Iterator[TreeCommit]:
         """Every commit reachable from ``rev`` with the files it added or changed, oldest first.

@@ -9,8 +9,9 @@ first pass comes from ``decide`` as a ``ReadRequest``.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
+from typing import TypeVar, overload
 
 from studybot.core.config import StudyConfig
 from studybot.core.errors import StudybotError
@@ -286,9 +287,12 @@ def _git_records(
     """The checkout's history; with ``since``, the README and folder changes only after that commit."""
     source = config.submissions.readme
     span = f"{since}..{head}" if since is not None else head
-    patches = tuple(repository.readme_patches(source.path, span)) if source.enabled and readme else ()
-    if patches and since is None:  # no merge comes after ``since``
-        patches = with_merged_sides(repository, source.path, head, patches)
+    patches: Sequence[PatchCommit] = ()
+    if source.enabled and readme:
+        stream = repository.readme_patches(source.path, span)
+        if since is None:  # no merge comes after ``since``
+            stream = with_merged_sides(repository, source.path, head, stream)
+        patches = Streamed(_checked(stream))
     folders = tuple(repository.folder_changes(span)) if config.submissions.folders.enabled else ()
     blobs = repository.blobs(sorted({touch.blob for commit in folders for touch in commit.touched}))
     changes = {
@@ -311,14 +315,15 @@ def _git_records(
 
 
 def with_merged_sides(
-    repository: Repository, path: str, head: str, patches: tuple[PatchCommit, ...]
-) -> tuple[PatchCommit, ...]:
+    repository: Repository, path: str, head: str, patches: Iterator[PatchCommit]
+) -> Iterator[PatchCommit]:
     """The README's patches with each merge's side changes, so a merged link keeps its own push.
 
     A merge on the first-parent chain whose side changed the README gets the side's commits
     (the README at each and at its parents), also when the merge's own tree dropped them.
     Only side commits whose README differs from each parent's are read: one ``cat-file`` for
-    the blob ids, one for the texts, one ``log`` for their authors.
+    the blob ids, one for the texts, one ``log`` for their authors. Those are read now, while
+    git still writes the patches; the patches themselves pass through as they come.
     """
     parents = repository.parents(head)
     chain: list[str] = []
@@ -341,19 +346,122 @@ def with_merged_sides(
     texts = repository.versions(path, sorted({sha for side in changed for sha in (side, *parents[side])}))
     carrying = {merge for merge, shas in sides.items() if changed.intersection(shas)}
     infos = repository.commit_infos(sorted(changed | carrying))
-    own = {patch.commit.sha: patch for patch in patches}
-    result = []
-    for sha in reversed(chain):
-        patch = own.get(sha)
-        if sha in carrying:
-            merged = tuple(
-                SideCommit(infos[side], texts.get(side), tuple(texts.get(parent) for parent in parents[side]))
-                for side in sides[sha] if side in changed
-            )
-            patch = dataclasses.replace(patch or PatchCommit(infos[sha], ()), merged=merged)
-        if patch is not None:
-            result.append(patch)
-    return tuple(result)
+    order = {sha: index for index, sha in enumerate(reversed(chain))}
+
+    def carried(merge: str, patch: PatchCommit | None) -> PatchCommit:
+        merged = tuple(
+            SideCommit(infos[side], texts.get(side), tuple(texts.get(parent) for parent in parents[side]))
+            for side in sides[merge] if side in changed
+        )
+        return dataclasses.replace(patch or PatchCommit(infos[merge], ()), merged=merged)
+
+    return _interleaved(patches, order, sorted(carrying, key=order.__getitem__), carried)
+
+
+def _interleaved(
+    patches: Iterator[PatchCommit],
+    order: Mapping[str, int],
+    carrying: list[str],
+    carried: Callable[[str, PatchCommit | None], PatchCommit],
+) -> Iterator[PatchCommit]:
+    """The first-parent patches in chain order with the merges that carry side changes put in
+    (a merge whose own diff left the README alone has no patch of its own)."""
+    waiting = iter(carrying)
+    merge = next(waiting, None)
+    seen = False
+    for patch in patches:
+        place = order[patch.commit.sha]  # git walked the same first-parent chain
+        seen = True
+        while merge is not None and order[merge] < place:
+            yield carried(merge, None)
+            merge = next(waiting, None)
+        if merge == patch.commit.sha:
+            yield carried(merge, patch)
+            merge = next(waiting, None)
+        else:
+            yield patch
+    while seen and merge is not None:
+        yield carried(merge, None)
+        merge = next(waiting, None)
+
+
+T = TypeVar("T")
+
+
+class Streamed(Sequence[T]):
+    """A sequence that fills from an iterator as it is read.
+
+    The run's records are fixed, but the longest of them (the README's patches) arrive while
+    the run works, so git writes them while the history is replayed instead of before. Each
+    item is read once, and every later reader gets the same items; a failure is raised again
+    to every later reader rather than ending the sequence short.
+    """
+
+    def __init__(self, items: Iterator[T]) -> None:
+        self._items = items
+        self._read: list[T] = []
+        self._done = False
+        self._failure: BaseException | None = None
+
+    def _fill(self, count: int | None) -> None:
+        """Read until ``count`` items are in (all of them with None)."""
+        if self._failure is not None:
+            raise self._failure
+        try:
+            while not self._done and (count is None or len(self._read) < count):
+                try:
+                    self._read.append(next(self._items))
+                except StopIteration:
+                    self._done = True
+        except Exception as failure:
+            self._failure = failure
+            raise
+
+    def __iter__(self) -> Iterator[T]:
+        index = 0
+        while True:
+            if index == len(self._read):
+                self._fill(index + 1)
+                if index == len(self._read):
+                    return
+            yield self._read[index]
+            index += 1
+
+    def __len__(self) -> int:
+        self._fill(None)
+        return len(self._read)
+
+    def __bool__(self) -> bool:
+        self._fill(1)
+        return bool(self._read)
+
+    @overload
+    def __getitem__(self, index: int) -> T: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> Sequence[T]: ...
+
+    def __getitem__(self, index: int | slice) -> T | Sequence[T]:
+        if isinstance(index, slice) or index < 0:
+            self._fill(None)
+            return tuple(self._read[index]) if isinstance(index, slice) else self._read[index]
+        self._fill(index + 1)
+        return self._read[index]
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, Sequence) and not isinstance(other, str):
+            return tuple(self) == tuple(other)
+        return NotImplemented
+
+    __hash__ = None  # type: ignore[assignment]
+
+
+def _checked(items: Iterator[T]) -> Iterator[T]:
+    """``items``, with git's failure told as a checkout problem like every other read's."""
+    try:
+        yield from items
+    except GitError as error:
+        raise CheckoutError.wrap(error) from None
 
 
 def _seen_before(repository: Repository, head: str, previous: str | None, online: bool) -> frozenset[str] | None:
