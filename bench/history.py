@@ -10,6 +10,12 @@ Sizes (SPEC §11):
   S  the seed-like study: 5 members x 12 weeks, 100 commits   (target: report under 1 s)
   L  the scale case: 200 members x 52 weeks, 5,000 commits    (target: report under 10 s)
 
+It also times the floor, ``git log -p --first-parent -- README.md`` on the same repository, K
+times, and reads the peak memory (maximum resident set) of both: ``report`` should take at
+most 1.2 x the floor's time and 2 x its memory (issue 23). studybot's own modules are
+compiled to bytecode first, as an installed package is, so the figures do not count
+compiling them (which ``PYTHONDONTWRITEBYTECODE`` would otherwise repeat in every run).
+
 A benchmark, not a test: it asserts nothing about time. It does check the report (every
 week present, the verdicts the generator planned) so that a broken run is not timed as fast.
 Standard library only, plus the installed ``studybot``.
@@ -403,19 +409,48 @@ def studybot_command() -> list[str]:
     return [found] if found else [sys.executable, "-m", "studybot"]
 
 
-def run_report(command: list[str], repo: Path, now: dt.datetime) -> tuple[float, dict]:
+def measured(argv: list[str], cwd: Path | None = None) -> tuple[float, int, bytes, bytes, int]:
+    """Run ``argv`` once: wall-clock seconds, peak resident memory in KiB (the process's or
+    a waited-for child's, whichever was larger), stdout, stderr and the exit code."""
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        began = time.perf_counter()
+        process = subprocess.Popen(argv, cwd=cwd, stdout=out, stderr=err)
+        _, status, usage = os.wait4(process.pid, 0)
+        elapsed = time.perf_counter() - began
+        process.returncode = os.waitstatus_to_exitcode(status)
+        out.seek(0)
+        err.seek(0)
+        return elapsed, usage.ru_maxrss, out.read(), err.read(), process.returncode
+
+
+def run_report(command: list[str], repo: Path, now: dt.datetime) -> tuple[float, int, dict]:
     argv = [*command, "report", "--config", str(repo / "config" / "study.yml"), "--repo-path", str(repo),
             "--now", now.isoformat(), "--format", "json"]
-    began = time.perf_counter()
-    done = subprocess.run(argv, capture_output=True, check=False)
-    elapsed = time.perf_counter() - began
-    if done.returncode != 0:
-        sys.stderr.write(done.stderr.decode("utf-8", "replace"))
-        raise SystemExit(f"studybot report failed with exit code {done.returncode}: {' '.join(argv)}")
+    elapsed, peak, stdout, stderr, code = measured(argv)
+    if code != 0:
+        sys.stderr.write(stderr.decode("utf-8", "replace"))
+        raise SystemExit(f"studybot report failed with exit code {code}: {' '.join(argv)}")
     try:
-        return elapsed, json.loads(done.stdout)
+        return elapsed, peak, json.loads(stdout)
     except json.JSONDecodeError as error:
-        raise SystemExit(f"studybot report printed no JSON ({error}): {done.stdout[:200]!r}") from None
+        raise SystemExit(f"studybot report printed no JSON ({error}): {stdout[:200]!r}") from None
+
+
+def run_git_floor(repo: Path) -> tuple[float, int]:
+    """The floor: git printing every README patch of the first-parent chain, as a reader would ask."""
+    elapsed, peak, _, stderr, code = measured(["git", "log", "-p", "--first-parent", "--", "README.md"], cwd=repo)
+    if code != 0:
+        raise SystemExit(f"git log failed: {stderr.decode('utf-8', 'replace')}")
+    return elapsed, peak
+
+
+def compile_studybot() -> None:
+    """Bytecode for studybot's modules, as ``pip install`` leaves it for an installed package."""
+    import compileall
+
+    import studybot
+
+    compileall.compile_dir(str(Path(studybot.__file__).parent), quiet=1)
 
 
 def tally(report: dict, plan: Plan) -> dict[str, int]:
@@ -484,13 +519,22 @@ def main(argv: list[str] | None = None) -> int:
         log(f"generated in {generate_s:.2f} s: README {readme_bytes:,} bytes, objects {pack_bytes:,} bytes")
 
         command = studybot_command()
+        compile_studybot()
         times: list[float] = []
+        peaks: list[int] = []
+        floor_times: list[float] = []
+        floor_peaks: list[int] = []
         counts: dict[str, int] = {}
         for run in range(arguments.repeat):
-            elapsed, report = run_report(command, repo, plan.now)
+            elapsed, peak, report = run_report(command, repo, plan.now)
             counts = tally(report, plan)
             times.append(elapsed)
-            log(f"report run {run + 1}/{arguments.repeat}: {elapsed:.3f} s")
+            peaks.append(peak)
+            floor_elapsed, floor_peak = run_git_floor(repo)
+            floor_times.append(floor_elapsed)
+            floor_peaks.append(floor_peak)
+            log(f"run {run + 1}/{arguments.repeat}: report {elapsed:.3f} s, {peak / 1024:.0f} MiB; "
+                f"git log -p {floor_elapsed:.3f} s, {floor_peak / 1024:.0f} MiB")
         planned = {key: plan.expected[key] for key in ("on_time", "late", "absent")}
         found = {key: counts[key] for key in ("on_time", "late", "absent")}
         if found != planned:
@@ -506,6 +550,11 @@ def main(argv: list[str] | None = None) -> int:
             "generate_s": round(generate_s, 3),
             "report_s_min": round(min(times), 3),
             "report_s_median": round(statistics.median(times), 3),
+            "git_log_p_s_min": round(min(floor_times), 3),
+            "report_over_git": round(min(times) / min(floor_times), 2),
+            "report_peak_mib": round(max(peaks) / 1024, 1),
+            "git_log_p_peak_mib": round(max(floor_peaks) / 1024, 1),
+            "memory_over_git": round(max(peaks) / max(floor_peaks), 2),
             "repeat": arguments.repeat,
             "submissions": counts["submissions"],
             "verdicts": found,
