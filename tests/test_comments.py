@@ -18,6 +18,7 @@ from studybot.core.comments import (
     CommentVerdict,
     Verb,
     blog_link,
+    carries_marker,
     classify_comment,
     parse_amount,
     parse_commands,
@@ -253,7 +254,8 @@ def test_a_hidden_marker_does_not_make_a_comment_the_bots():
     body = f"<!-- studybot:week=3:kind=results -->\n제출 {POST}\n{POST}"
     assert submission_links(body) == (POST,)
     assert blog_link(f"<!-- studybot:week=3 -->\n/blog {POST}") == POST
-    assert parse_commands("<!-- studybot:kind=help -->\n/studybot recheck") == ()  # commands keep their own rule
+    marked = "<!-- studybot:kind=help -->\n/studybot recheck"
+    assert [item.verb for item in parse_commands(marked)] == [Verb.RECHECK] and carries_marker(marked)  # read, then refused
 
 
 def test_hidden_template_hints_are_ignored():

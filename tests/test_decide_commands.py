@@ -222,6 +222,18 @@ def test_a_member_editing_the_leaders_comment_into_a_command_changes_nothing(des
     assert plan.state.decisions.overrides == [] and "새 댓글로" in (answer(plan, thanks).body or "")
 
 
+def test_a_command_carrying_the_bots_hidden_mark_is_answered_not_dropped(desk):
+    """The leader's command pasted with the bot's hidden mark (or with one put in) is not carried
+    out, and the leader is told why on the comment instead of hearing nothing."""
+    desk.run(RESULTS_AT)
+    pasted = desk.say(f"{marker(1, Kind.RESULTS)}\n/studybot excuse @mijinkoo 1 병결", LEADER, kst(2022, 4, 14))
+    plan = desk.run(kst(2022, 4, 14, 1))
+    assert plan.state.decisions.overrides == [] and verdict(plan, "구미진") == ("absent", 4000)
+    assert "숨은 표시" in (answer(plan, pasted).body or "") and answer(plan, pasted).reaction is None
+    assert pasted in plan.state.sync.commands  # answered once
+    assert replies(desk.run(kst(2022, 4, 14, 2)), pasted) == []
+
+
 # ---- what commands change ------------------------------------------------------------------------
 
 

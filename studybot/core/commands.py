@@ -11,7 +11,7 @@ import datetime as dt
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
-from studybot.core.comments import Command, CommandError, Verb, parse_commands
+from studybot.core.comments import Command, CommandError, Verb, carries_marker, parse_commands
 from studybot.core.config import StudyConfig
 from studybot.core.credit import credit_override, not_theirs, unread_item
 from studybot.core.evidence import Notice
@@ -19,6 +19,7 @@ from studybot.core.markers import Kind, marker
 from studybot.core.markup import code, escape
 from studybot.core.members import Roster
 from studybot.core.messages import Messages
+from studybot.core.observe import bot_comment_ids
 from studybot.core.plan import Reply
 from studybot.core.records import Comment
 from studybot.core.report import Report
@@ -40,6 +41,20 @@ class Request:
         """The command arrived through an edit, whose author GitHub does not say."""
         return self.comment.updated_at != self.comment.created_at
 
+    @property
+    def refusal(self) -> str | None:
+        """Why the command cannot be trusted whoever wrote it (a message key), or None.
+
+        An edit has no author GitHub names. A comment carrying the bot's hidden mark that no
+        receipt says the bot wrote was copied from the bot or had the mark put in: it is
+        answered, never carried out and never dropped without a word.
+        """
+        if self.edited:
+            return "command.edited"
+        if carries_marker(self.comment.body):
+            return "command.marked"
+        return None
+
 
 @dataclass
 class Applied:
@@ -53,10 +68,10 @@ class Applied:
 def pending_requests(comments: Iterable[Comment], state: State) -> list[Request]:
     """Command comments seen this run that the ledger has not applied, oldest first.
 
-    The bot's own comments carry its marker and so parse to no command; the author is not
-    checked here, because with a personal token the bot writes as the leader.
+    The bot's own comments are the ones its receipts recorded (observe.bot_comment_ids); the
+    author is not checked here, because with a personal token the bot writes as the leader.
     """
-    applied = set(state.sync.commands)
+    applied = set(state.sync.commands) | bot_comment_ids(state.sync)
     requests = []
     for comment in sorted(comments, key=lambda comment: (comment.created_at, comment.id)):
         if comment.id in applied:
@@ -84,16 +99,16 @@ def apply_requests(
     for request in requests:
         comment = request.comment
         result.state = result.state.with_sync(commands=sorted({*result.state.sync.commands, comment.id}))
-        if is_status(request) and not request.edited:
+        if is_status(request) and request.refusal is None:
             result.replies.append(_status(request, result, config, schedule, report, roster, today, messages))
             continue
         lines: list[str] = []
         ok = True
         refused = False
-        if request.edited:
+        if request.refusal is not None:
             # Anyone with write access can edit anyone's comment and the API names only the
             # first author, so a command that appears through an edit cannot be trusted.
-            lines.append(messages.t("command.edited"))
+            lines.append(messages.t(request.refusal))
             ok, refused = False, True
         elif not allowed.get(comment.author, False):
             maintainers = ", ".join(escape(name) for name in sorted(roster.maintainers)) or "—"
@@ -129,7 +144,7 @@ def is_status(request: Request) -> bool:
 
 def needs_permission(request: Request) -> bool:
     """Whether answering the request depends on the author's repository role."""
-    return request.edited or not is_status(request)
+    return request.refusal is not None or not is_status(request)
 
 
 def _status(

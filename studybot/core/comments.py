@@ -609,10 +609,13 @@ def _command(line: str, args: str) -> Command | CommandError:
         return CommandError(line, refused.problem, verb)
 
 
+def carries_marker(body: str) -> bool:
+    """Whether a comment holds studybot's hidden mark (or something written to look like it)."""
+    return _BOT_MARKER.search(body) is not None
+
+
 def parse_commands(body: str) -> tuple[Command | CommandError, ...]:
     """Every `/studybot` line of a comment outside quotes and code, in order."""
-    if _BOT_MARKER.search(body):
-        return ()
     found: list[Command | CommandError] = []
     for kind, text in _lines(body):
         match = _COMMAND.match(text) if kind is _Kind.TEXT else None

@@ -331,9 +331,9 @@ def first_asking(requests: tuple[Request, ...], allowed: Mapping[str, bool], ver
 
 
 def asks(request: Request, allowed: Mapping[str, bool], verb: Verb) -> bool:
-    """A ``/studybot <verb>`` from a maintainer who may command (not through an edit)."""
+    """A ``/studybot <verb>`` from a maintainer who may command (not through an edit or a copy of the bot's)."""
     return (
-        not request.edited
+        request.refusal is None
         and allowed.get(request.comment.author, False)
         and any(isinstance(item, Command) and item.verb is verb for item in request.parsed)
     )

@@ -133,6 +133,7 @@ TEXT = {
     "ledger.restored": "⚠️ The ledger as {actor} changed it in commit {sha} is not used; studybot goes on from the ledger it last wrote and puts it back. Use /studybot commands to change the record.",
     "command.refused": "🚫 Only the study's maintainers ({maintainers}) can use this command, so nothing was changed.",
     "command.edited": "✋ Commands in an edited comment are not carried out: GitHub does not say who edited a comment. Please write the command in a new comment.",
+    "command.marked": "✋ This comment carries the hidden mark studybot puts only on its own comments, so its commands were not carried out: it may have been copied from a bot comment, or someone put the mark in. Please write the command again in a new comment, without the mark.",
     "command.help": "studybot commands (maintainers only):\n- `/studybot excuse @login <week> <reason>`: waive that week\n- `/studybot unexcuse @login <week>`\n- `/studybot swap-blog <week> @writer @replacement`: the replacement writes that week and gives their next turn back\n- `/studybot paid @login <amount>`: record a payment\n- `/studybot credit <name> <week> [reason]`: count a file or comment the bot reported as not read, at the time it came\n- `/studybot config`: put the repository's current config file in force\n- `/studybot recheck`: read everything again from the start\n- `/studybot help`",
     "command.unknown_member": "❓ {login} is not a member in the config.",
     "command.not_a_week": "❓ Week {week} is not a graded week (see `studybot calendar`).",

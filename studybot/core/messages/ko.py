@@ -135,6 +135,7 @@ TEXT = {
     "ledger.restored": "⚠️ {actor} 님이 커밋 {sha}에서 고친 벌금 장부는 쓰지 않고, studybot이 마지막으로 기록한 벌금 장부로 되돌립니다. 기록을 바꾸려면 스터디장이 `/studybot` 명령을 써 주세요.",
     "command.refused": "🚫 이 명령은 스터디장({maintainers})만 쓸 수 있어서 아무것도 바꾸지 않았습니다.",
     "command.edited": "✋ 수정한 댓글에 든 명령은 실행하지 않습니다. 댓글을 누가 고쳤는지 GitHub가 알려 주지 않기 때문입니다. 새 댓글로 다시 써 주세요.",
+    "command.marked": "✋ 이 댓글에는 studybot이 자기 댓글에만 다는 숨은 표시가 들어 있어서 명령을 실행하지 않았습니다. 봇 댓글을 복사해 붙였거나 누군가 표시를 넣었을 수 있습니다. 표시 없이 새 댓글로 다시 써 주세요.",
     "command.help": "studybot 명령 (스터디장만 쓸 수 있습니다):\n- `/studybot excuse @아이디 <주차> <사유>` (면제): 그 주 벌금 면제\n- `/studybot unexcuse @아이디 <주차>` (면제취소)\n- `/studybot swap-blog <주차> @담당 @대신할사람` (블로그교체): 그 주 글을 대신 쓰고, 대신 쓴 사람의 다음 차례는 원래 담당이 씁니다\n- `/studybot paid @아이디 <금액>` (납부): 벌금 납부 기록\n- `/studybot credit <이름> <주차> [사유]` (인정): 제출로 읽지 않았다고 알린 파일이나 댓글을 올린 시각의 제출로 인정\n- `/studybot config` (설정적용): 저장소의 지금 설정 파일을 적용\n- `/studybot recheck` (재확인): 기록을 처음부터 다시 읽기\n- `/studybot help` (도움말)",
     "command.unknown_member": "❓ {login} 계정은 `config/study.yml`의 멤버 목록에 없습니다.",
     "command.not_a_week": "❓ {week}주차는 일정에 없는 주차입니다 (`studybot calendar`로 확인).",
