@@ -409,18 +409,28 @@ def studybot_command() -> list[str]:
     return [found] if found else [sys.executable, "-m", "studybot"]
 
 
+# Measures one command from a small process of its own: Linux keeps a process's peak memory
+# across exec, and a child forked from this (large) process would start with this one's.
+_LAUNCHER = """
+import os, subprocess, sys
+child = subprocess.Popen(sys.argv[2:])
+_, status, usage = os.wait4(child.pid, 0)
+with open(sys.argv[1], "w") as out:
+    out.write(str(usage.ru_maxrss))
+sys.exit(os.waitstatus_to_exitcode(status))
+"""
+
+
 def measured(argv: list[str], cwd: Path | None = None) -> tuple[float, int, bytes, bytes, int]:
     """Run ``argv`` once: wall-clock seconds, peak resident memory in KiB (the process's or
     a waited-for child's, whichever was larger), stdout, stderr and the exit code."""
-    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+    with tempfile.TemporaryDirectory(prefix="studybot-bench-run-") as scratch:
+        peak_file = Path(scratch) / "maxrss"
         began = time.perf_counter()
-        process = subprocess.Popen(argv, cwd=cwd, stdout=out, stderr=err)
-        _, status, usage = os.wait4(process.pid, 0)
+        done = subprocess.run([sys.executable, "-c", _LAUNCHER, str(peak_file), *argv], cwd=cwd, capture_output=True, check=False)
         elapsed = time.perf_counter() - began
-        process.returncode = os.waitstatus_to_exitcode(status)
-        out.seek(0)
-        err.seek(0)
-        return elapsed, usage.ru_maxrss, out.read(), err.read(), process.returncode
+        peak = int(peak_file.read_text()) if peak_file.exists() else 0
+    return elapsed, peak, done.stdout, done.stderr, done.returncode
 
 
 def run_report(command: list[str], repo: Path, now: dt.datetime) -> tuple[float, int, dict]:
