@@ -14,9 +14,10 @@ import os
 import sys
 from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, ClassVar, TextIO
+from typing import TYPE_CHECKING, Any, ClassVar, TextIO, cast
 
 from studybot.core.errors import EXIT_CONFIG, EXIT_FAILED, EXIT_OK, Failure, StudybotError, speaking
+from studybot.core.markup import terminal
 
 if TYPE_CHECKING:
     from studybot.core.config import StudyConfig
@@ -240,11 +241,30 @@ def _safe_console(stream: TextIO) -> None:
             reconfigure(errors="replace")
 
 
+class _Steerless:
+    """A stream that passes on what is written without control characters (markup.terminal)."""
+
+    def __init__(self, stream: TextIO) -> None:
+        self._stream = stream
+
+    def write(self, text: str) -> int:
+        self._stream.write(terminal(text))
+        return len(text)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._stream, name)
+
+
+def steerless(stream: TextIO) -> TextIO:
+    return cast(TextIO, _Steerless(stream))
+
+
 def main(argv: Sequence[str] | None = None, out: TextIO | None = None, environ: dict[str, str] | None = None) -> int:
     if out is None:
         for stream in (sys.stdout, sys.stderr):
             _safe_console(stream)
-    out = out or sys.stdout
+    errors = steerless(sys.stderr if out is None or out is sys.stdout else out)
+    out = steerless(out or sys.stdout)
     environ = dict(os.environ if environ is None else environ)
     argv = list(sys.argv[1:] if argv is None else argv)
     words = _words(cli_language(argv, environ))
@@ -253,7 +273,7 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None, environ: 
             arguments = _parser(words).parse_args(argv)
         return _command(arguments, out, environ)
     except StudybotError as error:
-        return fail(error, sys.stderr if out is sys.stdout else out, environ)
+        return fail(error, errors, environ)
     except BrokenPipeError:
         # The reader went away (``studybot calendar | head -1``): not an error of ours.
         _quiet_stdout()

@@ -301,3 +301,16 @@ def test_flags_override_every_inference(study: Path) -> None:
 def test_a_fines_flag_that_cannot_be_read_names_the_form(study: Path, value: str) -> None:
     code, output = _run("init", "--repo-path", str(study), "--yes", "--fines", value)
     assert code == 2 and "--fines 지각=3000,결석=4000처럼" in output
+
+
+def test_a_readme_line_cannot_steer_the_leaders_terminal(study: Path) -> None:
+    """A rule line with terminal escapes in it (a window title, a clipboard write) is printed
+    as its text: the escapes never reach the terminal init prints to."""
+    readme = (study / "README.md").read_text(encoding="utf-8")
+    steering = "\x1b]0;pwned\x07\x1b]52;c;ZWNobyBoaQ==\x07\x9b2J"
+    Repository(study).commit({"README.md": readme.replace("과제 미제출 = 과제 결석", "과제 미제출 = 과제 결석" + steering)},
+                             "규칙", "Seojin Jang", "seojin@gmail.com", kst(2022, 5, 27))
+    code, output = _run("init", "--repo-path", str(study))
+    assert code == 2 and "수요일 낮 12시 전까지 과제 미제출 = 과제 결석]0;pwned]52;c;ZWNobyBoaQ==2J" in output
+    assert not set(output) & {"\x1b", "\x07", "\x9b"}
+

@@ -17,3 +17,11 @@ def test_only_a_valid_github_login_becomes_a_mention():
     assert mention("kim-lee", "김") == "@kim-lee"
     assert mention("not a login", "*김*") == escape("*김*")
     assert mention(None, "김") == "김"
+
+
+def test_text_for_a_terminal_keeps_lines_and_tabs_and_loses_every_control_character():
+    """C0 (but tab and line feed), DEL, C1 and the bidirectional overrides go; Korean text stays."""
+    from studybot.core.markup import terminal
+
+    assert terminal("구미진\t1주차\n\x1b[2J\x9b2J\x7f\u202e끝\r") == "구미진\t1주차\n[2J2J끝"
+    assert terminal("BEGIN:VCALENDAR\r\n가짜\r진짜\r\n") == "BEGIN:VCALENDAR\r\n가짜진짜\r\n"  # CRLF stays, a lone CR goes

@@ -8,7 +8,9 @@ from urllib.parse import quote
 
 _SPECIAL = re.compile(r"([\\`*_{}\[\]()#!|~>])")
 _ENTITIES = {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;"}
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\u202a-\u202e\u2066-\u2069]")
+# Control characters (C0 but tab and line feed, DEL, C1) and the bidirectional overrides:
+# none shows as text, and some steer a terminal or reorder what a reader sees.
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 
 
 def escape(text: str) -> str:
@@ -28,6 +30,20 @@ def plain(text: str) -> str:
     """
     text = _CONTROL.sub("", text.replace("\r", " ").replace("\n", " "))
     return text.replace("|", "\\|")
+
+
+# For a terminal: the same, with a carriage return kept where a line break follows it (the
+# calendar feed's lines end in CRLF, as RFC 5545 wants); alone, it would write over a line.
+_STEERING = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]|\r(?!\n)")
+
+
+def terminal(text: str) -> str:
+    """Text on its way to a terminal: line breaks and tabs kept, every control character out.
+
+    What the CLI prints holds README lines, names and paths from the repository, which any
+    member can write; none of it may move the cursor, rename the window or write the clipboard.
+    """
+    return _STEERING.sub("", text)
 
 
 def code(text: str) -> str:
