@@ -10,10 +10,12 @@ decides again.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import datetime as dt
+import gc
 import json
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -79,6 +81,27 @@ class Planned:
     plan: Plan
 
 
+@contextlib.contextmanager
+def collector_paused() -> Iterator[None]:
+    """Python's cycle collector off for one run, and on again after it.
+
+    A run builds a graph of some hundred thousand small objects (the ledger's models, the
+    evidence, the report, the files it renders) that all live until it ends, and the collector,
+    set off by those allocations, walked the whole graph again and again: on the scale case a
+    third of a quiet run and a quarter of a first one. Reference counting still frees what a
+    run lets go of; the few cycles it makes wait for the run's end. Peak memory did not move.
+    """
+    if not gc.isenabled():  # a run inside a run (plan_run in run_cycle), or a caller's choice
+        yield
+        return
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
+
+
+@collector_paused()
 def plan_run(
     checkout: StudyConfig | None,
     repository: Repository,
@@ -120,6 +143,7 @@ def readable_state(world: World) -> State:
         return State()
 
 
+@collector_paused()
 def run_cycle(
     checkout: StudyConfig | None,
     gateway: Gateway,

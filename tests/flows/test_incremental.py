@@ -159,3 +159,27 @@ def test_a_rewrite_or_a_new_config_ends_as_a_whole_replay(tmp_path, monkeypatch,
         assert incremental.ledger() == whole.ledger()
     assert True in replays  # the new config in force: the kept replay judged by the old one
     assert incremental.github.writes == whole.github.writes
+
+
+def test_a_run_pauses_the_cycle_collector_and_leaves_it_on(tmp_path, monkeypatch):
+    """The history is replayed with Python's cycle collector off (its walks over a run's objects
+    were a third of a quiet run), and a program that runs studybot gets the collector back on."""
+    import gc
+
+    seen: list[bool] = []
+    original = decide.replay_history
+
+    def watched(*args, **kwargs):
+        seen.append(gc.isenabled())
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(decide, "replay_history", watched)
+    study = term_study(tmp_path / "s")
+    study.run(kst(2022, 4, 6, 10))
+    assert seen == [False] and gc.isenabled()
+    gc.disable()
+    try:
+        study.run(kst(2022, 4, 6, 11))
+        assert not gc.isenabled()  # a caller's own choice stays
+    finally:
+        gc.enable()
