@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Callable, Iterator, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import TypeVar, overload
 
@@ -95,7 +96,7 @@ def read_world(
         cursors = state.sync.cursors if state is not None else Cursors()
         if previous is not None and previous.request.ledger_path == request.ledger_path:
             # the same head: only which commits are new depends on the ledger
-            git = dataclasses.replace(previous.git, seen_before=_seen_before(repository, head, cursors.head, gateway is not None))
+            git = dataclasses.replace(previous.git, seen_before=_seen_before(repository, head, cursors.head, gateway is not None, previous.git.parents))
         else:
             graph = repository.parents(head)  # read once: the records keep it, and it tells what came after the replay
             git = _git_records(config, repository, head, cursors.head, online=gateway is not None,
@@ -293,22 +294,26 @@ def _git_records(
         if since is None:  # no merge comes after ``since``
             stream = with_merged_sides(repository, source.path, head, stream)
         patches = Streamed(_checked(stream))
-    folders = tuple(repository.folder_changes(span)) if config.submissions.folders.enabled else ()
-    blobs = repository.blobs(sorted({touch.blob for commit in folders for touch in commit.touched}))
-    changes = {
-        path: tuple(repository.changes_of(path, head))
-        for path in sorted({config.output.readme, *([config_path] if config_path else [])})
-    }
+    ledger_file = ledger_path or config.output.ledger
+    watched = sorted({config.output.readme, *([config_path] if config_path else []), *([ledger_file] if online else [])})
+    # Each path's log walks the whole history on its own: they run side by side.
+    with ThreadPoolExecutor(max_workers=len(watched)) as pool:
+        logs = {path: pool.submit(repository.changes_of, path, head) for path in watched}
+        folders = tuple(repository.folder_changes(span)) if config.submissions.folders.enabled else ()
+        blobs = repository.blobs(sorted({touch.blob for commit in folders for touch in commit.touched}))
+        graph = parents if parents is not None else repository.parents(head)
+        found = {path: tuple(log.result()) for path, log in logs.items()}
+    changes = {path: found[path] for path in sorted({config.output.readme, *([config_path] if config_path else [])})}
     return GitRecords(
         head=head,
-        parents=parents if parents is not None else repository.parents(head),
+        parents=graph,
         readme_patches=patches,
         folder_changes=folders,
         blobs=blobs,
-        ledger_changes=tuple(repository.changes_of(ledger_path or config.output.ledger, head)) if online else (),
+        ledger_changes=found[ledger_file] if online else (),
         changes=changes,
         versions=repository.versions(config_path, changes[config_path]) if online and config_path else {},
-        seen_before=_seen_before(repository, head, previous, online),
+        seen_before=_seen_before(repository, head, previous, online, graph),
         paths=frozenset(repository.paths(head)) if config.submissions.folders.enabled and config.submissions.folders.create_placeholders else frozenset(),
         since=since,
     )
@@ -464,10 +469,14 @@ def _checked(items: Iterator[T]) -> Iterator[T]:
         raise CheckoutError.wrap(error) from None
 
 
-def _seen_before(repository: Repository, head: str, previous: str | None, online: bool) -> frozenset[str] | None:
+def _seen_before(
+    repository: Repository, head: str, previous: str | None, online: bool, graph: Mapping[str, tuple[str, ...]] | None = None
+) -> frozenset[str] | None:
     """The commits the previous run had seen, to time the new ones by first sight."""
     if not online or not previous or previous == head:
         return None
+    if graph is not None and previous in graph:
+        return frozenset(reachable(graph, previous))  # an ancestor of the head: its history is in the head's
     try:
         return frozenset(repository.parents(previous))
     except GitError:
