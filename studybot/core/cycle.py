@@ -8,12 +8,13 @@ plans only what is still missing.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 from studybot.core.config import StudyConfig
 from studybot.core.credit import credit_for
-from studybot.core.evidence import Problem, Source, Submission
+from studybot.core.evidence import Notice, Problem, Source, Submission
 from studybot.core.homework import HomeworkEntry, homework_text
 from studybot.core.markers import Kind, digest, marker
 from studybot.core.markup import escape, link, mention
@@ -45,6 +46,34 @@ class Context:
 
     def logins(self) -> dict[str, str | None]:
         return {member.name: member.github for member in self.config.members}
+
+    @functools.cached_property
+    def comment_notices(self) -> dict[int, list[Notice]]:
+        """The report's comment notices by the week whose results tell them (read once, not per week)."""
+        found: dict[int, list[Notice]] = {}
+        for notice in self.report.warnings:
+            if notice.problem not in COMMENT_PROBLEMS:
+                continue
+            weeks = {notice.week} if notice.week is not None else set()
+            if notice.problem in OTHER_WEEK and notice.other.isascii() and notice.other.isdigit():
+                weeks.add(int(notice.other))
+            for week in sorted(weeks):
+                found.setdefault(week, []).append(notice)
+        return found
+
+    @functools.cached_property
+    def unread_notices(self) -> dict[int | None, list[Notice]]:
+        """The report's unread-file notices by week; a file that names no week belongs to the
+        week whose cut-off it came before (None: no week's, and no results comment's)."""
+        found: dict[int | None, list[Notice]] = {}
+        for notice in self.report.warnings:
+            if notice.problem not in UNREAD:
+                continue
+            pointed = notice.week
+            if pointed is None and notice.at is not None:
+                pointed = next((item.number for item in self.schedule.weeks if notice.at < item.late_until), None)
+            found.setdefault(pointed, []).append(notice)
+        return found
 
 
 def plan_cycle(context: Context) -> list[Operation]:
@@ -324,10 +353,7 @@ def results_body(context: Context, results: WeekReport) -> str:
     )
     # Never silent: each comment link of the week that did not count is a line the leader can act on.
     told = dict.fromkeys(
-        f"- {messages.notice(notice, escape, schedule.local)}"
-        for notice in context.report.warnings
-        if notice.problem in COMMENT_PROBLEMS
-        and (notice.week == results.week.number or (notice.problem in OTHER_WEEK and notice.other == str(results.week.number)))
+        f"- {messages.notice(notice, escape, schedule.local)}" for notice in context.comment_notices.get(results.week.number, ())
     )
     return body + (messages.t("results.uncounted", lines="\n".join(told)) if told else "")
 
@@ -353,15 +379,7 @@ def unread_lines(context: Context, week: Week) -> str:
     A file that names no week belongs to the week whose cut-off it came before.
     """
     schedule, messages = context.schedule, context.messages
-    lines: list[str] = []
-    for notice in context.report.warnings:
-        if notice.problem not in UNREAD:
-            continue
-        pointed = notice.week
-        if pointed is None and notice.at is not None:
-            pointed = next((item.number for item in schedule.weeks if notice.at < item.late_until), None)
-        if pointed == week.number:
-            lines.append(f"- {messages.notice(notice, escape, schedule.local)}")
+    lines = [f"- {messages.notice(notice, escape, schedule.local)}" for notice in context.unread_notices.get(week.number, ())]
     return messages.t("results.unread", lines="\n".join(dict.fromkeys(lines))) if lines else ""
 
 
