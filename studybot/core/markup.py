@@ -8,6 +8,7 @@ from urllib.parse import quote
 
 _SPECIAL = re.compile(r"([\\`*_{}\[\]()#!|~>])")
 _ENTITIES = {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;"}
+_ENTITY_TABLE = str.maketrans(_ENTITIES)
 # Control characters (C0 but tab and line feed, DEL, C1) and the bidirectional overrides:
 # none shows as text, and some steer a terminal or reorder what a reader sees.
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
@@ -16,7 +17,7 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]"
 def escape(text: str) -> str:
     """Member text shown literally inside Markdown (also inside a table cell)."""
     text = _CONTROL.sub("", text.replace("\r", " ").replace("\n", " "))
-    text = "".join(_ENTITIES.get(char, char) for char in text)
+    text = text.translate(_ENTITY_TABLE)
     text = _SPECIAL.sub(r"\\\1", text)
     # A zero-width space after '@' keeps GitHub from turning member text into a mention.
     return text.replace("@", "@&#8203;")
