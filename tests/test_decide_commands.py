@@ -51,6 +51,7 @@ class Desk:
         self.permissions["stranger"] = Permission.NONE
         self.state: State = started(issues={1: WeekIssue(number=ISSUE)})
         self.ids = 1000
+        self.activity: tuple[Activity, ...] = ()  # the activity page this run reads (none by default)
 
     def edit(self, login: str, pushed: dt.datetime, change: Callable[[str], str], authored: dt.datetime | None = None):
         """``login`` commits ``change`` to the README (dated ``authored``) and pushes it at ``pushed``."""
@@ -76,7 +77,7 @@ class Desk:
     def world(self, **request: object) -> World:
         git = GitRecords(head=f"c{len(self.patches) - 1}", parents=dict(self.parents), readme_patches=tuple(self.patches))
         github = GitHubRecords(
-            branch="main", comments=tuple(self.comments.values()), activity=ActivityPage((), None),
+            branch="main", comments=tuple(self.comments.values()), activity=ActivityPage(self.activity, None),
             permissions=self.permissions, questions=(), rules_read=True,  # rules unreadable: CODEOWNERS decides
         )
         files = {"README.md": self.readme, ".github/CODEOWNERS": f"* @{LEADER}\n"}
@@ -522,3 +523,19 @@ def test_a_push_a_rewrite_dropped_is_credited_in_a_later_run_at_its_push_time(de
     assert "인정했습니다" in (answer(plan, command).body or "")
     (posted,) = results(plan)
     assert "| 구미진 | ✅ 제출 · 인정: 스터디장 장서진, 사유: squash로 빠짐 |" in posted.body
+
+
+def test_a_credited_dropped_push_is_not_told_again_by_a_run_that_reads_the_rewrite_again(desk):
+    """The activity page that holds the rewrite is read again after the credit (the cursor
+    re-reads its last page): the push the leader credited is not told as lost again."""
+    lost = Push(before="c0", after="gone", at=kst(2022, 4, 12, 22), actor="mijinkoo")
+    desk.state = desk.state.with_sync(pushes=[*desk.state.sync.pushes, lost])
+    desk.edit("binable43", kst(2022, 4, 12, 23), link(1, "이은빈", "https://velog.io/@binable/1"))
+    desk.run(RESULTS_AT)
+    desk.say("/studybot 인정 @mijinkoo 1 squash로 빠짐", LEADER, kst(2022, 4, 14, 9))
+    desk.run(kst(2022, 4, 14, 10))
+    pushes = sorted(desk.state.sync.pushes, key=lambda push: push.at)
+    desk.activity = tuple(Activity(index, "push", "", p.before, p.after, p.actor, p.at) for index, p in enumerate(pushes))
+    plan = desk.run(kst(2022, 4, 14, 11))
+    assert not [w for w in plan.report.warnings if w.problem is Problem.DROPPED_PUSH]
+    assert frozen(desk, "구미진") == ("on_time", 0)

@@ -100,15 +100,22 @@ def credit_override(notice: Notice, base: Override, week: int, reason: str) -> O
 def credit_evidence(decisions: Decisions, evidence: Evidence) -> None:
     """Each credit as a submission at its item's trusted time (the earliest submission still
     wins), and the credited items no longer told to the leader as unread."""
-    credits = [o for o in decisions.overrides if o.kind == "credit" and o.member and o.week and o.work_at]
-    for override in credits:
+    for override in _credits(decisions):
         assert override.member is not None and override.week is not None and override.work_at is not None
         evidence.add(Submission(
             override.member, override.week, Source.CREDIT, override.work, override.work_at, True, override.by, override.ref,
         ))
-    done = _credited(credits)
-    if done:
-        evidence.warnings[:] = [notice for notice in evidence.warnings if _key(notice) not in done]
+    evidence.warnings[:] = uncredited(decisions, evidence.warnings)
+
+
+def uncredited(decisions: Decisions, notices: Iterable[Notice]) -> list[Notice]:
+    """``notices`` without the items a maintainer credited: those are no longer unread."""
+    done = _credited(_credits(decisions))
+    return [notice for notice in notices if _key(notice) not in done]
+
+
+def _credits(decisions: Decisions) -> list[Override]:
+    return [o for o in decisions.overrides if o.kind == "credit" and o.member and o.week and o.work_at]
 
 
 def ledger_dropped_pushes(parents: Mapping[str, tuple[str, ...]], pushes: Iterable[Push]) -> list[Notice]:

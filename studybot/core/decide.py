@@ -18,7 +18,7 @@ from studybot.core.claims import claim, reclaimed, restorations
 from studybot.core.commands import apply_requests
 from studybot.core.comments import Command, Verb
 from studybot.core.config import StudyConfig
-from studybot.core.credit import credit_evidence, ledger_dropped_pushes
+from studybot.core.credit import credit_evidence, ledger_dropped_pushes, uncredited
 from studybot.core.cycle import WEEK_OPENS_BEFORE, Context, closing_body, closing_due, issue_body, plan_cycle, timeline
 from studybot.core.evidence import Evidence
 from studybot.core.history import commit_date_stamp, current_table_notices
@@ -133,7 +133,7 @@ def decide(run: Run, world: World, state: State) -> Plan:
 
     if world.github is not None:
         items = world.github.activity.items
-        found = force_pushes(items) + rewrites(world.git.parents, items)
+        found = uncredited(state.decisions, force_pushes(items) + rewrites(world.git.parents, items))
         pushed = tuple(notice for notice in found if notice not in report.warnings)
         report = dataclasses.replace(report, warnings=report.warnings + pushed)
         replies += acknowledge(world.github.comments, state, roster, schedule, now, messages)
