@@ -9,7 +9,6 @@ from __future__ import annotations
 import argparse
 import contextlib
 import datetime as dt
-import json
 import os
 import sys
 from collections.abc import Iterator, Mapping, Sequence
@@ -17,7 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar, TextIO, cast
 
 from studybot.core.errors import EXIT_CONFIG, EXIT_FAILED, EXIT_OK, Failure, StudybotError, speaking
-from studybot.core.markup import terminal
+from studybot.core.markup import terminal, terminal_json
 
 if TYPE_CHECKING:
     from studybot.core.config import StudyConfig
@@ -255,7 +254,7 @@ class _Steerless:
         return getattr(self._stream, name)
 
 
-def steerless(stream: TextIO) -> TextIO:
+def _steerless(stream: TextIO) -> TextIO:
     return cast(TextIO, _Steerless(stream))
 
 
@@ -263,8 +262,8 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None, environ: 
     if out is None:
         for stream in (sys.stdout, sys.stderr):
             _safe_console(stream)
-    errors = steerless(sys.stderr if out is None or out is sys.stdout else out)
-    out = steerless(out or sys.stdout)
+    errors = _steerless(sys.stderr if out is None or out is sys.stdout else out)
+    out = _steerless(out or sys.stdout)
     environ = dict(os.environ if environ is None else environ)
     argv = list(sys.argv[1:] if argv is None else argv)
     words = _words(cli_language(argv, environ))
@@ -474,7 +473,7 @@ def _calendar(arguments: argparse.Namespace, out: TextIO) -> int:
     config = _load(Path(arguments.config))
     schedule = build_schedule(config)
     if arguments.format == "json":
-        print(json.dumps(calendar_json(schedule), ensure_ascii=False, indent=2), file=out)
+        print(terminal_json(calendar_json(schedule)), file=out)
     elif arguments.format == "ics":
         from studybot.core.icsfeed import calendar_ics
         from studybot.core.report import blog_writers
@@ -541,7 +540,7 @@ def _report(arguments: argparse.Namespace, out: TextIO, now: dt.datetime) -> int
         report = plan_run(config, repository, None, at).plan.report
     messages = messages_for(config.study.language)
     if arguments.format == "json":
-        print(json.dumps(report_json(report, schedule, messages), ensure_ascii=False, indent=2), file=out)
+        print(terminal_json(report_json(report, schedule, messages)), file=out)
     else:
         # For a terminal: GitHub's mention and HTML escaping would show as ``@&#8203;`` and ``&lt;``.
         print(render_report(report, schedule, messages, protect=plain), end="", file=out)

@@ -25,3 +25,14 @@ def test_text_for_a_terminal_keeps_lines_and_tabs_and_loses_every_control_charac
 
     assert terminal("구미진\t1주차\n\x1b[2J\x9b2J\x7f\u202e끝\r") == "구미진\t1주차\n[2J2J끝"
     assert terminal("BEGIN:VCALENDAR\r\n가짜\r진짜\r\n") == "BEGIN:VCALENDAR\r\n가짜진짜\r\n"  # CRLF stays, a lone CR goes
+
+
+def test_json_for_a_terminal_keeps_every_character_as_an_escape():
+    """The JSON report keeps member text whole: what ``terminal`` would drop is written as an escape."""
+    import json
+
+    from studybot.core.markup import terminal, terminal_json
+
+    value = {"name": "구미\x85진\u202e", "url": "https://a.example/\x7f"}
+    text = terminal_json(value)
+    assert terminal(text) == text and json.loads(text) == value

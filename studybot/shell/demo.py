@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import json
 import re
 import tempfile
 from collections.abc import Sequence
@@ -22,7 +21,7 @@ import yaml
 from studybot.core.config import StudyConfig, localize, parse_config
 from studybot.core.decide import Plan, decide
 from studybot.core.markers import Kind
-from studybot.core.markup import plain
+from studybot.core.markup import plain, terminal_json
 from studybot.core.messages import messages_for
 from studybot.core.notices import payload
 from studybot.core.plan import CommitFiles, CreateIssue, Notify, PostComment
@@ -147,7 +146,7 @@ def run_demo(out: TextIO) -> int:
     for notice in (op for op in plan.operations if isinstance(op, Notify)):
         sent = payload(notice.platform, notice.notice, messages, notice.user_ids)
         print(f"\n{rule}\n{notice.describe(messages)} (what the webhook receives)\n{rule}\n", file=out)
-        print(json.dumps(sent, ensure_ascii=False, indent=2), file=out)
+        print(terminal_json(sent), file=out)
     print(f"\n{rule}\nFiles the run commits, written into the example repository\n{rule}\n", file=out)
     for path in written:
         print(folder / path, file=out)
