@@ -107,7 +107,8 @@ def apply_requests(
         refused = False
         if request.refusal is not None:
             # Anyone with write access can edit anyone's comment and the API names only the
-            # first author, so a command that appears through an edit cannot be trusted.
+            # first author, so a command that appears through an edit, or in a comment that
+            # carries the bot's mark, cannot be trusted whoever the author is (Request.refusal).
             lines.append(messages.t(request.refusal))
             ok, refused = False, True
         elif not allowed.get(comment.author, False):

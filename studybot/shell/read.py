@@ -295,7 +295,8 @@ def _git_records(
             stream = with_merged_sides(repository, source.path, head, stream)
         patches = Streamed(_checked(stream))
     ledger_file = ledger_path or config.output.ledger
-    watched = sorted({config.output.readme, *([config_path] if config_path else []), *([ledger_file] if online else [])})
+    changed_files = sorted({config.output.readme, *([config_path] if config_path else [])})
+    watched = sorted({*changed_files, *([ledger_file] if online else [])})
     # Each path's log walks the whole history on its own: they run side by side.
     with ThreadPoolExecutor(max_workers=len(watched)) as pool:
         logs = {path: pool.submit(repository.changes_of, path, head) for path in watched}
@@ -303,7 +304,7 @@ def _git_records(
         blobs = repository.blobs(sorted({touch.blob for commit in folders for touch in commit.touched}))
         graph = parents if parents is not None else repository.parents(head)
         found = {path: tuple(log.result()) for path, log in logs.items()}
-    changes = {path: found[path] for path in sorted({config.output.readme, *([config_path] if config_path else [])})}
+    changes = {path: found[path] for path in changed_files}
     return GitRecords(
         head=head,
         parents=graph,
@@ -470,12 +471,13 @@ def _checked(items: Iterator[T]) -> Iterator[T]:
 
 
 def _seen_before(
-    repository: Repository, head: str, previous: str | None, online: bool, graph: Mapping[str, tuple[str, ...]] | None = None
+    repository: Repository, head: str, previous: str | None, online: bool, graph: Mapping[str, tuple[str, ...]]
 ) -> frozenset[str] | None:
-    """The commits the previous run had seen, to time the new ones by first sight."""
+    """The commits the previous run had seen, to time the new ones by first sight (``graph``:
+    the head's commits with their parents)."""
     if not online or not previous or previous == head:
         return None
-    if graph is not None and previous in graph:
+    if previous in graph:
         return frozenset(reachable(graph, previous))  # an ancestor of the head: its history is in the head's
     try:
         return frozenset(repository.parents(previous))
